@@ -1,0 +1,13 @@
+#pragma once
+// Exit codes of the berkeley_* programs: each means one thing, the same on every rank.
+namespace berkeley {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitInternalError = 1,    // an unexpected failure (a bug, or MPI itself failed)
+  kExitUsage = 2,            // bad command line: unknown option or a bad value
+  kExitOutputError = 3,      // a report file could not be written
+  kExitPrecisionFailed = 4,  // the clocks did not reach the precision that was required
+};
+
+}  // namespace berkeley

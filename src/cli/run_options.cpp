@@ -1,0 +1,146 @@
+#include "cli/run_options.hpp"
+
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <sstream>
+
+#include "cli/exit_codes.hpp"
+#include "core/duration_text.hpp"
+
+namespace po = boost::program_options;
+
+namespace berkeley {
+namespace {
+
+constexpr const char* kUsage = "Usage: mpirun -np N berkeley_mpi [options]";
+constexpr const char* kExample =
+    "Example:\n"
+    "  mpirun -np 4 ./berkeley_mpi --seed 7 --rounds 3 --json report.json\n"
+    "Durations take a unit: ns, us, ms, s (a bare number is seconds).\n"
+    "Exit codes: 0 ok, 2 bad command line, 3 report not writable, 1 internal/MPI error.\n";
+
+struct BadValue {
+  std::string message;
+};
+
+std::string bad(const std::string& option, const std::string& value, const std::string& expected) {
+  return "--" + option + ": '" + value + "' " + expected;
+}
+
+Nanoseconds duration_value(const po::variables_map& vm, const std::string& option, bool allow_zero) {
+  const auto text = vm[option].as<std::string>();
+  const std::optional<Nanoseconds> value = parse_duration(text);
+  if (!value) throw BadValue{bad(option, text, "is not a duration (examples: 500ms, 250us, 1s)")};
+  if (*value < Nanoseconds{0} || (!allow_zero && *value == Nanoseconds{0})) {
+    throw BadValue{bad(option, text, allow_zero ? "must not be negative" : "must be greater than zero")};
+  }
+  return *value;
+}
+
+template <typename Integer>
+Integer integer_value(const po::variables_map& vm, const std::string& option, Integer minimum) {
+  const auto text = vm[option].as<std::string>();
+  Integer value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw BadValue{bad(option, text, minimum >= 0 ? "is not a whole number >= 0" : "is not a whole number")};
+  }
+  if (value < minimum) throw BadValue{bad(option, text, "must be at least " + std::to_string(minimum))};
+  return value;
+}
+
+double ppm_value(const po::variables_map& vm, const std::string& option) {
+  const auto text = vm[option].as<std::string>();
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > 1e5) {
+    throw BadValue{bad(option, text, "is not a drift in ppm between 0 and 100000")};
+  }
+  return value;
+}
+
+ClockKind clock_value(const std::string& text) {
+  if (text == "sim" || text == "simulated") return ClockKind::simulated;
+  if (text == "system" || text == "wtime") return ClockKind::mpi_wtime;
+  if (text == "realtime") return ClockKind::realtime;
+  throw BadValue{bad("clock", text, "is not one of: sim, system, realtime")};
+}
+
+po::options_description describe_options() {
+  po::options_description desc("Options");
+  // Values are taken as text and validated below, so every error names the option and the value.
+  desc.add_options()
+      ("help,h", "show this help and exit")
+      ("rounds", po::value<std::string>()->default_value("1"), "synchronization rounds (>= 1); one line of progress per round")
+      ("seed", po::value<std::string>()->default_value("1"), "seed of the simulated clocks: same seed, same clocks, at any rank count")
+      ("max-offset", po::value<std::string>()->default_value("1s"), "simulated clock offsets are uniform in +-this")
+      ("drift-ppm", po::value<std::string>()->default_value("0"), "simulated clock drift is uniform in +-this many ppm")
+      ("tolerance", po::value<std::string>(), "clocks further than this from the median are left out of the average "
+                                              "(still corrected); default 2 x max-offset for sim, 1s otherwise")
+      ("clock", po::value<std::string>()->default_value("sim"),
+       "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME")
+      ("json", po::value<std::string>(), "write a machine-readable report to this file")
+      ("quiet,q", "print only the summary line");
+  return desc;
+}
+
+}  // namespace
+
+Nanoseconds RunOptions::effective_tolerance() const {
+  if (tolerance_ns) return *tolerance_ns;
+  return clock == ClockKind::simulated ? 2 * max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
+}
+
+const char* clock_kind_name(ClockKind kind) {
+  switch (kind) {
+    case ClockKind::simulated: return "simulated";
+    case ClockKind::mpi_wtime: return "mpi_wtime";
+    case ClockKind::realtime: return "realtime";
+  }
+  return "unknown";
+}
+
+ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
+  const po::options_description desc = describe_options();
+  ParsedCommandLine parsed;
+  po::variables_map vm;
+  try {
+    // no guessing of abbreviated option names: "--max" is an error, not silently "--max-offset"
+    const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args).options(desc).style(style).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    parsed.exit_code = kExitUsage;
+    parsed.message = std::string(error.what()) + " (see --help)";
+    return parsed;
+  }
+  if (vm.count("help") != 0) {
+    std::ostringstream help;
+    help << kUsage << "\n\nOne Berkeley clock synchronization: rank 0 is the time master and gathers every rank's "
+         << "clock,\naverages them (fault-tolerant, its own included) and scatters each rank its correction.\n\n"
+         << desc << '\n' << kExample;
+    parsed.message = help.str();
+    return parsed;
+  }
+  try {
+    RunOptions options;
+    options.rounds = integer_value<int>(vm, "rounds", 1);
+    options.seed = integer_value<std::uint64_t>(vm, "seed", 0);
+    options.max_offset_ns = duration_value(vm, "max-offset", true);
+    options.drift_ppm = ppm_value(vm, "drift-ppm");
+    if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
+    options.clock = clock_value(vm["clock"].as<std::string>());
+    if (vm.count("json") != 0) {
+      options.json_path = vm["json"].as<std::string>();
+      if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
+    }
+    options.quiet = vm.count("quiet") != 0;
+    parsed.options = options;
+  } catch (const BadValue& error) {
+    parsed.exit_code = kExitUsage;
+    parsed.message = error.message;
+  }
+  return parsed;
+}
+
+}  // namespace berkeley

@@ -1,0 +1,42 @@
+#pragma once
+// Command line of berkeley_mpi. Parsing is pure (no MPI, no output) so every rank parses the same argv
+// to the same verdict, and tests can check it directly.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace berkeley {
+
+enum class ClockKind {
+  simulated,  // local CLOCK_MONOTONIC + a seeded random offset and drift per rank (default)
+  mpi_wtime,  // MPI_Wtime (Open MPI: seconds since this process's first call; differs per rank)
+  realtime,   // CLOCK_REALTIME, read only
+};
+
+struct RunOptions {
+  int rounds = 1;
+  std::uint64_t seed = 1;
+  Nanoseconds max_offset_ns = std::chrono::seconds(1);
+  double drift_ppm = 0.0;
+  std::optional<Nanoseconds> tolerance_ns;  // unset: 2 × max offset (simulated), 1 s (others)
+  ClockKind clock = ClockKind::simulated;
+  std::string json_path;  // empty: no JSON report
+  bool quiet = false;
+
+  [[nodiscard]] Nanoseconds effective_tolerance() const;
+};
+
+struct ParsedCommandLine {
+  std::optional<RunOptions> options;  // set when the run should go ahead
+  int exit_code = 0;                  // when options is empty: 0 after --help, kExitUsage after an error
+  std::string message;                // the help text, or one line naming the bad value
+};
+
+[[nodiscard]] ParsedCommandLine parse_run_options(const std::vector<std::string>& args);
+
+[[nodiscard]] const char* clock_kind_name(ClockKind kind);
+
+}  // namespace berkeley

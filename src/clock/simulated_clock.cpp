@@ -1,0 +1,43 @@
+#include "clock/simulated_clock.hpp"
+
+#include <cmath>
+
+namespace berkeley {
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// uniform in [-1, 1] from the top 53 bits
+double unit_symmetric(std::uint64_t& state) {
+  const double u01 = static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53;
+  return 2.0 * u01 - 1.0;
+}
+
+}  // namespace
+
+SimulatedClockParams draw_simulated_clock(std::uint64_t seed, std::uint64_t rank, Nanoseconds max_offset_ns,
+                                          double max_drift_ppm) {
+  std::uint64_t state = seed;
+  const std::uint64_t mixed = splitmix64(state) ^ (rank * 0xD1B54A32D192ED03ULL);
+  state = mixed;
+  SimulatedClockParams params;
+  params.offset_ns = Nanoseconds{std::llround(unit_symmetric(state) * static_cast<double>(max_offset_ns.count()))};
+  params.drift_ppm = unit_symmetric(state) * max_drift_ppm;
+  return params;
+}
+
+SimulatedClock::SimulatedClock(const Clock& reference, SimulatedClockParams params, ClockReading anchor_ns)
+    : reference_(reference), params_(params), anchor_ns_(anchor_ns) {}
+
+ClockReading SimulatedClock::at_reference(ClockReading reference_ns) const {
+  const double elapsed_ns = static_cast<double>((reference_ns - anchor_ns_).count());
+  const auto drift_ns = static_cast<std::int64_t>(std::llround(elapsed_ns * params_.drift_ppm * 1e-6));
+  return reference_ns + params_.offset_ns + Nanoseconds{drift_ns};
+}
+
+}  // namespace berkeley

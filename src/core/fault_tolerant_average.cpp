@@ -1,0 +1,51 @@
+#include "core/fault_tolerant_average.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace berkeley {
+namespace {
+
+Nanoseconds median_of(std::span<const Nanoseconds> values) {
+  std::vector<Nanoseconds> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  const Nanoseconds upper = sorted[n / 2];
+  if (n % 2 == 1) return upper;
+  const Nanoseconds lower = sorted[n / 2 - 1];
+  return lower + (upper - lower) / 2;  // no overflow for any pair of int64 offsets of one sign gap
+}
+
+Nanoseconds distance(Nanoseconds a, Nanoseconds b) { return a > b ? a - b : b - a; }
+
+}  // namespace
+
+BerkeleyStep berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds tolerance_ns) {
+  if (offsets_ns.empty()) throw std::invalid_argument("berkeley_step: no clocks");
+  if (tolerance_ns < Nanoseconds{0}) throw std::invalid_argument("berkeley_step: negative tolerance");
+
+  BerkeleyStep step;
+  step.median_offset_ns = median_of(offsets_ns);
+  step.excluded.resize(offsets_ns.size());
+
+  // Sum of differences from the median, not of raw offsets: stays small, so no int64 overflow.
+  std::int64_t sum_from_median = 0;
+  for (std::size_t i = 0; i < offsets_ns.size(); ++i) {
+    const bool outside = distance(offsets_ns[i], step.median_offset_ns) > tolerance_ns;
+    step.excluded[i] = outside;
+    if (!outside) {
+      sum_from_median += (offsets_ns[i] - step.median_offset_ns).count();
+      ++step.clocks_averaged;
+    }
+  }
+  step.average_offset_ns = step.median_offset_ns;
+  if (step.clocks_averaged > 0) {
+    step.average_offset_ns += Nanoseconds{sum_from_median / static_cast<std::int64_t>(step.clocks_averaged)};
+  }
+
+  step.corrections_ns.reserve(offsets_ns.size());
+  for (const Nanoseconds offset : offsets_ns) step.corrections_ns.push_back(step.average_offset_ns - offset);
+  return step;
+}
+
+}  // namespace berkeley

@@ -1,0 +1,32 @@
+#pragma once
+// The Berkeley step: from every clock's offset against the master (the master's own is 0), compute the
+// fault-tolerant average and the correction each clock must apply. Pure: no MPI, no sockets, no I/O.
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace berkeley {
+
+struct BerkeleyStep {
+  // median of all offsets (midpoint of the two middle ones for an even count)
+  Nanoseconds median_offset_ns{0};
+  // mean of the offsets within tolerance of the median: the group's agreed time, as an offset
+  // against the master's clock. Falls back to the median when no clock is within tolerance.
+  Nanoseconds average_offset_ns{0};
+  // per clock: average − offset; adding it to that clock makes it read the agreed time.
+  // Signed: a clock ahead of the average gets a negative correction.
+  std::vector<Nanoseconds> corrections_ns;
+  // per clock: left out of the average (|offset − median| > tolerance). Excluded clocks are still corrected.
+  std::vector<bool> excluded;
+  std::size_t clocks_averaged = 0;
+};
+
+// offsets_ns[i] = clock i − master clock; the master is one of them (its offset is 0 when it measures
+// itself). Outliers are judged against the median of the group, never against the master, so an
+// outlier master is left out of the average like any other clock. A clock exactly at the tolerance
+// is kept. Requires at least one offset and tolerance ≥ 0.
+[[nodiscard]] BerkeleyStep berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds tolerance_ns);
+
+}  // namespace berkeley

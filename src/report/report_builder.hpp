@@ -1,0 +1,36 @@
+#pragma once
+// Builds the RunReport from what rank 0 collected. Pure: no MPI, no I/O.
+#include <string>
+#include <vector>
+
+#include "core/offset_estimate.hpp"
+#include "report/run_report.hpp"
+
+namespace berkeley {
+
+// One rank's clock at the shared instant, before (raw) and after (corrected) its correction.
+struct InstantObservation {
+  ClockReading raw_ns{0};
+  ClockReading corrected_ns{0};
+  Nanoseconds read_window_ns{0};
+};
+
+struct RankInputs {
+  std::string host;
+  InstantObservation at_instant;
+  OffsetEstimate first_estimate;
+  Nanoseconds total_correction_ns{0};
+  bool excluded = false;
+  Nanoseconds simulated_offset_ns{0};
+  double simulated_drift_ppm = 0.0;
+};
+
+// truth_reference names the shared clock; the spreads count as ground truth only when every rank
+// is on one host (otherwise that clock is not shared).
+[[nodiscard]] RunReport build_run_report(const RunParameters& parameters, const std::vector<RankInputs>& ranks,
+                                         std::vector<RoundReport> rounds, const std::string& truth_reference);
+
+// max − min; 0 for fewer than two values
+[[nodiscard]] Nanoseconds spread_of(const std::vector<ClockReading>& values);
+
+}  // namespace berkeley

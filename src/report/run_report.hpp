@@ -1,0 +1,67 @@
+#pragma once
+// Plain result structs of one berkeley_mpi run, built on rank 0 and formatted elsewhere
+// (table_writer, json_writer). No MPI here.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace berkeley {
+
+struct RankReport {
+  int rank = 0;
+  std::string host;
+  // both read at one shared instant (see truth_reference), before and after applying the correction
+  ClockReading clock_before_ns{0};
+  ClockReading clock_after_ns{0};
+  Nanoseconds offset_before_ns{0};     // clock_before − master's clock_before (true offset at the instant)
+  Nanoseconds offset_estimated_ns{0};  // what the master measured in round 1
+  Nanoseconds estimate_uncertainty_ns{0};
+  Nanoseconds correction_ns{0};        // sum of the corrections applied over all rounds
+  Nanoseconds offset_after_ns{0};      // clock_after − master's clock_after
+  Nanoseconds residual_ns{0};          // clock_after − the agreed time (mean of the averaged clocks before)
+  Nanoseconds read_window_ns{0};       // how tightly the shared-instant read was bracketed
+  bool excluded = false;               // left out of the fault-tolerant average (round 1)
+  // simulated clocks only: the drawn parameters
+  Nanoseconds simulated_offset_ns{0};
+  double simulated_drift_ppm = 0.0;
+};
+
+struct RoundReport {
+  int round = 0;  // 1-based
+  Nanoseconds average_offset_ns{0};
+  Nanoseconds median_offset_ns{0};
+  Nanoseconds max_abs_correction_ns{0};
+  Nanoseconds max_uncertainty_ns{0};  // largest half round trip of the round's estimates
+  std::size_t clocks_averaged = 0;
+  std::size_t clocks_excluded = 0;
+  Nanoseconds duration_ns{0};  // master's wall time for the round
+};
+
+struct RunParameters {
+  int ranks = 0;
+  int rounds = 0;
+  std::uint64_t seed = 0;
+  Nanoseconds max_offset_ns{0};
+  double drift_ppm = 0.0;
+  Nanoseconds tolerance_ns{0};
+  std::string clock;
+  std::string method;
+};
+
+struct RunReport {
+  RunParameters parameters;
+  std::vector<RankReport> ranks;
+  std::vector<RoundReport> rounds;
+  int hosts = 1;
+  // true when every rank runs on one host: the shared instant is then one physical instant
+  // (CLOCK_MONOTONIC) and the spreads below are ground truth, not estimates
+  bool truth_measured = false;
+  std::string truth_reference;
+  Nanoseconds spread_before_ns{0};
+  Nanoseconds spread_after_ns{0};
+  Nanoseconds max_abs_residual_ns{0};
+};
+
+}  // namespace berkeley

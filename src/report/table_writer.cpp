@@ -1,0 +1,64 @@
+#include "report/table_writer.hpp"
+
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+#include "core/duration_text.hpp"
+
+namespace berkeley {
+namespace {
+
+// fixed unit per column so the column lines up: value in `unit_ns` units with `decimals` digits
+std::string fixed(Nanoseconds value, double unit_ns, int decimals) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.*f", decimals, static_cast<double>(value.count()) / unit_ns);
+  return text;
+}
+
+std::string seconds(ClockReading value) {
+  // integer arithmetic: a double would lose the last digits of a clock reading
+  const std::int64_t ns = value.count();
+  const std::int64_t whole = ns / 1'000'000'000;
+  const std::int64_t frac = (ns < 0 ? -ns : ns) % 1'000'000'000;
+  char text[48];
+  std::snprintf(text, sizeof text, "%s%lld.%09lld", (ns < 0 && whole == 0) ? "-" : "", static_cast<long long>(whole),
+                static_cast<long long>(frac));
+  return text;
+}
+
+}  // namespace
+
+void write_table(std::ostream& out, const RunReport& report) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%4s  %-16s %20s %16s %16s %20s %14s  %s\n", "rank", "host", "clock before [s]",
+                "offset [ms]", "correction [ms]", "clock after [s]", "residual [us]", "");
+  out << line;
+  for (const RankReport& r : report.ranks) {
+    std::snprintf(line, sizeof line, "%4d  %-16.16s %20s %16s %16s %20s %14s  %s\n", r.rank, r.host.c_str(),
+                  seconds(r.clock_before_ns).c_str(), fixed(r.offset_before_ns, 1e6, 6).c_str(),
+                  fixed(r.correction_ns, 1e6, 6).c_str(), seconds(r.clock_after_ns).c_str(),
+                  fixed(r.residual_ns, 1e3, 3).c_str(), r.excluded ? "excluded from average" : "");
+    out << line;
+  }
+  write_summary(out, report);
+}
+
+void write_summary(std::ostream& out, const RunReport& report) {
+  out << "spread before: " << report.spread_before_ns.count() << " ns (" << format_duration(report.spread_before_ns)
+      << "), after: " << report.spread_after_ns.count() << " ns (" << format_duration(report.spread_after_ns) << "), "
+      << report.parameters.ranks << " ranks, " << report.parameters.rounds << " round(s), "
+      << (report.truth_measured ? "measured at one shared instant of " + report.truth_reference
+                                : "estimated (ranks on " + std::to_string(report.hosts) +
+                                      " hosts: no shared reference clock)")
+      << '\n';
+}
+
+void write_round_line(std::ostream& out, const RoundReport& round, int rounds_total) {
+  out << "round " << round.round << "/" << rounds_total << ": average " << format_duration(round.average_offset_ns)
+      << " from master, " << round.clocks_averaged << " clocks averaged, " << round.clocks_excluded
+      << " excluded, largest correction " << format_duration(round.max_abs_correction_ns) << ", estimate within +-"
+      << format_duration(round.max_uncertainty_ns) << ", took " << format_duration(round.duration_ns) << '\n';
+}
+
+}  // namespace berkeley

@@ -1,0 +1,21 @@
+#pragma once
+// Ground truth for the report: every rank reads its clock, raw and corrected, at one shared instant of
+// a reference clock that all ranks of a host share (CLOCK_MONOTONIC). Rank 0 picks the instant.
+#include <boost/mpi/communicator.hpp>
+#include <string>
+#include <vector>
+
+#include "clock/corrected_clock.hpp"
+#include "report/report_builder.hpp"
+
+namespace berkeley::mpi {
+
+// Collective. Rank 0 gets one reading per rank; the other ranks get an empty vector.
+[[nodiscard]] std::vector<InstantObservation> probe_shared_instant(const boost::mpi::communicator& comm,
+                                                                   const CorrectedClock& clock, const Clock& reference,
+                                                                   Nanoseconds lead_ns);
+
+// Collective. Rank 0 gets every rank's processor name; the other ranks get an empty vector.
+[[nodiscard]] std::vector<std::string> gather_host_names(const boost::mpi::communicator& comm);
+
+}  // namespace berkeley::mpi

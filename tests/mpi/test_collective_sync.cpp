@@ -1,0 +1,100 @@
+// MPI tests of the collective Berkeley round. Every expectation is computed from the communicator size,
+// so the same test holds at 1, 2, 3, 4 and 7 ranks.
+#include <gtest/gtest.h>
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/mpi/communicator.hpp>
+
+#include "clock/monotonic_clock.hpp"
+#include "clock/simulated_clock.hpp"
+#include "transport/mpi/collective_round.hpp"
+#include "transport/mpi/instant_probe.hpp"
+#include "transport/mpi/synchronize.hpp"
+
+namespace berkeley {
+namespace {
+
+namespace bmpi = boost::mpi;
+constexpr Nanoseconds kSecond{1'000'000'000};
+// generous: a loaded, oversubscribed 2-core machine can deschedule a rank for milliseconds
+constexpr Nanoseconds kLoadedMachineBound{5'000'000};
+
+Nanoseconds offset_of_rank(int rank) { return draw_simulated_clock(11, static_cast<std::uint64_t>(rank), kSecond, 0).offset_ns; }
+
+TEST(CollectiveRound, MasterGetsOneEstimatePerRankEachWithinItsBound) {
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock clock(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
+  const std::vector<OffsetEstimate> estimates = mpi::measure_offsets_collective(world, clock);
+  if (world.rank() != 0) {
+    EXPECT_TRUE(estimates.empty());
+    return;
+  }
+  ASSERT_EQ(estimates.size(), static_cast<std::size_t>(world.size()));
+  EXPECT_EQ(estimates[0].offset_ns, Nanoseconds{0});
+  for (int r = 1; r < world.size(); ++r) {
+    const Nanoseconds truth = offset_of_rank(r) - offset_of_rank(0);
+    const Nanoseconds error = estimates[r].offset_ns - truth;
+    EXPECT_LE(std::abs(error.count()), estimates[r].uncertainty_ns.count() + 1) << "rank " << r;
+    EXPECT_GT(estimates[r].round_trip_ns, Nanoseconds{0});
+  }
+}
+
+TEST(CollectiveRound, EveryRankReceivesItsOwnSignedCorrection) {
+  const bmpi::communicator world;
+  std::vector<Nanoseconds> corrections;
+  for (int r = 0; r < world.size(); ++r) corrections.emplace_back(r % 2 == 0 ? -1'000 * r - 7 : 1'000 * r);
+  const Nanoseconds mine = mpi::scatter_corrections(world, world.rank() == 0 ? corrections : std::vector<Nanoseconds>{});
+  EXPECT_EQ(mine, corrections[static_cast<std::size_t>(world.rank())]);
+}
+
+TEST(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
+  CorrectedClock clock(local);
+  const auto outcome = mpi::synchronize(world, clock, mpi::SyncOptions{2, 2 * kSecond});
+  const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
+  if (world.rank() != 0) return;
+
+  ASSERT_EQ(outcome.rounds.size(), 2U);
+  EXPECT_EQ(outcome.rounds[0].clocks_averaged, static_cast<std::size_t>(world.size()));
+  ASSERT_EQ(readings.size(), static_cast<std::size_t>(world.size()));
+  // the truth: the mean of the drawn offsets is where every clock must land
+  std::int64_t sum = 0;
+  for (int r = 0; r < world.size(); ++r) sum += (offset_of_rank(r) - offset_of_rank(0)).count();
+  const Nanoseconds agreed = readings[0].raw_ns + Nanoseconds{sum / world.size()};
+  for (int r = 0; r < world.size(); ++r) {
+    const Nanoseconds residual = readings[r].corrected_ns - agreed;
+    EXPECT_LE(std::abs(residual.count()), kLoadedMachineBound.count()) << "rank " << r;
+    // the correction undid the drawn offset: it has the opposite sign of the offset from the average
+    const Nanoseconds from_average = readings[r].raw_ns - agreed;
+    if (std::abs(from_average.count()) > kLoadedMachineBound.count()) {
+      EXPECT_EQ(outcome.total_corrections_ns[r] < Nanoseconds{0}, from_average > Nanoseconds{0}) << "rank " << r;
+    }
+  }
+}
+
+TEST(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
+  const bmpi::communicator world;
+  const int outlier = world.size() - 1;
+  const Nanoseconds offset = world.rank() == outlier && world.size() >= 3 ? 10 * kSecond : Nanoseconds{world.rank() * 1'000};
+  const MonotonicClock reference;
+  const SimulatedClock local(reference, SimulatedClockParams{offset, 0.0}, reference.now());
+  CorrectedClock clock(local);
+  const auto outcome = mpi::synchronize(world, clock, mpi::SyncOptions{1, kSecond});
+  const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
+  if (world.rank() != 0) return;
+
+  const bool has_outlier = world.size() >= 3;
+  const std::size_t expected_averaged = static_cast<std::size_t>(world.size()) - (has_outlier ? 1 : 0);
+  EXPECT_EQ(outcome.rounds[0].clocks_averaged, expected_averaged);
+  EXPECT_EQ(outcome.excluded[static_cast<std::size_t>(outlier)], has_outlier);
+  for (int r = 1; r < world.size(); ++r) {
+    EXPECT_LE(std::abs((readings[r].corrected_ns - readings[0].corrected_ns).count()), kLoadedMachineBound.count())
+        << "rank " << r;
+  }
+}
+
+}  // namespace
+}  // namespace berkeley

@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include "report/report_builder.hpp"
+
+namespace berkeley {
+namespace {
+
+RankInputs rank_at(const char* host, std::int64_t raw, std::int64_t correction, bool excluded = false) {
+  RankInputs r;
+  r.host = host;
+  r.at_instant = InstantObservation{Nanoseconds{raw}, Nanoseconds{raw + correction}, Nanoseconds{40}};
+  r.total_correction_ns = Nanoseconds{correction};
+  r.excluded = excluded;
+  return r;
+}
+
+TEST(BuildRunReport, SpreadsResidualsAndOffsetsComeFromTheSharedInstant) {
+  // truth: clocks at 1000, 1300, 1600 (agreed time 1300); corrections leave them at 1299, 1301, 1300
+  const std::vector<RankInputs> ranks{rank_at("a", 1'000, 299), rank_at("a", 1'300, 1), rank_at("a", 1'600, -300)};
+  const RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_EQ(report.spread_before_ns, Nanoseconds{600});
+  EXPECT_EQ(report.spread_after_ns, Nanoseconds{2});
+  EXPECT_EQ(report.ranks[1].offset_before_ns, Nanoseconds{300});
+  EXPECT_EQ(report.ranks[2].offset_after_ns, Nanoseconds{1});
+  EXPECT_EQ(report.ranks[0].residual_ns, Nanoseconds{-1});
+  EXPECT_EQ(report.ranks[1].residual_ns, Nanoseconds{1});
+  EXPECT_EQ(report.max_abs_residual_ns, Nanoseconds{1});
+  EXPECT_TRUE(report.truth_measured);
+  EXPECT_EQ(report.hosts, 1);
+}
+
+TEST(BuildRunReport, ExcludedClocksDoNotMoveTheAgreedTime) {
+  const std::vector<RankInputs> ranks{rank_at("a", 1'000, 0), rank_at("a", 1'000, 0), rank_at("a", 9'000, -8'000, true)};
+  const RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  for (const RankReport& r : report.ranks) EXPECT_EQ(r.residual_ns, Nanoseconds{0}) << r.rank;
+  EXPECT_TRUE(report.ranks[2].excluded);
+}
+
+TEST(BuildRunReport, SeveralHostsMeanNoGroundTruth) {
+  const std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("b", 0, 0)};
+  const RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_EQ(report.hosts, 2);
+  EXPECT_FALSE(report.truth_measured);
+}
+
+}  // namespace
+}  // namespace berkeley

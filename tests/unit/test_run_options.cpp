@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include "cli/exit_codes.hpp"
+#include "cli/run_options.hpp"
+
+namespace berkeley {
+namespace {
+
+ParsedCommandLine parse(std::vector<std::string> args) { return parse_run_options(args); }
+
+void expect_usage_error(std::vector<std::string> args, const std::string& must_name) {
+  const ParsedCommandLine parsed = parse(args);
+  EXPECT_FALSE(parsed.options.has_value()) << must_name;
+  EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
+  EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
+  EXPECT_EQ(parsed.message.find('\n'), std::string::npos) << "one line: " << parsed.message;
+}
+
+TEST(RunOptions, DefaultsAreTheClassicRun) {
+  const ParsedCommandLine parsed = parse({});
+  ASSERT_TRUE(parsed.options.has_value());
+  EXPECT_EQ(parsed.options->rounds, 1);
+  EXPECT_EQ(parsed.options->clock, ClockKind::simulated);
+  EXPECT_EQ(parsed.options->max_offset_ns, Nanoseconds{1'000'000'000});
+  EXPECT_EQ(parsed.options->effective_tolerance(), Nanoseconds{2'000'000'000});
+  EXPECT_TRUE(parsed.options->json_path.empty());
+}
+
+TEST(RunOptions, ParsesEveryOption) {
+  const ParsedCommandLine parsed = parse({"--rounds", "3", "--seed", "7", "--max-offset", "250ms", "--drift-ppm", "50",
+                                          "--tolerance", "10ms", "--clock", "system", "--json", "r.json", "--quiet"});
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  EXPECT_EQ(parsed.options->rounds, 3);
+  EXPECT_EQ(parsed.options->seed, 7U);
+  EXPECT_EQ(parsed.options->max_offset_ns, Nanoseconds{250'000'000});
+  EXPECT_DOUBLE_EQ(parsed.options->drift_ppm, 50.0);
+  EXPECT_EQ(parsed.options->effective_tolerance(), Nanoseconds{10'000'000});
+  EXPECT_EQ(parsed.options->clock, ClockKind::mpi_wtime);
+  EXPECT_EQ(parsed.options->json_path, "r.json");
+  EXPECT_TRUE(parsed.options->quiet);
+}
+
+TEST(RunOptions, BadValuesAreNamed) {
+  expect_usage_error({"--rounds", "0"}, "'0'");
+  expect_usage_error({"--rounds", "x"}, "--rounds");
+  expect_usage_error({"--max-offset", "-5"}, "'-5'");
+  expect_usage_error({"--max-offset", "5min"}, "'5min'");
+  expect_usage_error({"--seed", "abc"}, "'abc'");
+  expect_usage_error({"--seed", "-1"}, "'-1'");
+  expect_usage_error({"--drift-ppm", "-3"}, "'-3'");
+  expect_usage_error({"--clock", "atomic"}, "'atomic'");
+  expect_usage_error({"--bogus"}, "bogus");
+  expect_usage_error({"--rounds"}, "rounds");
+}
+
+TEST(RunOptions, HelpShowsDefaultsAndAnExample) {
+  const ParsedCommandLine parsed = parse({"--help"});
+  EXPECT_FALSE(parsed.options.has_value());
+  EXPECT_EQ(parsed.exit_code, kExitOk);
+  EXPECT_NE(parsed.message.find("--max-offset"), std::string::npos);
+  EXPECT_NE(parsed.message.find("(=1s)"), std::string::npos);
+  EXPECT_NE(parsed.message.find("mpirun -np 4 ./berkeley_mpi"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace berkeley

@@ -1,0 +1,62 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "report/json_writer.hpp"
+#include "report/table_writer.hpp"
+
+namespace berkeley {
+namespace {
+
+RunReport sample_report() {
+  RunReport report;
+  report.parameters.ranks = 2;
+  report.parameters.rounds = 1;
+  report.parameters.seed = 7;
+  report.parameters.clock = "simulated";
+  report.truth_measured = true;
+  report.truth_reference = "CLOCK_MONOTONIC";
+  report.spread_before_ns = Nanoseconds{123'456'789};
+  report.spread_after_ns = Nanoseconds{21'000};
+  RankReport r;
+  r.rank = 1;
+  r.host = "node7";
+  r.clock_before_ns = Nanoseconds{5'123'456'789};
+  r.offset_before_ns = Nanoseconds{-123'456'789};
+  r.correction_ns = Nanoseconds{123'450'000};
+  r.residual_ns = Nanoseconds{-1'500};
+  r.excluded = true;
+  report.ranks.push_back(r);
+  return report;
+}
+
+TEST(JsonWriter, WritesIntegerNanosecondsAndTheExcludedFlag) {
+  std::ostringstream out;
+  write_json(out, sample_report());
+  const auto doc = nlohmann::json::parse(out.str());
+  EXPECT_EQ(doc["spread_before_ns"].get<std::int64_t>(), 123'456'789);
+  EXPECT_EQ(doc["spread_after_ns"].get<std::int64_t>(), 21'000);
+  EXPECT_EQ(doc["parameters"]["seed"].get<std::uint64_t>(), 7U);
+  ASSERT_EQ(doc["ranks"].size(), 1U);
+  EXPECT_EQ(doc["ranks"][0]["offset_before_ns"].get<std::int64_t>(), -123'456'789);
+  EXPECT_EQ(doc["ranks"][0]["correction_ns"].get<std::int64_t>(), 123'450'000);
+  EXPECT_TRUE(doc["ranks"][0]["excluded"].get<bool>());
+}
+
+TEST(TableWriter, WritesUnitsSignsAndTheSummary) {
+  std::ostringstream out;
+  write_table(out, sample_report());
+  const std::string text = out.str();
+  EXPECT_NE(text.find("offset [ms]"), std::string::npos);
+  EXPECT_NE(text.find("node7"), std::string::npos);
+  EXPECT_NE(text.find("5.123456789"), std::string::npos);
+  EXPECT_NE(text.find("-123.456789"), std::string::npos);
+  EXPECT_NE(text.find("-1.500"), std::string::npos);
+  EXPECT_NE(text.find("excluded"), std::string::npos);
+  EXPECT_NE(text.find("spread before: 123456789 ns"), std::string::npos);
+  EXPECT_NE(text.find("after: 21000 ns"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace berkeley
