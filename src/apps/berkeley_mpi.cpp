@@ -69,7 +69,9 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
     std::cout << "berkeley_mpi: " << world.size() << " ranks, master rank 0, clock " << clock_kind_name(options.clock)
               << ", seed " << options.seed << ", " << options.rounds << " round(s)\n";
   }
-  const berkeley::mpi::SyncOptions sync_options{options.rounds, options.effective_tolerance()};
+  berkeley::mpi::SyncOptions sync_options;
+  sync_options.rounds = options.rounds;
+  sync_options.tolerance_ns = options.effective_tolerance();
   const auto outcome = berkeley::mpi::synchronize(world, clock, sync_options, [&](const RoundReport& round) {
     if (!options.quiet) write_round_line(std::cout, round, options.rounds);
   });
@@ -83,7 +85,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   for (std::size_t r = 0; r < ranks.size(); ++r) {
     ranks[r].host = hosts[r];
     ranks[r].at_instant = observations[r];
-    ranks[r].first_estimate = outcome.first_estimates[r];
+    ranks[r].first_estimate = outcome.first_estimates[r].value_or(PeerEstimate{});
     ranks[r].total_correction_ns = outcome.total_corrections_ns[r];
     ranks[r].excluded = outcome.excluded[r];
     if (options.clock == ClockKind::simulated) {

@@ -46,8 +46,11 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     row.clock_before_ns = in.at_instant.raw_ns;
     row.clock_after_ns = in.at_instant.corrected_ns;
     row.offset_before_ns = in.at_instant.raw_ns - master_raw;
-    row.offset_estimated_ns = in.first_estimate.offset_ns;
-    row.estimate_uncertainty_ns = in.first_estimate.uncertainty_ns;
+    row.offset_estimated_ns = in.first_estimate.best.offset_ns;
+    row.estimate_uncertainty_ns = in.first_estimate.best.uncertainty_ns;
+    row.best_round_trip_ns = in.first_estimate.best.round_trip_ns;
+    row.median_round_trip_ns = in.first_estimate.median_round_trip_ns;
+    row.samples_used = in.first_estimate.samples_used;
     row.correction_ns = in.total_correction_ns;
     row.offset_after_ns = in.at_instant.corrected_ns - master_after;
     row.residual_ns = in.at_instant.corrected_ns - agreed;

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/offset_estimate.hpp"
+#include "core/min_rtt_filter.hpp"
 #include "report/run_report.hpp"
 
 namespace berkeley {
@@ -18,7 +18,7 @@ struct InstantObservation {
 struct RankInputs {
   std::string host;
   InstantObservation at_instant;
-  OffsetEstimate first_estimate;
+  PeerEstimate first_estimate;  // round 1
   Nanoseconds total_correction_ns{0};
   bool excluded = false;
   Nanoseconds simulated_offset_ns{0};

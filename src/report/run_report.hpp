@@ -18,6 +18,9 @@ struct RankReport {
   Nanoseconds offset_before_ns{0};     // clock_before − master's clock_before (true offset at the instant)
   Nanoseconds offset_estimated_ns{0};  // what the master measured in round 1
   Nanoseconds estimate_uncertainty_ns{0};
+  Nanoseconds best_round_trip_ns{0};    // round 1: the round trip the estimate came from
+  Nanoseconds median_round_trip_ns{0};  // round 1: median over the exchanges made
+  int samples_used = 0;                 // round 1: exchanges made with this rank
   Nanoseconds correction_ns{0};        // sum of the corrections applied over all rounds
   Nanoseconds offset_after_ns{0};      // clock_after − master's clock_after
   Nanoseconds residual_ns{0};          // clock_after − the agreed time (mean of the averaged clocks before)

@@ -7,7 +7,7 @@
 
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
-#include "transport/mpi/collective_round.hpp"
+#include "transport/mpi/group_channel.hpp"
 #include "transport/mpi/instant_probe.hpp"
 #include "transport/mpi/synchronize.hpp"
 
@@ -19,24 +19,34 @@ constexpr Nanoseconds kSecond{1'000'000'000};
 // generous: a loaded, oversubscribed 2-core machine can deschedule a rank for milliseconds
 constexpr Nanoseconds kLoadedMachineBound{5'000'000};
 
+mpi::SyncOptions sync_options(int rounds, Nanoseconds tolerance) {
+  mpi::SyncOptions options;
+  options.rounds = rounds;
+  options.tolerance_ns = tolerance;
+  return options;
+}
+
 Nanoseconds offset_of_rank(int rank) { return draw_simulated_clock(11, static_cast<std::uint64_t>(rank), kSecond, 0).offset_ns; }
 
 TEST(CollectiveRound, MasterGetsOneEstimatePerRankEachWithinItsBound) {
   const bmpi::communicator world;
   const MonotonicClock reference;
   const SimulatedClock clock(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
-  const std::vector<OffsetEstimate> estimates = mpi::measure_offsets_collective(world, clock);
   if (world.rank() != 0) {
-    EXPECT_TRUE(estimates.empty());
+    mpi::answer_collective(world, clock);
     return;
   }
+  mpi::MpiGroupChannel channel(world, clock);
+  const GroupEstimates estimates = measure_collective(channel);
   ASSERT_EQ(estimates.size(), static_cast<std::size_t>(world.size()));
-  EXPECT_EQ(estimates[0].offset_ns, Nanoseconds{0});
+  ASSERT_TRUE(estimates[0].has_value());
+  EXPECT_EQ(estimates[0]->best.offset_ns, Nanoseconds{0});
   for (int r = 1; r < world.size(); ++r) {
+    ASSERT_TRUE(estimates[r].has_value()) << "rank " << r;
     const Nanoseconds truth = offset_of_rank(r) - offset_of_rank(0);
-    const Nanoseconds error = estimates[r].offset_ns - truth;
-    EXPECT_LE(std::abs(error.count()), estimates[r].uncertainty_ns.count() + 1) << "rank " << r;
-    EXPECT_GT(estimates[r].round_trip_ns, Nanoseconds{0});
+    const Nanoseconds error = estimates[r]->best.offset_ns - truth;
+    EXPECT_LE(std::abs(error.count()), estimates[r]->best.uncertainty_ns.count() + 1) << "rank " << r;
+    EXPECT_GT(estimates[r]->best.round_trip_ns, Nanoseconds{0});
   }
 }
 
@@ -53,7 +63,7 @@ TEST(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
   const MonotonicClock reference;
   const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
   CorrectedClock clock(local);
-  const auto outcome = mpi::synchronize(world, clock, mpi::SyncOptions{2, 2 * kSecond});
+  const auto outcome = mpi::synchronize(world, clock, sync_options(2, 2 * kSecond));
   const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
   if (world.rank() != 0) return;
 
@@ -82,7 +92,7 @@ TEST(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
   const MonotonicClock reference;
   const SimulatedClock local(reference, SimulatedClockParams{offset, 0.0}, reference.now());
   CorrectedClock clock(local);
-  const auto outcome = mpi::synchronize(world, clock, mpi::SyncOptions{1, kSecond});
+  const auto outcome = mpi::synchronize(world, clock, sync_options(1, kSecond));
   const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
   if (world.rank() != 0) return;
 

@@ -1,0 +1,33 @@
+#pragma once
+// The group master's view of its group, independent of how messages travel (MPI, TCP, a simulation).
+// The measurement methods (sync/measure.hpp) are written against this interface only, so the same
+// Berkeley code runs on every transport. Member 0 is the master itself.
+#include <optional>
+#include <vector>
+
+#include "core/offset_estimate.hpp"
+
+namespace berkeley {
+
+// One request to every member at once, as the collective method does it.
+struct CollectiveReadings {
+  ClockReading t_send_ns{0};  // master's clock just before the request went out
+  ClockReading t_recv_ns{0};  // master's clock once every reading was in
+  std::vector<std::optional<ClockReading>> readings_ns;  // per member; nullopt: no answer in time
+};
+
+class GroupChannel {
+ public:
+  virtual ~GroupChannel() = default;
+  // members, the master included
+  [[nodiscard]] virtual int size() const = 0;
+  // one request/reply exchange with member (1 ≤ member < size()), timed on the master's clock;
+  // nullopt when the member did not answer in time (it is then not asked again this round)
+  [[nodiscard]] virtual std::optional<OffsetSample> exchange(int member) = 0;
+  // the master will not call exchange(member) again this round (a responder may stop listening)
+  virtual void release(int member) = 0;
+  // one request to all members and their readings back
+  [[nodiscard]] virtual CollectiveReadings request_all() = 0;
+};
+
+}  // namespace berkeley

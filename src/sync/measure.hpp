@@ -1,0 +1,30 @@
+#pragma once
+// How the group master measures every member's offset, over any GroupChannel.
+#include <optional>
+#include <vector>
+
+#include "core/fault_tolerant_average.hpp"
+#include "core/min_rtt_filter.hpp"
+#include "sync/group_channel.hpp"
+
+namespace berkeley {
+
+// Per member, index 0 the master itself (offset 0, no round trip); nullopt for a member that did not answer.
+using GroupEstimates = std::vector<std::optional<PeerEstimate>>;
+
+// collective: one request to all, readings gathered; every estimate is bounded by the one interval
+[[nodiscard]] GroupEstimates measure_collective(GroupChannel& channel);
+
+// pingpong: one member at a time (never all at once, so no queueing lands inside a round trip),
+// exchanges until the MinRttFilter is satisfied; the Cristian estimate of the smallest round trip
+[[nodiscard]] GroupEstimates measure_pingpong(GroupChannel& channel, const PingPongPolicy& policy);
+
+// The Berkeley step over the members that answered; a member that did not answer gets no correction
+// (0) and counts as excluded.
+struct GroupStep {
+  BerkeleyStep step;       // per member, same indexing as the estimates
+  std::vector<bool> answered;
+};
+[[nodiscard]] GroupStep berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_ns);
+
+}  // namespace berkeley

@@ -1,0 +1,36 @@
+#pragma once
+// GroupChannel over an MPI communicator (rank 0 is the master), and the responder loops the other
+// ranks run while the master measures. This layer only moves messages.
+#include <boost/mpi/communicator.hpp>
+#include <span>
+
+#include "clock/clock.hpp"
+#include "sync/group_channel.hpp"
+
+namespace berkeley::mpi {
+
+// Rank 0's side. Exchanges are blocking point-to-point messages (one member at a time);
+// request_all is a broadcast followed by MPI_Gather.
+class MpiGroupChannel final : public GroupChannel {
+ public:
+  MpiGroupChannel(const boost::mpi::communicator& comm, const Clock& clock) : comm_(comm), clock_(clock) {}
+  [[nodiscard]] int size() const override { return comm_.size(); }
+  [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
+  void release(int member) override;
+  [[nodiscard]] CollectiveReadings request_all() override;
+
+ private:
+  const boost::mpi::communicator& comm_;
+  const Clock& clock_;
+};
+
+// The other ranks' side of request_all: wait for the request, read the clock, join the gather.
+void answer_collective(const boost::mpi::communicator& comm, const Clock& clock);
+// The other ranks' side of the ping-pong: answer every ping with a clock reading until released.
+void answer_pingpong(const boost::mpi::communicator& comm, const Clock& clock);
+
+// Collective over `comm`: rank 0 passes one correction per rank, every rank gets its own back (MPI_Scatter).
+[[nodiscard]] Nanoseconds scatter_corrections(const boost::mpi::communicator& comm,
+                                              std::span<const Nanoseconds> corrections_ns);
+
+}  // namespace berkeley::mpi

@@ -1,0 +1,115 @@
+// The measurement methods over a synthetic GroupChannel of known truth: member m's clock is
+// master + offset[m]; each exchange has a scripted outbound and return delay.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+
+#include "sync/measure.hpp"
+
+namespace berkeley {
+namespace {
+
+struct Delay {
+  std::int64_t out_ns;
+  std::int64_t back_ns;
+};
+
+class ScriptedChannel final : public GroupChannel {
+ public:
+  explicit ScriptedChannel(std::vector<std::int64_t> offsets_ns) : offsets_(std::move(offsets_ns)) {}
+  void script(int member, std::vector<Delay> delays) { delays_[member] = {delays.begin(), delays.end()}; }
+  void silence(int member) { silent_.push_back(member); }
+
+  [[nodiscard]] int size() const override { return static_cast<int>(offsets_.size()); }
+  [[nodiscard]] std::optional<OffsetSample> exchange(int member) override {
+    ++exchanges_[member];
+    EXPECT_FALSE(released_[member]) << "member " << member << " asked after release";
+    if (std::find(silent_.begin(), silent_.end(), member) != silent_.end()) return std::nullopt;
+    auto& queue = delays_[member];
+    const Delay d = queue.empty() ? Delay{1'000, 1'000} : queue.front();
+    if (!queue.empty()) queue.pop_front();
+    const std::int64_t t_send = now_;
+    const std::int64_t t_remote = t_send + d.out_ns + offsets_[static_cast<std::size_t>(member)];
+    now_ = t_send + d.out_ns + d.back_ns;
+    const OffsetSample sample{Nanoseconds{t_send}, Nanoseconds{t_remote}, Nanoseconds{now_}};
+    now_ += 10'000;
+    return sample;
+  }
+  void release(int member) override { released_[member] = true; }
+  [[nodiscard]] CollectiveReadings request_all() override {
+    CollectiveReadings got;
+    got.t_send_ns = Nanoseconds{now_};
+    for (std::size_t m = 0; m < offsets_.size(); ++m) {
+      const bool silent = std::find(silent_.begin(), silent_.end(), static_cast<int>(m)) != silent_.end();
+      // member m reads its clock m µs after the request left; the gather ends after 10 µs
+      got.readings_ns.push_back(silent ? std::nullopt
+                                       : std::optional<ClockReading>(Nanoseconds{now_ + static_cast<std::int64_t>(m) * 1'000 + offsets_[m]}));
+    }
+    now_ += 10'000;
+    got.t_recv_ns = Nanoseconds{now_};
+    return got;
+  }
+  int exchanges(int member) { return exchanges_[member]; }
+
+ private:
+  std::vector<std::int64_t> offsets_;
+  std::map<int, std::deque<Delay>> delays_;
+  std::map<int, int> exchanges_;
+  std::map<int, bool> released_;
+  std::vector<int> silent_;
+  std::int64_t now_ = 1'000'000'000;
+};
+
+TEST(MeasurePingpong, FindsTheTrueOffsetThroughQueueingAndAsymmetry) {
+  ScriptedChannel channel({0, 5'000'000, -3'000'000});
+  // member 1: a queued first request, a slow reply, then two clean symmetric exchanges
+  channel.script(1, {{90'000, 1'000}, {1'000, 70'000}, {800, 800}, {810, 810}});
+  // member 2: asymmetric all along (out 300, back 700): the error is half the asymmetry, within the bound
+  channel.script(2, {{300, 700}, {300, 700}, {300, 700}, {300, 700}});
+  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{16, 4, 0.05});
+  ASSERT_EQ(e.size(), 3U);
+  EXPECT_EQ(e[0]->best.offset_ns, Nanoseconds{0});
+  EXPECT_EQ(e[1]->best.offset_ns, Nanoseconds{5'000'000});
+  EXPECT_EQ(e[1]->best.round_trip_ns, Nanoseconds{1'600});
+  EXPECT_EQ(e[2]->best.offset_ns, Nanoseconds{-3'000'000 - 200});
+  EXPECT_LE(200, e[2]->best.uncertainty_ns.count());
+  EXPECT_EQ(channel.exchanges(1), 4);
+}
+
+TEST(MeasurePingpong, PollsOneMemberAtATimeAndReleasesEach) {
+  ScriptedChannel channel({0, 1, 2, 3, 4});
+  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{3, 3, 0.0});
+  for (int m = 1; m < 5; ++m) EXPECT_EQ(channel.exchanges(m), 3) << m;  // scripted channel fails on ask-after-release
+}
+
+TEST(MeasurePingpong, ASilentMemberIsMissingAndGetsNoCorrection) {
+  ScriptedChannel channel({0, 100, 200, 300});
+  channel.silence(2);
+  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{4, 4, 0.0});
+  EXPECT_FALSE(e[2].has_value());
+  EXPECT_EQ(channel.exchanges(2), 1);  // not asked again after the first silence
+  const GroupStep step = berkeley_step_over(e, Nanoseconds{1'000'000});
+  EXPECT_EQ(step.answered, (std::vector<bool>{true, true, false, true}));
+  EXPECT_EQ(step.step.average_offset_ns, Nanoseconds{(0 + 100 + 300) / 3});
+  EXPECT_EQ(step.step.corrections_ns[2], Nanoseconds{0});
+  EXPECT_TRUE(step.step.excluded[2]);
+  EXPECT_EQ(step.step.corrections_ns[3], Nanoseconds{(0 + 100 + 300) / 3 - 300});
+}
+
+TEST(MeasureCollective, OneIntervalBoundsEveryEstimate) {
+  ScriptedChannel channel({0, 7'000, -7'000, 123});
+  const GroupEstimates e = measure_collective(channel);
+  ASSERT_EQ(e.size(), 4U);
+  for (std::size_t m = 1; m < 4; ++m) {
+    ASSERT_TRUE(e[m].has_value());
+    EXPECT_EQ(e[m]->best.round_trip_ns, Nanoseconds{10'000});
+    EXPECT_EQ(e[m]->samples_used, 1);
+  }
+  // member m read m µs after the request, the midpoint assumption is 5 µs: error (m − 5) µs, within ±5 µs
+  EXPECT_EQ(e[1]->best.offset_ns, Nanoseconds{7'000 - 4'000});
+  EXPECT_EQ(e[3]->best.offset_ns, Nanoseconds{123 - 2'000});
+}
+
+}  // namespace
+}  // namespace berkeley
