@@ -14,6 +14,7 @@ InstantReading read_at_instant(const Clock& clock, const Clock& reference, Clock
   if (until > kSpinStretch) std::this_thread::sleep_for(until - kSpinStretch);
   while (reference.now() < instant_ns) {
   }
+  if (const std::optional<ClockReading> exact = clock.exact_at(reference, instant_ns)) return {*exact, Nanoseconds{0}};
   InstantReading best{ClockReading{0}, Nanoseconds::max()};
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     const ClockReading before = reference.now();

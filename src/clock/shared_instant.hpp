@@ -13,7 +13,8 @@ struct InstantReading {
 
 // Waits until `reference` shows `instant_ns` (sleeping, then spinning the last stretch), then reads
 // `clock` between two reference reads, retrying (bounded) if the read was preempted; the value is moved
-// back by how late the read was, so lateness does not count as error.
+// back by how late the read was, so lateness does not count as error. A clock that knows its exact value
+// at the instant (simulated, see Clock::exact_at) gives that, with a window of 0.
 [[nodiscard]] InstantReading read_at_instant(const Clock& clock, const Clock& reference, ClockReading instant_ns);
 
 }  // namespace berkeley

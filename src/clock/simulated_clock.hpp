@@ -27,6 +27,10 @@ class SimulatedClock final : public Clock {
   [[nodiscard]] ClockReading now() const override { return at_reference(reference_.now()); }
   // the value this clock shows when the reference shows reference_ns
   [[nodiscard]] ClockReading at_reference(ClockReading reference_ns) const;
+  [[nodiscard]] std::optional<ClockReading> exact_at(const Clock& reference, ClockReading reference_ns) const override {
+    if (&reference != &reference_) return std::nullopt;
+    return at_reference(reference_ns);
+  }
   [[nodiscard]] const SimulatedClockParams& params() const { return params_; }
 
  private:

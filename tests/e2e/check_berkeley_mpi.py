@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""End-to-end checks of berkeley_mpi under mpiexec (Python standard library only).
+
+  check_berkeley_mpi.py run         --np N   : one run; its JSON must show the clocks converged
+  check_berkeley_mpi.py same-seed   --np N   : two runs with one seed give the same "before" columns
+  check_berkeley_mpi.py bad-input   --np N --expect TEXT -- ARGS... : non-zero exit, one message naming TEXT, no hang
+  check_berkeley_mpi.py help        --np N   : --help prints once and exits 0
+
+Every launch is bounded by --launch-timeout; a launch that hits it fails the check (a hang).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+# Bounds stated up front. After sync the collective method reaches tens of µs here; 5 ms never flakes on a
+# loaded, oversubscribed 2-core machine. Before sync the clocks differ by the drawn offsets (±1 s).
+SPREAD_AFTER_BOUND_NS = 5_000_000
+SPREAD_BEFORE_FLOOR_NS = 100_000_000  # with seed 7 and ≥ 2 ranks the drawn offsets are hundreds of ms apart
+SEED = 7
+
+
+def fail(message):
+    print(f"FAIL: {message}")
+    sys.exit(1)
+
+
+def launch(opts, np, program_args):
+    command = opts.mpiexec + [opts.numproc_flag, str(np)] + opts.preflags + [opts.exe] + program_args
+    print("+", " ".join(command), flush=True)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=opts.launch_timeout)
+    except subprocess.TimeoutExpired:
+        fail(f"no exit within {opts.launch_timeout} s (a rank left waiting?)")
+    sys.stdout.write(done.stdout)
+    sys.stdout.write(done.stderr)
+    return done
+
+
+def run_with_report(opts, np, extra=()):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.json")
+        done = launch(opts, np, ["--seed", str(SEED), "--json", path, *extra])
+        if done.returncode != 0:
+            fail(f"exit code {done.returncode}")
+        with open(path, encoding="utf-8") as f:
+            return json.load(f), done.stdout
+
+
+def check_run(opts):
+    report, stdout = run_with_report(opts, opts.np)
+    ranks = report["ranks"]
+    if len(ranks) != opts.np:
+        fail(f"{len(ranks)} ranks in the report, expected {opts.np}")
+    if [r["rank"] for r in ranks] != list(range(opts.np)):
+        fail("ranks missing or out of order")
+    if not report["truth_measured"]:
+        fail("one host, yet no ground truth")
+    drawn = [r["simulated_offset_ns"] for r in ranks]
+    drawn_spread = max(drawn) - min(drawn)
+    before, after = report["spread_before_ns"], report["spread_after_ns"]
+    print(f"spread before {before} ns (drawn offsets span {drawn_spread} ns), after {after} ns")
+    # drift is 0: the clocks before sync differ by exactly the drawn offsets
+    if before != drawn_spread:
+        fail(f"spread before {before} ns is not the drawn offsets' span {drawn_spread} ns")
+    if opts.np >= 2 and before < SPREAD_BEFORE_FLOOR_NS:
+        fail(f"spread before {before} ns: expected hundreds of ms with seed {SEED}")
+    if after > SPREAD_AFTER_BOUND_NS:
+        fail(f"spread after {after} ns exceeds the bound {SPREAD_AFTER_BOUND_NS} ns")
+    for r in ranks:
+        # each correction undoes that rank's offset from the average, to within the bound
+        if abs(r["offset_before_ns"] + r["correction_ns"] - (ranks[0]["correction_ns"])) > SPREAD_AFTER_BOUND_NS:
+            fail(f"rank {r['rank']}: correction {r['correction_ns']} does not undo offset {r['offset_before_ns']}")
+    if stdout.count("spread before:") != 1:
+        fail("the summary line must appear exactly once (rank 0 only)")
+    if opts.np == 1 and (before != 0 or after != 0 or ranks[0]["correction_ns"] != 0):
+        fail("one rank alone has nothing to correct")
+    print("PASS")
+
+
+def check_same_seed(opts):
+    first, _ = run_with_report(opts, opts.np)
+    second, _ = run_with_report(opts, opts.np)
+    columns = ("simulated_offset_ns", "offset_before_ns")
+    for a, b in zip(first["ranks"], second["ranks"]):
+        for column in columns:
+            if a[column] != b[column]:
+                fail(f"rank {a['rank']}: {column} {a[column]} then {b[column]} with the same seed")
+    if first["spread_before_ns"] != second["spread_before_ns"]:
+        fail("spread before differs between runs with one seed")
+    # and the drawn offset of a rank does not depend on how many ranks there are
+    smaller, _ = run_with_report(opts, max(1, opts.np - 1))
+    for a, b in zip(smaller["ranks"], first["ranks"]):
+        if a["simulated_offset_ns"] != b["simulated_offset_ns"]:
+            fail(f"rank {a['rank']}: drawn offset changes with the rank count")
+    print("PASS")
+
+
+def check_bad_input(opts):
+    done = launch(opts, opts.np, opts.args)
+    if done.returncode == 0:
+        fail("exit code 0 for bad input")
+    output = done.stdout + done.stderr
+    ours = [line for line in output.splitlines() if line.startswith("berkeley_mpi:")]
+    if len(ours) != 1:
+        fail(f"expected exactly one message from berkeley_mpi, got {len(ours)}: {ours}")
+    if opts.expect not in ours[0]:
+        fail(f"the message does not name {opts.expect!r}: {ours[0]}")
+    print(f"PASS (exit code {done.returncode})")
+
+
+def check_help(opts):
+    done = launch(opts, opts.np, ["--help"])
+    if done.returncode != 0:
+        fail(f"--help exit code {done.returncode}")
+    if done.stdout.count("Usage:") != 1 or "--max-offset" not in done.stdout:
+        fail("--help must print the usage once, with the options")
+    print("PASS")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("check", choices=["run", "same-seed", "bad-input", "help"])
+    parser.add_argument("--exe", required=True)
+    parser.add_argument("--mpiexec", required=True, help="the mpiexec program")
+    parser.add_argument("--numproc-flag", default="-np")
+    parser.add_argument("--preflags", default="", help="mpiexec flags before the program, comma-separated")
+    parser.add_argument("--np", type=int, default=2)
+    parser.add_argument("--expect", default="")
+    parser.add_argument("--launch-timeout", type=float, default=60)
+    argv = sys.argv[1:]
+    program_args = argv[argv.index("--") + 1:] if "--" in argv else []
+    opts = parser.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    opts.args = program_args
+    opts.mpiexec = [opts.mpiexec]
+    opts.preflags = [part for part in opts.preflags.split(",") if part]
+    {"run": check_run, "same-seed": check_same_seed, "bad-input": check_bad_input, "help": check_help}[opts.check](opts)
+
+
+if __name__ == "__main__":
+    main()
