@@ -1,6 +1,9 @@
 #pragma once
-// The synchronized clock: an underlying clock plus the corrections it was told to apply. Corrections
-// accumulate over rounds. The OS clock is never touched.
+// The synchronized clock: an underlying clock plus the correction it was told to apply, a linear
+// function of the underlying reading (an offset, and a rate from an anchor on, when drift is corrected).
+// Corrections compose over rounds. The OS clock is never touched.
+#include <cmath>
+
 #include "clock/clock.hpp"
 
 namespace berkeley {
@@ -9,23 +12,38 @@ class CorrectedClock final : public Clock {
  public:
   explicit CorrectedClock(const Clock& underlying) : underlying_(underlying) {}
 
-  [[nodiscard]] ClockReading now() const override { return underlying_.now() + correction_ns_; }
+  [[nodiscard]] ClockReading now() const override { return corrected(underlying_.now()); }
   // the corrected value for a reading of the underlying clock
-  [[nodiscard]] ClockReading corrected(ClockReading underlying_ns) const { return underlying_ns + correction_ns_; }
-
+  [[nodiscard]] ClockReading corrected(ClockReading underlying_ns) const {
+    return underlying_ns + correction_at(underlying_ns);
+  }
+  [[nodiscard]] Nanoseconds correction_at(ClockReading underlying_ns) const {
+    const double elapsed_ns = static_cast<double>((underlying_ns - anchor_ns_).count());
+    return offset_ns_ + Nanoseconds{std::llround(elapsed_ns * rate_ppm_ * 1e-6)};
+  }
   [[nodiscard]] std::optional<ClockReading> exact_at(const Clock& reference, ClockReading reference_ns) const override {
     const std::optional<ClockReading> underlying = underlying_.exact_at(reference, reference_ns);
     if (!underlying) return std::nullopt;
     return corrected(*underlying);
   }
 
-  void apply(Nanoseconds correction_ns) { correction_ns_ += correction_ns; }
-  [[nodiscard]] Nanoseconds total_correction() const { return correction_ns_; }
+  // a step: from now on the clock reads correction_ns more
+  void apply(Nanoseconds correction_ns) { offset_ns_ += correction_ns; }
+  // replaces the whole correction: offset_ns at the underlying reading anchor_ns, changing by rate_ppm
+  void set_linear(Nanoseconds offset_ns, double rate_ppm, ClockReading anchor_ns) {
+    offset_ns_ = offset_ns;
+    rate_ppm_ = rate_ppm;
+    anchor_ns_ = anchor_ns;
+  }
+  [[nodiscard]] Nanoseconds total_correction() const { return correction_at(underlying_.now()); }
+  [[nodiscard]] double rate_ppm() const { return rate_ppm_; }
   [[nodiscard]] const Clock& underlying() const { return underlying_; }
 
  private:
   const Clock& underlying_;
-  Nanoseconds correction_ns_{0};
+  Nanoseconds offset_ns_{0};
+  double rate_ppm_ = 0.0;
+  ClockReading anchor_ns_{0};
 };
 
 }  // namespace berkeley

@@ -1,0 +1,72 @@
+#include "sync/drift_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/fault_tolerant_average.hpp"
+
+namespace berkeley {
+
+double RankDriftPlan::predicted_error_ns(Nanoseconds after_ns) const {
+  const double seconds_ns = static_cast<double>(after_ns.count());
+  const double fitted = fit.prediction_stderr_ns(fit.reference_ns);  // offset error at the anchor
+  const double rate = rate_stderr_ppm * 1e-6 * seconds_ns;
+  const double statistical = std::sqrt(fitted * fitted + rate * rate);
+  return rate_applied ? statistical : statistical + std::fabs(rate_correction_ppm) * 1e-6 * seconds_ns;
+}
+
+DriftPlan plan_drift_correction(const std::vector<std::vector<TimedOffset>>& raw_offsets, Nanoseconds tolerance_ns,
+                                double significance) {
+  if (raw_offsets.empty()) throw std::invalid_argument("plan_drift_correction: no ranks");
+  DriftPlan plan;
+  plan.ranks.resize(raw_offsets.size());
+  for (const auto& samples : raw_offsets) {
+    if (samples.empty()) throw std::invalid_argument("plan_drift_correction: a rank without samples");
+    for (const TimedOffset& s : samples) plan.reference_ns = std::max(plan.reference_ns, s.local_ns);
+  }
+
+  std::vector<Nanoseconds> offsets_at_reference;
+  for (std::size_t r = 0; r < raw_offsets.size(); ++r) {
+    plan.ranks[r].fit = fit_drift(raw_offsets[r]);
+    offsets_at_reference.push_back(plan.ranks[r].fit.offset_at(plan.reference_ns));
+  }
+  const BerkeleyStep step = berkeley_step(offsets_at_reference, tolerance_ns);
+  plan.average_offset_ns = step.average_offset_ns;
+
+  // the group's rate: the mean drift of the averaged clocks (fault tolerance by offset, as for the step)
+  double drift_sum = 0;
+  double variance_sum = 0;
+  std::size_t averaged = 0;
+  for (std::size_t r = 0; r < plan.ranks.size(); ++r) {
+    plan.ranks[r].excluded = step.excluded[r];
+    if (step.excluded[r] && step.clocks_averaged > 0) continue;
+    drift_sum += plan.ranks[r].fit.drift_ppm;
+    variance_sum += plan.ranks[r].fit.drift_stderr_ppm * plan.ranks[r].fit.drift_stderr_ppm;
+    ++averaged;
+  }
+  plan.average_drift_ppm = drift_sum / static_cast<double>(averaged);
+  plan.average_drift_stderr_ppm = std::sqrt(variance_sum) / static_cast<double>(averaged);
+
+  for (std::size_t r = 0; r < plan.ranks.size(); ++r) {
+    RankDriftPlan& rank = plan.ranks[r];
+    rank.rate_correction_ppm = plan.average_drift_ppm - rank.fit.drift_ppm;
+    rank.rate_stderr_ppm = std::sqrt(rank.fit.drift_stderr_ppm * rank.fit.drift_stderr_ppm +
+                                     plan.average_drift_stderr_ppm * plan.average_drift_stderr_ppm);
+    // a rate is applied only where it is larger than the noise of its fit: correcting a drift that is
+    // not there makes the clock worse over time
+    // (fewer than 3 samples: the noise is unknown, so no rate is applied)
+    rank.rate_applied = rank.fit.samples >= 3 && rank.rate_correction_ppm != 0.0 &&
+                        std::fabs(rank.rate_correction_ppm) > significance * rank.rate_stderr_ppm;
+    const Nanoseconds offset = offsets_at_reference[r];
+    // this rank's own clock shows reference + offset when the master's shows reference
+    // the rate is per unit of the master's time; this rank's clock runs (1 + drift) as fast, so per unit
+    // of its own time the rate is smaller by that factor (13 ns over 10 s at 40 ppm if ignored)
+    const double own_frame_rate_ppm = rank.rate_correction_ppm / (1.0 + rank.fit.drift_ppm * 1e-6);
+    rank.correction = LinearCorrection{step.corrections_ns[r], rank.rate_applied ? own_frame_rate_ppm : 0.0,
+                                       plan.reference_ns + offset};
+  }
+  return plan;
+}
+
+}  // namespace berkeley

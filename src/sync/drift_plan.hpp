@@ -1,0 +1,44 @@
+#pragma once
+// From every rank's offsets measured over several rounds, the linear correction each rank applies so
+// that all clocks follow the fault-tolerant average in offset *and* rate. Pure: no MPI, no I/O.
+#include <vector>
+
+#include "core/drift_fit.hpp"
+#include "core/time.hpp"
+
+namespace berkeley {
+
+// A correction in a rank's own (uncorrected) clock frame: offset_ns at its reading anchor_ns,
+// changing by rate_ppm per unit of its time (see CorrectedClock::set_linear).
+struct LinearCorrection {
+  Nanoseconds offset_ns{0};
+  double rate_ppm = 0.0;
+  ClockReading anchor_ns{0};
+};
+
+struct RankDriftPlan {
+  DriftFit fit;                  // offset and drift of this rank against the master (master frame)
+  double rate_correction_ppm = 0.0;  // average drift − this rank's drift
+  double rate_stderr_ppm = 0.0;      // one standard error of that
+  bool rate_applied = false;         // only when |rate correction| > significance × its standard error
+  bool excluded = false;             // left out of the average (offset at the reference, see berkeley_step)
+  LinearCorrection correction;
+  // predicted error against the agreed time, `after_ns` past the reference: 1 standard error of the
+  // fitted offset and rate, plus the whole unapplied rate when it was not applied
+  [[nodiscard]] double predicted_error_ns(Nanoseconds after_ns) const;
+};
+
+struct DriftPlan {
+  ClockReading reference_ns{0};  // master time the plan is anchored at: the last measurement
+  Nanoseconds average_offset_ns{0};
+  double average_drift_ppm = 0.0;
+  double average_drift_stderr_ppm = 0.0;
+  std::vector<RankDriftPlan> ranks;
+};
+
+// raw_offsets[r]: rank r's offsets against the master's uncorrected clock, with the master's
+// uncorrected time of each (rank 0: its own, all zero). Every rank needs ≥ 1 sample; ≥ 3 give errors.
+[[nodiscard]] DriftPlan plan_drift_correction(const std::vector<std::vector<TimedOffset>>& raw_offsets,
+                                              Nanoseconds tolerance_ns, double significance = 2.0);
+
+}  // namespace berkeley
