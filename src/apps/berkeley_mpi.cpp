@@ -14,9 +14,11 @@
 #include "cli/run_options.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
+#include "core/duration_text.hpp"
 #include "report/json_writer.hpp"
 #include "report/report_builder.hpp"
 #include "report/table_writer.hpp"
+#include "transport/mpi/audit.hpp"
 #include "transport/mpi/instant_probe.hpp"
 #include "transport/mpi/synchronize.hpp"
 #include "transport/mpi/wtime_clock.hpp"
@@ -27,6 +29,8 @@ namespace bmpi = boost::mpi;
 using namespace berkeley;
 
 constexpr Nanoseconds kInstantLead{std::chrono::milliseconds(20)};
+constexpr int kAuditExchanges = 8;
+const std::vector<Nanoseconds> kLaterInstants{std::chrono::seconds(1), std::chrono::seconds(10)};
 
 // every rank must take the same branch: a rank that bails out alone would leave the others in a collective
 bool all_ranks_agree(const bmpi::communicator& world, bool ok_here) {
@@ -48,6 +52,20 @@ std::unique_ptr<Clock> make_clock(const RunOptions& options, int rank, const Clo
   return nullptr;
 }
 
+RunParameters describe(const RunOptions& options, int ranks) {
+  RunParameters p;
+  p.ranks = ranks;
+  p.rounds = options.rounds;
+  p.seed = options.seed;
+  p.max_offset_ns = options.max_offset_ns;
+  p.drift_ppm = options.drift_ppm;
+  p.tolerance_ns = options.effective_tolerance();
+  p.clock = clock_kind_name(options.clock);
+  p.method = std::string(sync_method_name(options.method));
+  p.interval_ns = options.interval_ns;
+  return p;
+}
+
 int run(const bmpi::communicator& world, const RunOptions& options) {
   const bool master = world.rank() == 0;
 
@@ -67,35 +85,45 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
 
   if (master && !options.quiet) {
     std::cout << "berkeley_mpi: " << world.size() << " ranks, master rank 0, clock " << clock_kind_name(options.clock)
-              << ", seed " << options.seed << ", " << options.rounds << " round(s)\n";
+              << ", method " << sync_method_name(options.method) << ", seed " << options.seed << ", "
+              << options.rounds << " round(s)\n";
   }
   berkeley::mpi::SyncOptions sync_options;
   sync_options.rounds = options.rounds;
+  sync_options.interval_ns = options.interval_ns;
   sync_options.tolerance_ns = options.effective_tolerance();
+  sync_options.method = options.method;
   const auto outcome = berkeley::mpi::synchronize(world, clock, sync_options, [&](const RoundReport& round) {
     if (!options.quiet) write_round_line(std::cout, round, options.rounds);
   });
-  const auto observations = berkeley::mpi::probe_shared_instant(world, clock, reference, kInstantLead);
+  const std::vector<AuditEstimate> audits = berkeley::mpi::audit_offsets(world, clock, kAuditExchanges);
+  const std::vector<Nanoseconds> later = sync_options.corrects_drift() ? kLaterInstants : std::vector<Nanoseconds>{};
+  const auto observations = berkeley::mpi::probe_shared_instant(world, clock, reference, kInstantLead, later);
 
-  if (!master) return kExitOk;
-  RunParameters parameters{world.size(),        options.rounds,          options.seed,
-                           options.max_offset_ns, options.drift_ppm,     options.effective_tolerance(),
-                           clock_kind_name(options.clock), "collective"};
-  std::vector<RankInputs> ranks(static_cast<std::size_t>(world.size()));
-  for (std::size_t r = 0; r < ranks.size(); ++r) {
-    ranks[r].host = hosts[r];
-    ranks[r].at_instant = observations[r];
-    ranks[r].first_estimate = outcome.first_estimates[r].value_or(PeerEstimate{});
-    ranks[r].total_correction_ns = outcome.total_corrections_ns[r];
-    ranks[r].excluded = outcome.excluded[r];
-    if (options.clock == ClockKind::simulated) {
-      const SimulatedClockParams drawn =
-          draw_simulated_clock(options.seed, r, options.max_offset_ns, options.drift_ppm);
-      ranks[r].simulated_offset_ns = drawn.offset_ns;
-      ranks[r].simulated_drift_ppm = drawn.drift_ppm;
+  RunReport report;
+  if (master) {
+    std::vector<RankInputs> ranks(static_cast<std::size_t>(world.size()));
+    for (std::size_t r = 0; r < ranks.size(); ++r) {
+      ranks[r].host = hosts[r];
+      ranks[r].at_instant = observations[r];
+      ranks[r].first_estimate = outcome.first_estimates[r].value_or(PeerEstimate{});
+      ranks[r].excluded = outcome.excluded[r];
+      ranks[r].audit = audits[r];
+      if (outcome.drift) ranks[r].drift = outcome.drift->ranks[r];
+      if (options.clock == ClockKind::simulated) {
+        const SimulatedClockParams drawn = draw_simulated_clock(options.seed, r, options.max_offset_ns, options.drift_ppm);
+        ranks[r].simulated_offset_ns = drawn.offset_ns;
+        ranks[r].simulated_drift_ppm = drawn.drift_ppm;
+      }
     }
+    report = build_run_report(describe(options, world.size()), ranks, outcome.rounds, "CLOCK_MONOTONIC", later,
+                              options.require_precision_ns);
   }
-  const RunReport report = build_run_report(parameters, ranks, outcome.rounds, "CLOCK_MONOTONIC");
+  // the precision verdict is rank 0's; every rank exits with it
+  bool precision_met = report.precision_met;
+  bmpi::broadcast(world, precision_met, 0);
+  if (!master) return precision_met ? kExitOk : kExitPrecisionFailed;
+
   if (options.quiet) {
     write_summary(std::cout, report);
   } else {
@@ -108,6 +136,12 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
       std::cerr << "berkeley_mpi: --json: writing '" << options.json_path << "' failed\n";
       return kExitOutputError;
     }
+  }
+  if (!precision_met) {
+    std::cerr << "berkeley_mpi: --require-precision " << format_duration(*options.require_precision_ns)
+              << " not met: the audit found a clock " << format_duration(report.audit_max_abs_residual_ns)
+              << " from the master\n";
+    return kExitPrecisionFailed;
   }
   return kExitOk;
 }

@@ -17,7 +17,9 @@ constexpr const char* kExample =
     "Example:\n"
     "  mpirun -np 4 ./berkeley_mpi --seed 7 --rounds 3 --json report.json\n"
     "Durations take a unit: ns, us, ms, s (a bare number is seconds).\n"
-    "Exit codes: 0 ok, 2 bad command line, 3 report not writable, 1 internal/MPI error.\n";
+    "  mpirun -np 8 ./berkeley_mpi --method pingpong --rounds 10 --interval 100ms --drift-ppm 50\n"
+    "Exit codes: 0 ok, 2 bad command line, 3 report not writable, 4 --require-precision not met,\n"
+    "1 internal/MPI error.\n";
 
 struct BadValue {
   std::string message;
@@ -79,6 +81,12 @@ po::options_description describe_options() {
                                               "(still corrected); default 2 x max-offset for sim, 1s otherwise")
       ("clock", po::value<std::string>()->default_value("sim"),
        "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME")
+      ("method", po::value<std::string>()->default_value("collective"),
+       "collective: broadcast request, MPI_Gather, MPI_Scatter; pingpong: one rank at a time, min round trip")
+      ("interval", po::value<std::string>()->default_value("0"),
+       "pause between rounds; with --rounds >= 3 the offsets over time also give each clock's drift")
+      ("require-precision", po::value<std::string>(),
+       "exit with code 4 (on every rank) when the audit finds a clock further than this from the master")
       ("json", po::value<std::string>(), "write a machine-readable report to this file")
       ("quiet,q", "print only the summary line");
   return desc;
@@ -130,6 +138,12 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
     options.drift_ppm = ppm_value(vm, "drift-ppm");
     if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
     options.clock = clock_value(vm["clock"].as<std::string>());
+    const auto method_text = vm["method"].as<std::string>();
+    const std::optional<SyncMethod> method = parse_sync_method(method_text);
+    if (!method) throw BadValue{bad("method", method_text, "is not one of: collective, pingpong")};
+    options.method = *method;
+    options.interval_ns = duration_value(vm, "interval", true);
+    if (vm.count("require-precision") != 0) options.require_precision_ns = duration_value(vm, "require-precision", false);
     if (vm.count("json") != 0) {
       options.json_path = vm["json"].as<std::string>();
       if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "sync/sync_method.hpp"
 
 namespace berkeley {
 
@@ -23,6 +24,9 @@ struct RunOptions {
   double drift_ppm = 0.0;
   std::optional<Nanoseconds> tolerance_ns;  // unset: 2 × max offset (simulated), 1 s (others)
   ClockKind clock = ClockKind::simulated;
+  SyncMethod method = SyncMethod::collective;
+  Nanoseconds interval_ns{0};                       // pause between rounds (rounds ≥ 3 with one: drift)
+  std::optional<Nanoseconds> require_precision_ns;  // exit kExitPrecisionFailed when the audit exceeds it
   std::string json_path;  // empty: no JSON report
   bool quiet = false;
 

@@ -1,5 +1,6 @@
 #include "core/drift_fit.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -18,45 +19,53 @@ double DriftFit::prediction_stderr_ns(ClockReading local_ns) const {
 
 DriftFit fit_drift(std::span<const TimedOffset> samples) {
   if (samples.empty()) throw std::invalid_argument("fit_drift: no samples");
-  const auto n = static_cast<double>(samples.size());
+  const bool weighted = std::any_of(samples.begin(), samples.end(),
+                                    [](const TimedOffset& s) { return s.uncertainty_ns > Nanoseconds{0}; });
+  auto weight = [weighted](const TimedOffset& s) {
+    if (!weighted) return 1.0;
+    const double u = std::max<double>(1.0, static_cast<double>(s.uncertainty_ns.count()));
+    return 1.0 / (u * u);
+  };
   // work in differences from the first sample: small numbers, no loss of precision in double
   const ClockReading t0 = samples.front().local_ns;
   const Nanoseconds y0 = samples.front().offset_ns;
+  auto t_of = [t0](const TimedOffset& s) { return static_cast<double>((s.local_ns - t0).count()); };
+  auto y_of = [y0](const TimedOffset& s) { return static_cast<double>((s.offset_ns - y0).count()); };
+
+  double sum_w = 0;
   double mean_t = 0;
   double mean_y = 0;
   for (const TimedOffset& s : samples) {
-    mean_t += static_cast<double>((s.local_ns - t0).count());
-    mean_y += static_cast<double>((s.offset_ns - y0).count());
+    sum_w += weight(s);
+    mean_t += weight(s) * t_of(s);
+    mean_y += weight(s) * y_of(s);
   }
-  mean_t /= n;
-  mean_y /= n;
+  mean_t /= sum_w;
+  mean_y /= sum_w;
   double sxx = 0;
   double sxy = 0;
   for (const TimedOffset& s : samples) {
-    const double dt = static_cast<double>((s.local_ns - t0).count()) - mean_t;
-    const double dy = static_cast<double>((s.offset_ns - y0).count()) - mean_y;
-    sxx += dt * dt;
-    sxy += dt * dy;
+    const double dt = t_of(s) - mean_t;
+    sxx += weight(s) * dt * dt;
+    sxy += weight(s) * dt * (y_of(s) - mean_y);
   }
   DriftFit fit;
   fit.samples = static_cast<int>(samples.size());
   fit.reference_ns = t0 + Nanoseconds{std::llround(mean_t)};
-  // the intercept at reference_ns is the mean offset, whatever the slope
+  // the intercept at the (weighted) mean time is the mean offset, whatever the slope
   fit.offset_ns = y0 + Nanoseconds{std::llround(mean_y)};
   if (sxx <= 0) return fit;
   const double slope = sxy / sxx;  // ns per ns
   fit.drift_ppm = slope * 1e6;
   if (samples.size() < 3) return fit;
-  double sse = 0;
+  double weighted_sse = 0;
   for (const TimedOffset& s : samples) {
-    const double dt = static_cast<double>((s.local_ns - t0).count()) - mean_t;
-    const double dy = static_cast<double>((s.offset_ns - y0).count()) - mean_y;
-    const double r = dy - slope * dt;
-    sse += r * r;
+    const double r = (y_of(s) - mean_y) - slope * (t_of(s) - mean_t);
+    weighted_sse += weight(s) * r * r;
   }
-  const double sigma2 = sse / (n - 2);
-  fit.offset_stderr_ns = std::sqrt(sigma2 / n);
-  fit.drift_stderr_ppm = std::sqrt(sigma2 / sxx) * 1e6;
+  const double scale2 = weighted_sse / (static_cast<double>(samples.size()) - 2);
+  fit.offset_stderr_ns = std::sqrt(scale2 / sum_w);
+  fit.drift_stderr_ppm = std::sqrt(scale2 / sxx) * 1e6;
   return fit;
 }
 

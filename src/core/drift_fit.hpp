@@ -1,6 +1,7 @@
 #pragma once
-// Offset and drift of a clock from offsets measured over time: an ordinary least-squares line with the
-// standard errors of both coefficients. Pure: no MPI, no I/O.
+// Offset and drift of a clock from offsets measured over time: a least-squares line, each sample weighted
+// by 1/uncertainty² (a round whose round trip was disturbed counts little), with the standard errors of
+// both coefficients. Pure: no MPI, no I/O.
 #include <span>
 
 #include "core/time.hpp"
@@ -11,6 +12,7 @@ namespace berkeley {
 struct TimedOffset {
   ClockReading local_ns{0};
   Nanoseconds offset_ns{0};
+  Nanoseconds uncertainty_ns{0};  // e.g. half the round trip; weights the sample (0 for all: equal weights)
 };
 
 struct DriftFit {

@@ -4,6 +4,25 @@
 #include <ostream>
 
 namespace berkeley {
+namespace {
+
+nlohmann::json optional_ns(const std::optional<Nanoseconds>& value) {
+  return value ? nlohmann::json(value->count()) : nlohmann::json(nullptr);
+}
+
+nlohmann::json ns_list(const std::vector<Nanoseconds>& values) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const Nanoseconds v : values) list.push_back(v.count());
+  return list;
+}
+
+nlohmann::json optional_ns_list(const std::vector<std::optional<Nanoseconds>>& values) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& v : values) list.push_back(optional_ns(v));
+  return list;
+}
+
+}  // namespace
 
 void write_json(std::ostream& out, const RunReport& report) {
   using nlohmann::json;
@@ -13,13 +32,20 @@ void write_json(std::ostream& out, const RunReport& report) {
   doc["parameters"] = {{"ranks", p.ranks},           {"rounds", p.rounds},
                        {"seed", p.seed},             {"max_offset_ns", p.max_offset_ns.count()},
                        {"drift_ppm", p.drift_ppm},   {"tolerance_ns", p.tolerance_ns.count()},
-                       {"clock", p.clock},           {"method", p.method}};
+                       {"clock", p.clock},           {"method", p.method},
+                       {"interval_ns", p.interval_ns.count()}};
   doc["hosts"] = report.hosts;
   doc["truth_measured"] = report.truth_measured;
   doc["truth_reference"] = report.truth_reference;
   doc["spread_before_ns"] = report.spread_before_ns.count();
   doc["spread_after_ns"] = report.spread_after_ns.count();
   doc["max_abs_residual_ns"] = report.max_abs_residual_ns.count();
+  doc["drift_corrected"] = report.drift_corrected;
+  doc["later_ns"] = ns_list(report.later_ns);
+  doc["spread_later_ns"] = optional_ns_list(report.spread_later_ns);
+  doc["audit_max_abs_residual_ns"] = report.audit_max_abs_residual_ns.count();
+  doc["required_precision_ns"] = optional_ns(report.required_precision_ns);
+  doc["precision_met"] = report.precision_met;
   json ranks = json::array();
   for (const RankReport& r : report.ranks) {
     ranks.push_back({{"rank", r.rank},
@@ -38,7 +64,15 @@ void write_json(std::ostream& out, const RunReport& report) {
                      {"read_window_ns", r.read_window_ns.count()},
                      {"excluded", r.excluded},
                      {"simulated_offset_ns", r.simulated_offset_ns.count()},
-                     {"simulated_drift_ppm", r.simulated_drift_ppm}});
+                     {"simulated_drift_ppm", r.simulated_drift_ppm},
+                     {"drift_ppm", r.drift_ppm},
+                     {"drift_uncertainty_ppm", r.drift_uncertainty_ppm},
+                     {"rate_applied_ppm", r.rate_applied_ppm},
+                     {"predicted_error_ns", ns_list(r.predicted_error_ns)},
+                     {"measured_error_ns", optional_ns_list(r.measured_error_ns)},
+                     {"audit_residual_ns", r.audit_residual_ns.count()},
+                     {"audit_uncertainty_ns", r.audit_uncertainty_ns.count()},
+                     {"audit_consistent", r.audit_consistent}});
   }
   doc["ranks"] = std::move(ranks);
   json rounds = json::array();

@@ -1,9 +1,31 @@
 #include "report/report_builder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace berkeley {
+namespace {
+
+Nanoseconds magnitude(Nanoseconds value) { return value < Nanoseconds{0} ? -value : value; }
+
+// The agreed time: the mean of the averaged clocks' raw readings, taken as differences from the
+// master's reading so that the sum cannot overflow. nullopt when a reading is unknown.
+std::optional<ClockReading> agreed_time(const std::vector<RankInputs>& ranks,
+                                        const std::vector<std::optional<ClockReading>>& raw) {
+  if (!raw.front()) return std::nullopt;
+  std::int64_t sum = 0;
+  std::int64_t count = 0;
+  for (std::size_t r = 0; r < ranks.size(); ++r) {
+    if (ranks[r].excluded) continue;
+    if (!raw[r]) return std::nullopt;
+    sum += (*raw[r] - *raw.front()).count();
+    ++count;
+  }
+  return *raw.front() + Nanoseconds{count > 0 ? sum / count : 0};
+}
+
+}  // namespace
 
 Nanoseconds spread_of(const std::vector<ClockReading>& values) {
   if (values.size() < 2) return Nanoseconds{0};
@@ -12,30 +34,41 @@ Nanoseconds spread_of(const std::vector<ClockReading>& values) {
 }
 
 RunReport build_run_report(const RunParameters& parameters, const std::vector<RankInputs>& ranks,
-                           std::vector<RoundReport> rounds, const std::string& truth_reference) {
+                           std::vector<RoundReport> rounds, const std::string& truth_reference,
+                           const std::vector<Nanoseconds>& later_ns, std::optional<Nanoseconds> required_precision_ns) {
   RunReport report;
   report.parameters = parameters;
   report.rounds = std::move(rounds);
+  report.later_ns = later_ns;
+  report.required_precision_ns = required_precision_ns;
   if (ranks.empty()) return report;
 
   std::set<std::string> hosts;
   std::vector<ClockReading> before;
   std::vector<ClockReading> after;
-  // agreed time at the instant: the mean of the clocks that were averaged, taken as differences from
-  // the master's reading so that the sum cannot overflow
-  const ClockReading master_raw = ranks.front().at_instant.raw_ns;
-  std::int64_t averaged_sum = 0;
-  std::int64_t averaged_count = 0;
+  std::vector<std::optional<ClockReading>> raw_now;
   for (const RankInputs& r : ranks) {
     hosts.insert(r.host);
     before.push_back(r.at_instant.raw_ns);
     after.push_back(r.at_instant.corrected_ns);
-    if (!r.excluded) {
-      averaged_sum += (r.at_instant.raw_ns - master_raw).count();
-      ++averaged_count;
-    }
+    raw_now.emplace_back(r.at_instant.raw_ns);
   }
-  const ClockReading agreed = master_raw + Nanoseconds{averaged_count > 0 ? averaged_sum / averaged_count : 0};
+  const ClockReading agreed = *agreed_time(ranks, raw_now);
+  // the agreed time at each later instant, and the spread of the corrected clocks there
+  std::vector<std::optional<ClockReading>> agreed_later;
+  for (std::size_t k = 0; k < later_ns.size(); ++k) {
+    std::vector<std::optional<ClockReading>> raw_later;
+    std::vector<ClockReading> corrected_later;
+    for (const RankInputs& r : ranks) {
+      raw_later.push_back(k < r.at_instant.later_raw_ns.size() ? r.at_instant.later_raw_ns[k] : std::nullopt);
+      if (k < r.at_instant.later_corrected_ns.size() && r.at_instant.later_corrected_ns[k]) {
+        corrected_later.push_back(*r.at_instant.later_corrected_ns[k]);
+      }
+    }
+    agreed_later.push_back(agreed_time(ranks, raw_later));
+    report.spread_later_ns.push_back(corrected_later.size() == ranks.size() ? std::optional(spread_of(corrected_later))
+                                                                             : std::nullopt);
+  }
 
   const ClockReading master_after = ranks.front().at_instant.corrected_ns;
   for (std::size_t i = 0; i < ranks.size(); ++i) {
@@ -45,20 +78,36 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     row.host = in.host;
     row.clock_before_ns = in.at_instant.raw_ns;
     row.clock_after_ns = in.at_instant.corrected_ns;
-    row.offset_before_ns = in.at_instant.raw_ns - master_raw;
+    row.offset_before_ns = in.at_instant.raw_ns - ranks.front().at_instant.raw_ns;
     row.offset_estimated_ns = in.first_estimate.best.offset_ns;
     row.estimate_uncertainty_ns = in.first_estimate.best.uncertainty_ns;
     row.best_round_trip_ns = in.first_estimate.best.round_trip_ns;
     row.median_round_trip_ns = in.first_estimate.median_round_trip_ns;
     row.samples_used = in.first_estimate.samples_used;
-    row.correction_ns = in.total_correction_ns;
+    row.correction_ns = in.at_instant.corrected_ns - in.at_instant.raw_ns;
     row.offset_after_ns = in.at_instant.corrected_ns - master_after;
     row.residual_ns = in.at_instant.corrected_ns - agreed;
     row.read_window_ns = in.at_instant.read_window_ns;
     row.excluded = in.excluded;
     row.simulated_offset_ns = in.simulated_offset_ns;
     row.simulated_drift_ppm = in.simulated_drift_ppm;
-    report.max_abs_residual_ns = std::max(report.max_abs_residual_ns, row.residual_ns < Nanoseconds{0} ? -row.residual_ns : row.residual_ns);
+    row.audit_residual_ns = in.audit.residual_ns;
+    row.audit_uncertainty_ns = in.audit.uncertainty_ns;
+    row.audit_consistent = in.audit.consistent;
+    if (in.drift) {
+      report.drift_corrected = true;
+      row.drift_ppm = in.drift->fit.drift_ppm;
+      row.drift_uncertainty_ppm = 2.0 * in.drift->fit.drift_stderr_ppm;
+      row.rate_applied_ppm = in.drift->correction.rate_ppm;
+    }
+    for (std::size_t k = 0; k < later_ns.size(); ++k) {
+      row.predicted_error_ns.emplace_back(in.drift ? std::llround(in.drift->predicted_error_ns(later_ns[k])) : 0);
+      const auto& corrected = k < in.at_instant.later_corrected_ns.size() ? in.at_instant.later_corrected_ns[k] : std::nullopt;
+      row.measured_error_ns.push_back(corrected && agreed_later[k] ? std::optional(*corrected - *agreed_later[k])
+                                                                   : std::nullopt);
+    }
+    report.max_abs_residual_ns = std::max(report.max_abs_residual_ns, magnitude(row.residual_ns));
+    report.audit_max_abs_residual_ns = std::max(report.audit_max_abs_residual_ns, magnitude(row.audit_residual_ns));
     report.ranks.push_back(std::move(row));
   }
   report.hosts = static_cast<int>(hosts.size());
@@ -66,6 +115,7 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   report.truth_reference = truth_reference;
   report.spread_before_ns = spread_of(before);
   report.spread_after_ns = spread_of(after);
+  report.precision_met = !required_precision_ns || report.audit_max_abs_residual_ns <= *required_precision_ns;
   return report;
 }
 

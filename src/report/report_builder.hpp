@@ -1,9 +1,12 @@
 #pragma once
 // Builds the RunReport from what rank 0 collected. Pure: no MPI, no I/O.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/interval_audit.hpp"
 #include "core/min_rtt_filter.hpp"
+#include "sync/drift_plan.hpp"
 #include "report/run_report.hpp"
 
 namespace berkeley {
@@ -13,12 +16,18 @@ struct InstantObservation {
   ClockReading raw_ns{0};
   ClockReading corrected_ns{0};
   Nanoseconds read_window_ns{0};
+  // the same at later instants (e.g. +1 s, +10 s): known without waiting only for clocks whose value is
+  // a known function of the reference (simulated); nullopt otherwise
+  std::vector<std::optional<ClockReading>> later_raw_ns;
+  std::vector<std::optional<ClockReading>> later_corrected_ns;
 };
 
 struct RankInputs {
   std::string host;
   InstantObservation at_instant;
   PeerEstimate first_estimate;  // round 1
+  std::optional<RankDriftPlan> drift;
+  AuditEstimate audit;
   Nanoseconds total_correction_ns{0};
   bool excluded = false;
   Nanoseconds simulated_offset_ns{0};
@@ -27,8 +36,12 @@ struct RankInputs {
 
 // truth_reference names the shared clock; the spreads count as ground truth only when every rank
 // is on one host (otherwise that clock is not shared).
+// later_ns: the instants after the shared one that the observations' later readings refer to.
+// required_precision_ns: the gate on the audit residuals (precision_met is false when any exceeds it).
 [[nodiscard]] RunReport build_run_report(const RunParameters& parameters, const std::vector<RankInputs>& ranks,
-                                         std::vector<RoundReport> rounds, const std::string& truth_reference);
+                                         std::vector<RoundReport> rounds, const std::string& truth_reference,
+                                         const std::vector<Nanoseconds>& later_ns = {},
+                                         std::optional<Nanoseconds> required_precision_ns = std::nullopt);
 
 // max − min; 0 for fewer than two values
 [[nodiscard]] Nanoseconds spread_of(const std::vector<ClockReading>& values);

@@ -2,6 +2,7 @@
 // Plain result structs of one berkeley_mpi run, built on rank 0 and formatted elsewhere
 // (table_writer, json_writer). No MPI here.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,18 @@ struct RankReport {
   Nanoseconds residual_ns{0};          // clock_after − the agreed time (mean of the averaged clocks before)
   Nanoseconds read_window_ns{0};       // how tightly the shared-instant read was bracketed
   bool excluded = false;               // left out of the fault-tolerant average (round 1)
+  // drift correction (when rounds ≥ 3 with an interval): fitted against the master, and what was applied
+  double drift_ppm = 0.0;
+  double drift_uncertainty_ppm = 0.0;  // two standard errors
+  double rate_applied_ppm = 0.0;       // 0 where the drift was not larger than its uncertainty
+  // error against the agreed time at the later instants (RunReport::later_ns): predicted from the fit,
+  // and measured where the clocks are simulated (their value at any instant is known)
+  std::vector<Nanoseconds> predicted_error_ns;
+  std::vector<std::optional<Nanoseconds>> measured_error_ns;
+  // the independent audit after sync: this clock − the master's, ± half the tightest interval
+  Nanoseconds audit_residual_ns{0};
+  Nanoseconds audit_uncertainty_ns{0};
+  bool audit_consistent = true;
   // simulated clocks only: the drawn parameters
   Nanoseconds simulated_offset_ns{0};
   double simulated_drift_ppm = 0.0;
@@ -51,6 +64,7 @@ struct RunParameters {
   Nanoseconds tolerance_ns{0};
   std::string clock;
   std::string method;
+  Nanoseconds interval_ns{0};
 };
 
 struct RunReport {
@@ -65,6 +79,14 @@ struct RunReport {
   Nanoseconds spread_before_ns{0};
   Nanoseconds spread_after_ns{0};
   Nanoseconds max_abs_residual_ns{0};
+  // later instants past the shared one at which errors are predicted / measured (drift correction)
+  bool drift_corrected = false;
+  std::vector<Nanoseconds> later_ns;
+  std::vector<std::optional<Nanoseconds>> spread_later_ns;
+  // the audit: largest |residual| of any rank, and the --require-precision gate
+  Nanoseconds audit_max_abs_residual_ns{0};
+  std::optional<Nanoseconds> required_precision_ns;
+  bool precision_met = true;
 };
 
 }  // namespace berkeley

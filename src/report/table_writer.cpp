@@ -1,5 +1,6 @@
 #include "report/table_writer.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
 #include <string>
@@ -41,7 +42,47 @@ void write_table(std::ostream& out, const RunReport& report) {
                   fixed(r.residual_ns, 1e3, 3).c_str(), r.excluded ? "excluded from average" : "");
     out << line;
   }
+  write_audit(out, report);
+  if (report.drift_corrected) write_drift(out, report);
   write_summary(out, report);
+}
+
+void write_audit(std::ostream& out, const RunReport& report) {
+  out << "audit (interval intersection, independent of the sync estimator): largest |residual| "
+      << format_duration(report.audit_max_abs_residual_ns);
+  Nanoseconds widest{0};
+  for (const RankReport& r : report.ranks) widest = std::max(widest, r.audit_uncertainty_ns);
+  out << ", each within +-" << format_duration(widest);
+  if (report.required_precision_ns) {
+    out << "; required " << format_duration(*report.required_precision_ns) << ": "
+        << (report.precision_met ? "met" : "NOT met");
+  }
+  out << '\n';
+}
+
+void write_drift(std::ostream& out, const RunReport& report) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%4s %16s %16s %16s", "rank", "drift [ppm]", "+-2sigma [ppm]", "rate [ppm]");
+  out << line;
+  for (const Nanoseconds later : report.later_ns) {
+    const std::int64_t ns = later.count();
+    const std::string head = "err +" + (ns % 1'000'000'000 == 0 ? std::to_string(ns / 1'000'000'000) + "s" : format_duration(later));
+    std::snprintf(line, sizeof line, " %20s %20s", (head + " pred").c_str(), (head + " meas").c_str());
+    out << line;
+  }
+  out << '\n';
+  for (const RankReport& r : report.ranks) {
+    std::snprintf(line, sizeof line, "%4d %16.4f %16.4f %16.4f", r.rank, r.drift_ppm, r.drift_uncertainty_ppm,
+                  r.rate_applied_ppm);
+    out << line;
+    for (std::size_t k = 0; k < report.later_ns.size(); ++k) {
+      const std::string measured =
+          r.measured_error_ns[k] ? format_duration(*r.measured_error_ns[k]) : std::string("(not known)");
+      std::snprintf(line, sizeof line, " %20s %20s", format_duration(r.predicted_error_ns[k]).c_str(), measured.c_str());
+      out << line;
+    }
+    out << '\n';
+  }
 }
 
 void write_summary(std::ostream& out, const RunReport& report) {

@@ -101,3 +101,21 @@ TEST(PlanDriftCorrection, TwoSamplesAreTooFewToApplyARate) {
 
 }  // namespace
 }  // namespace berkeley
+
+namespace berkeley {
+namespace {
+
+TEST(FitDrift, ADisturbedSampleWithAWideBoundBarelyMovesTheLine) {
+  std::vector<TimedOffset> samples = line(0, 10.0, 10);
+  for (auto& s : samples) s.uncertainty_ns = Nanoseconds{500};
+  samples[4].offset_ns += Nanoseconds{20'000};  // a round trip disturbed by 40 µs of queueing
+  samples[4].uncertainty_ns = Nanoseconds{20'000};
+  const DriftFit weighted = fit_drift(samples);
+  for (auto& s : samples) s.uncertainty_ns = Nanoseconds{0};
+  const DriftFit unweighted = fit_drift(samples);
+  EXPECT_LT(std::fabs(weighted.drift_ppm - 10.0), 0.05);
+  EXPECT_GT(std::fabs(unweighted.drift_ppm - 10.0), 0.5);
+}
+
+}  // namespace
+}  // namespace berkeley

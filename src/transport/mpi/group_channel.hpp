@@ -26,11 +26,18 @@ class MpiGroupChannel final : public GroupChannel {
 
 // The other ranks' side of request_all: wait for the request, read the clock, join the gather.
 void answer_collective(const boost::mpi::communicator& comm, const Clock& clock);
+// How a rank waits for its turn and in collectives: busy (lowest latency, holds a core) or polite (sleeps
+// between polls, so the ranks still being measured on an oversubscribed node keep the cores).
+enum class Waiting { busy, polite };
+// Collective over `comm`: polite where this node runs more ranks than it has cores, busy otherwise.
+[[nodiscard]] Waiting waiting_for_this_node(const boost::mpi::communicator& comm);
+
 // The other ranks' side of the ping-pong: answer every ping with a clock reading until released.
-void answer_pingpong(const boost::mpi::communicator& comm, const Clock& clock);
+void answer_pingpong(const boost::mpi::communicator& comm, const Clock& clock, Waiting waiting);
 
 // Collective over `comm`: rank 0 passes one correction per rank, every rank gets its own back (MPI_Scatter).
 [[nodiscard]] Nanoseconds scatter_corrections(const boost::mpi::communicator& comm,
-                                              std::span<const Nanoseconds> corrections_ns);
+                                              std::span<const Nanoseconds> corrections_ns,
+                                              Waiting waiting = Waiting::busy);
 
 }  // namespace berkeley::mpi

@@ -11,9 +11,11 @@
 namespace berkeley::mpi {
 
 // Collective. Rank 0 gets one reading per rank; the other ranks get an empty vector.
+// `later_ns`: further instants after the shared one (e.g. 1 s, 10 s), evaluated where the clock is exact.
 [[nodiscard]] std::vector<InstantObservation> probe_shared_instant(const boost::mpi::communicator& comm,
                                                                    const CorrectedClock& clock, const Clock& reference,
-                                                                   Nanoseconds lead_ns);
+                                                                   Nanoseconds lead_ns,
+                                                                   const std::vector<Nanoseconds>& later_ns = {});
 
 // Collective. Rank 0 gets every rank's processor name; the other ranks get an empty vector.
 [[nodiscard]] std::vector<std::string> gather_host_names(const boost::mpi::communicator& comm);

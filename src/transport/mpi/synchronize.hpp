@@ -1,39 +1,49 @@
 #pragma once
 // The library entry point: Berkeley synchronization of every rank of a communicator.
 //
-//   berkeley::MonotonicClock local;
+//   berkeley::MonotonicClock local;                 // or any berkeley::Clock
 //   berkeley::CorrectedClock clock(local);
 //   berkeley::mpi::SyncOptions options;
 //   options.method = berkeley::SyncMethod::pingpong;
-//   auto outcome = berkeley::mpi::synchronize(world, clock, options);
-//   clock.now();  // synchronized int64 ns, on every rank
+//   const auto outcome = berkeley::mpi::synchronize(world, clock, options);
+//   clock.now();                                     // synchronized int64 ns, on every rank
 //
-// Collective: every rank of `comm` calls it with the same options. Rank 0 is the master.
+// Collective: every rank of `comm` calls it with the same options. Rank 0 is the master. Nothing
+// touches the OS clock; all corrections live in `clock`. See examples/sync_example.cpp.
 #include <boost/mpi/communicator.hpp>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "clock/corrected_clock.hpp"
 #include "report/run_report.hpp"
+#include "sync/drift_plan.hpp"
 #include "sync/measure.hpp"
 #include "sync/sync_method.hpp"
+#include "transport/mpi/group_channel.hpp"
 
 namespace berkeley::mpi {
 
 struct SyncOptions {
   int rounds = 1;
+  // pause between rounds. With rounds ≥ 3 and an interval, the offsets measured over time are fitted
+  // per rank and every clock also follows the group's average rate (drift correction).
+  Nanoseconds interval_ns{0};
   Nanoseconds tolerance_ns{std::chrono::seconds(1)};
   SyncMethod method = SyncMethod::collective;
   PingPongPolicy pingpong;
+  // how ranks wait for their turn (pingpong): unset = polite where a node has more ranks than cores
+  std::optional<Waiting> waiting;
+
+  [[nodiscard]] bool corrects_drift() const { return rounds >= 3 && interval_ns > Nanoseconds{0}; }
 };
 
 struct SyncOutcome {
-  Nanoseconds my_total_correction_ns{0};  // every rank: what it applied to its clock, summed over rounds
   // rank 0 only (empty elsewhere):
   std::vector<RoundReport> rounds;
   GroupEstimates first_estimates;  // per rank, round 1: the offsets before any correction
   std::vector<bool> excluded;      // per rank, round 1
-  std::vector<Nanoseconds> total_corrections_ns;
+  std::optional<DriftPlan> drift;  // when SyncOptions::corrects_drift()
 };
 
 // Called on rank 0 after each round (for progress lines); may be empty.

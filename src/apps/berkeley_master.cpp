@@ -1,0 +1,29 @@
+// berkeley_master: the time master of a Berkeley synchronization over TCP. Parse → run → exit code;
+// the work is in the libraries (sync, clock, report, transport/tcp).
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/exit_codes.hpp"
+#include "cli/tcp_master_options.hpp"
+#include "transport/tcp/master.hpp"
+
+int main(int argc, char** argv) {
+  using namespace berkeley;
+  const ParsedMasterCommandLine parsed = parse_master_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.config) {
+    if (parsed.exit_code == kExitOk) {
+      std::cout << parsed.message;
+    } else {
+      std::cerr << "berkeley_master: " << parsed.message << '\n';
+    }
+    return parsed.exit_code;
+  }
+  try {
+    return tcp::run_master(*parsed.config, std::cout, std::cerr);
+  } catch (const std::exception& error) {
+    std::cerr << "berkeley_master: internal error: " << error.what() << '\n';
+    return kExitInternalError;
+  }
+}

@@ -1,0 +1,279 @@
+// berkeley_tcp_bench: not a test, a measurement. Starts the real berkeley_master (port 0) for each client
+// count, holds that many client connections in this one process (load mode: every connection runs the same
+// ClientSession as berkeley_client, on one event loop), and reports the master's round time (from its JSON
+// report) and its peak resident memory (from wait4). Target: a round of 1,000 clients <= 100 ms, RSS <= 64 MiB.
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/exit_codes.hpp"
+#include "cli/option_values.hpp"
+#include "transport/tcp/fd_limit.hpp"
+#include "transport/tcp/load_clients.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace berkeley;
+
+struct BenchOptions {
+  std::vector<std::int64_t> client_counts{10, 100, 1000};
+  int rounds = 5;
+  std::string master_path;
+  std::string min_exchanges = "4";
+  std::string max_exchanges = "16";
+};
+
+struct Measurement {
+  std::int64_t clients = 0;
+  std::vector<std::int64_t> round_ns;
+  long peak_rss_kib = 0;
+  std::int64_t max_abs_residual_ns = 0;
+  int master_exit = -1;
+};
+
+std::string directory_of_this_program() {
+  char path[4096] = {};
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) return ".";
+  std::string p(path, static_cast<std::size_t>(n));
+  return p.substr(0, p.rfind('/'));
+}
+
+constexpr const char* kHelp =
+    "Usage: berkeley_tcp_bench [--clients 10,100,1000] [--rounds 5] [--master PATH]\n"
+    "                          [--min-exchanges 4] [--max-exchanges 16]\n"
+    "Runs berkeley_master against that many client connections on loopback (held by this process) and\n"
+    "reports the master's round time and peak RSS. Target: 1,000 clients, one round <= 100 ms, RSS <= 64 MiB.\n"
+    "Exit codes: 0 all runs completed and met the target; 4 a target missed; 5 a run failed; 2 bad command line.\n";
+
+std::optional<BenchOptions> parse(int argc, char** argv, int& exit_code) {
+  BenchOptions options;
+  options.master_path = directory_of_this_program() + "/berkeley_master";
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (arg == "--help" || arg == "-h") {
+        std::cout << kHelp;
+        exit_code = kExitOk;
+        return std::nullopt;
+      }
+      if (i + 1 >= argc) throw cli::BadValue{arg + ": missing value (see --help)"};
+      const std::string value = argv[++i];
+      if (arg == "--clients") {
+        options.client_counts.clear();
+        std::stringstream list(value);
+        for (std::string item; std::getline(list, item, ',');) {
+          options.client_counts.push_back(cli::integer_value("clients", item, 1, 10'000));
+        }
+      } else if (arg == "--rounds") {
+        options.rounds = static_cast<int>(cli::integer_value("rounds", value, 1, 1000));
+      } else if (arg == "--master") {
+        options.master_path = value;
+      } else if (arg == "--min-exchanges") {
+        options.min_exchanges = std::to_string(cli::integer_value("min-exchanges", value, 1, 1000));
+      } else if (arg == "--max-exchanges") {
+        options.max_exchanges = std::to_string(cli::integer_value("max-exchanges", value, 1, 1000));
+      } else {
+        throw cli::BadValue{"unknown option '" + arg + "' (see --help)"};
+      }
+    }
+  } catch (const cli::BadValue& bad) {
+    std::cerr << "berkeley_tcp_bench: " << bad.message << '\n';
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  return options;
+}
+
+// A child process (berkeley_master) with its stdout on a pipe.
+class MasterProcess {
+ public:
+  MasterProcess(const std::vector<std::string>& argv) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const int spawned = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    out_fd_ = fds[0];
+    if (spawned != 0) {
+      close(out_fd_);
+      throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(spawned));
+    }
+  }
+  ~MasterProcess() {
+    if (pid_ > 0 && !reaped_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (reader_.joinable()) reader_.join();
+    if (out_fd_ >= 0) close(out_fd_);
+  }
+
+  // the first line of its stdout, within `seconds`
+  std::optional<std::string> first_line(int seconds) {
+    std::string line;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{out_fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      char c = 0;
+      if (read(out_fd_, &c, 1) != 1) return std::nullopt;
+      if (c == '\n') return line;
+      line.push_back(c);
+    }
+    return std::nullopt;
+  }
+
+  // keeps the pipe drained (the master must never block on its stdout)
+  void drain_in_background() {
+    reader_ = std::thread([this] {
+      char buffer[4096];
+      while (read(out_fd_, buffer, sizeof buffer) > 0) {
+      }
+    });
+  }
+
+  // waits (bounded) for the exit; returns the exit status and the peak RSS in KiB
+  std::optional<std::pair<int, long>> wait(int seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      rusage usage{};
+      const pid_t done = wait4(pid_, &status, WNOHANG, &usage);
+      if (done == pid_) {
+        reaped_ = true;
+        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), usage.ru_maxrss);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  bool reaped_ = false;
+  std::thread reader_;
+};
+
+std::optional<Measurement> measure(const BenchOptions& options, std::int64_t clients) {
+  char json_path[] = "/tmp/berkeley_tcp_bench_XXXXXX";
+  const int json_fd = mkstemp(json_path);
+  if (json_fd < 0) return std::nullopt;
+  close(json_fd);
+  MasterProcess master({options.master_path, std::to_string(clients), "--port", "0", "--rounds",
+                        std::to_string(options.rounds), "--interval", "0", "--timeout", "2s", "--join-timeout", "30s",
+                        "--min-exchanges", options.min_exchanges, "--max-exchanges", options.max_exchanges, "--quiet",
+                        "--json", json_path});
+  const std::optional<std::string> line = master.first_line(10);
+  const std::size_t colon = line ? line->rfind(':') : std::string::npos;
+  if (!line || colon == std::string::npos) {
+    std::cerr << "berkeley_tcp_bench: the master did not say where it listens\n";
+    unlink(json_path);
+    return std::nullopt;
+  }
+  const std::string port_text = line->substr(colon + 1, line->find(',', colon) - colon - 1);
+  master.drain_in_background();
+
+  tcp::LoadConfig load;
+  load.port = static_cast<std::uint16_t>(std::stoi(port_text));
+  load.count = clients;
+  const tcp::LoadOutcome outcome = tcp::run_load_clients(load, std::chrono::seconds(120));
+  const auto status = master.wait(30);
+  Measurement m;
+  m.clients = clients;
+  if (!status) {
+    std::cerr << "berkeley_tcp_bench: the master did not exit\n";
+    unlink(json_path);
+    return std::nullopt;
+  }
+  m.master_exit = status->first;
+  m.peak_rss_kib = status->second;
+  if (outcome.failed != 0) {
+    std::cerr << "berkeley_tcp_bench: " << outcome.failed << " of " << clients << " clients failed: " << outcome.first_failure
+              << '\n';
+  }
+  std::ifstream json_file(json_path);
+  try {
+    const nlohmann::json report = nlohmann::json::parse(json_file);
+    for (const auto& round : report.at("rounds")) m.round_ns.push_back(round.at("duration_ns").get<std::int64_t>());
+    m.max_abs_residual_ns = report.at("max_abs_residual_ns").get<std::int64_t>();
+  } catch (const std::exception& error) {
+    std::cerr << "berkeley_tcp_bench: cannot read the master's report: " << error.what() << '\n';
+  }
+  unlink(json_path);
+  if (outcome.failed != 0 || m.round_ns.empty()) return std::nullopt;
+  return m;
+}
+
+double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int exit_code = kExitOk;
+  const std::optional<BenchOptions> options = parse(argc, argv, exit_code);
+  if (!options) return exit_code;
+  const std::int64_t most = *std::max_element(options->client_counts.begin(), options->client_counts.end());
+  if (const auto problem = tcp::ensure_descriptor_limit(static_cast<std::uint64_t>(most) + 64)) {
+    std::cerr << "berkeley_tcp_bench: " << *problem << '\n';
+    return kExitNetworkError;
+  }
+  std::printf("berkeley_tcp_bench: %d round(s) per run, exchanges per client and round %s..%s, loopback\n",
+              options->rounds, options->min_exchanges.c_str(), options->max_exchanges.c_str());
+  std::printf("%8s %14s %14s %14s %16s %14s %16s\n", "clients", "round1 [ms]", "median [ms]", "max [ms]",
+              "per client [us]", "master RSS", "max |resid| [us]");
+  std::fflush(stdout);
+  int result = kExitOk;
+  for (const std::int64_t clients : options->client_counts) {
+    std::optional<Measurement> m;
+    try {
+      m = measure(*options, clients);
+    } catch (const std::exception& error) {
+      std::cerr << "berkeley_tcp_bench: " << error.what() << '\n';
+    }
+    if (!m) {
+      std::printf("%8lld  run failed\n", static_cast<long long>(clients));
+      result = kExitNetworkError;
+      continue;
+    }
+    std::vector<std::int64_t> sorted = m->round_ns;
+    std::sort(sorted.begin(), sorted.end());
+    const std::int64_t median = sorted[sorted.size() / 2];
+    const double rss_mib = static_cast<double>(m->peak_rss_kib) / 1024.0;
+    std::printf("%8lld %14.3f %14.3f %14.3f %16.2f %10.1f MiB %16.3f%s\n", static_cast<long long>(clients),
+                ms(m->round_ns.front()), ms(median), ms(sorted.back()),
+                static_cast<double>(median) / 1e3 / static_cast<double>(clients), rss_mib,
+                static_cast<double>(m->max_abs_residual_ns) / 1e3,
+                m->master_exit == 0 ? "" : ("  (master exit " + std::to_string(m->master_exit) + ")").c_str());
+    std::fflush(stdout);
+    if (clients >= 1000 && (ms(median) > 100.0 || rss_mib > 64.0) && result == kExitOk) result = kExitPrecisionFailed;
+  }
+  if (result == kExitPrecisionFailed) std::printf("target missed: 1,000 clients, round <= 100 ms, RSS <= 64 MiB\n");
+  return result;
+}

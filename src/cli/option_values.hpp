@@ -1,0 +1,32 @@
+#pragma once
+// Checked option values for the berkeley_* command lines: each takes the option's name and its text and
+// either returns the value or throws BadValue with one line that names both. No I/O.
+#include <cstdint>
+#include <string>
+
+#include "core/time.hpp"
+
+namespace berkeley::cli {
+
+struct BadValue {
+  std::string message;
+};
+
+// "--port: '70000' is not a port (0..65535)"
+[[nodiscard]] std::string bad_value(const std::string& option, const std::string& text, const std::string& expected);
+
+// a duration with a unit ("500ms", "2s"; a bare number is seconds) within [0 or >0, maximum]
+[[nodiscard]] Nanoseconds duration_value(const std::string& option, const std::string& text, bool allow_zero,
+                                         Nanoseconds maximum);
+// a whole number within [minimum, maximum]
+[[nodiscard]] std::int64_t integer_value(const std::string& option, const std::string& text, std::int64_t minimum,
+                                         std::int64_t maximum);
+[[nodiscard]] std::uint64_t unsigned_value(const std::string& option, const std::string& text);
+// a TCP port; 0 only when allow_zero
+[[nodiscard]] std::uint16_t port_value(const std::string& option, const std::string& text, bool allow_zero);
+// drift in ppm, 0..100000
+[[nodiscard]] double drift_value(const std::string& option, const std::string& text);
+// an IPv4 or IPv6 address literal ("127.0.0.1", "::1")
+[[nodiscard]] std::string ip_address_value(const std::string& option, const std::string& text);
+
+}  // namespace berkeley::cli

@@ -1,0 +1,107 @@
+#include "cli/tcp_client_options.hpp"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "cli/exit_codes.hpp"
+#include "cli/option_values.hpp"
+#include "transport/tcp/protocol.hpp"
+
+namespace po = boost::program_options;
+
+namespace berkeley {
+namespace {
+
+using cli::BadValue;
+constexpr Nanoseconds kHour{std::chrono::hours(1)};
+
+constexpr const char* kUsage = "Usage: berkeley_client --id ID [options]";
+constexpr const char* kAbout =
+    "A client of a Berkeley clock synchronization over TCP. Connects to berkeley_master (retrying for up\n"
+    "to --timeout while nobody listens yet), joins as client ID, answers every poll with its clock, applies\n"
+    "every adjustment (printing the clock before and after) and exits 0 when the master ends the session.\n"
+    "The clock is simulated by default: CLOCK_MONOTONIC plus an offset (and drift) drawn from --seed and\n"
+    "the id, so the same seed gives the same clocks on every run. No clock of the system is ever set.\n";
+constexpr const char* kExample =
+    "Example:\n"
+    "  berkeley_client --id 2 --port 17117 --seed 7\n"
+    "Durations take a unit: ns, us, ms, s (a bare number is seconds). Protocol: docs/protocol.md\n"
+    "Exit codes: 0 the master ended the session (BYE); 2 bad command line; 5 no master, the master went away\n"
+    "or broke the protocol; 6 the master refused this client (group full, id taken); 1 internal error.\n";
+
+po::options_description describe() {
+  po::options_description desc("Options");
+  desc.add_options()
+      ("help,h", "show this help and exit")
+      ("id", po::value<std::string>(), "this client's id, 1..1000000 (required; distinct per client)")
+      ("host", po::value<std::string>()->default_value("127.0.0.1"), "the master's address or host name")
+      ("port", po::value<std::string>()->default_value(std::to_string(tcp::kDefaultPort)), "the master's TCP port")
+      ("clock", po::value<std::string>()->default_value("sim"),
+       "sim (CLOCK_MONOTONIC + offset drawn from seed and id) or system (CLOCK_REALTIME, read only)")
+      ("seed", po::value<std::string>()->default_value("1"), "seed of the simulated clock")
+      ("max-offset", po::value<std::string>()->default_value("1s"), "simulated offsets are uniform in +-this (<= 1 h)")
+      ("drift-ppm", po::value<std::string>()->default_value("0"), "simulated drift is uniform in +-this many ppm")
+      ("timeout", po::value<std::string>()->default_value("5s"),
+       "connecting (retried while refused), the answer to HELLO, each send, and how far ahead a PROBE may be")
+      ("idle-timeout", po::value<std::string>()->default_value("300s"),
+       "once joined, the longest the master may stay silent before the client gives up (exit 5)")
+      ("quiet,q", "print only errors");
+  return desc;
+}
+
+tcp::TcpClockKind clock_value(const std::string& text) {
+  if (text == "sim" || text == "simulated") return tcp::TcpClockKind::simulated;
+  if (text == "system") return tcp::TcpClockKind::system;
+  throw BadValue{cli::bad_value("clock", text, "is not one of: sim, system")};
+}
+
+std::string text(const po::variables_map& vm, const char* name) { return vm[name].as<std::string>(); }
+
+tcp::ClientConfig build(const po::variables_map& vm) {
+  tcp::ClientConfig c;
+  if (vm.count("id") == 0) throw BadValue{"--id is required: this client's id, 1..1000000 (see --help)"};
+  c.client_id = cli::integer_value("id", text(vm, "id"), 1, tcp::kMaxClientId);
+  c.host = text(vm, "host");
+  if (c.host.empty() || c.host.size() > 253) throw BadValue{cli::bad_value("host", c.host, "is not a host name or address")};
+  c.port = cli::port_value("port", text(vm, "port"), false);
+  c.clock = clock_value(text(vm, "clock"));
+  c.seed = cli::unsigned_value("seed", text(vm, "seed"));
+  c.max_offset_ns = cli::duration_value("max-offset", text(vm, "max-offset"), true, kHour);
+  c.drift_ppm = cli::drift_value("drift-ppm", text(vm, "drift-ppm"));
+  c.timeout_ns = cli::duration_value("timeout", text(vm, "timeout"), false, kHour);
+  c.idle_timeout_ns = cli::duration_value("idle-timeout", text(vm, "idle-timeout"), false, 24 * kHour);
+  c.quiet = vm.count("quiet") != 0;
+  return c;
+}
+
+}  // namespace
+
+ParsedClientCommandLine parse_client_options(const std::vector<std::string>& args) {
+  const po::options_description desc = describe();
+  ParsedClientCommandLine parsed;
+  po::variables_map vm;
+  try {
+    const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args).options(desc).style(style).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    parsed.exit_code = kExitUsage;
+    parsed.message = std::string(error.what()) + " (see --help)";
+    return parsed;
+  }
+  if (vm.count("help") != 0) {
+    std::ostringstream help;
+    help << kUsage << "\n\n" << kAbout << '\n' << desc << '\n' << kExample;
+    parsed.message = help.str();
+    return parsed;
+  }
+  try {
+    parsed.config = build(vm);
+  } catch (const BadValue& error) {
+    parsed.exit_code = kExitUsage;
+    parsed.message = error.message;
+  }
+  return parsed;
+}
+
+}  // namespace berkeley

@@ -1,0 +1,144 @@
+#include "cli/tcp_master_options.hpp"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "cli/exit_codes.hpp"
+#include "cli/option_values.hpp"
+#include "transport/tcp/protocol.hpp"
+
+namespace po = boost::program_options;
+
+namespace berkeley {
+namespace {
+
+using cli::BadValue;
+constexpr Nanoseconds kHour{std::chrono::hours(1)};
+
+constexpr const char* kUsage = "Usage: berkeley_master N [options]";
+constexpr const char* kAbout =
+    "The time master of a Berkeley clock synchronization over TCP. Listens, waits until N berkeley_client\n"
+    "processes have joined (accepting them concurrently; more than N are refused, not queued), then runs\n"
+    "--rounds rounds: polls each client in turn (the minimum round trip of several exchanges, Cristian),\n"
+    "takes the fault-tolerant average of all clocks, its own included, sends every client its signed\n"
+    "adjustment and applies its own. A client that does not answer a poll within --timeout, or goes away,\n"
+    "is left out of that round and reported; the round goes on. At the end every clock is read at one\n"
+    "shared instant of CLOCK_MONOTONIC (the truth on one host) and the table shows how far each ended\n"
+    "from the group's average, against a bound the master states.\n";
+constexpr const char* kExample =
+    "Example:\n"
+    "  berkeley_master 3 &                # listens on 127.0.0.1:17117\n"
+    "  scripts/launch_clients.py 3        # clients 1..3\n"
+    "  berkeley_master 3 --port 0 --rounds 3 --interval 200ms --json report.json\n"
+    "Durations take a unit: ns, us, ms, s (a bare number is seconds). Protocol: docs/protocol.md\n"
+    "Exit codes: 0 ok; 2 bad command line; 3 report not writable; 4 a clock ended outside the stated bound;\n"
+    "5 cannot listen, or fewer than N clients joined in time; 1 internal error; 128+n killed by signal n.\n";
+
+po::options_description describe() {
+  po::options_description desc("Options");
+  desc.add_options()
+      ("help,h", "show this help and exit")
+      ("bind", po::value<std::string>()->default_value("127.0.0.1"), "IP address to listen on")
+      ("port", po::value<std::string>()->default_value(std::to_string(tcp::kDefaultPort)),
+       "TCP port; 0 picks a free one (printed on the first line)")
+      ("rounds", po::value<std::string>()->default_value("1"), "synchronization rounds (>= 1)")
+      ("interval", po::value<std::string>()->default_value("1s"), "pause between rounds")
+      ("timeout", po::value<std::string>()->default_value("1s"),
+       "per operation: a poll not answered within this leaves that client out of the round; a new connection "
+       "must say HELLO within this; the shared-instant reading must come within this")
+      ("join-timeout", po::value<std::string>()->default_value("60s"), "give up (exit 5) unless N clients joined by then")
+      ("tolerance", po::value<std::string>(), "clocks further than this from the median are left out of the average "
+                                              "(still corrected); default 2 x max-offset for sim, 1s for system")
+      ("min-exchanges", po::value<std::string>()->default_value("4"), "exchanges per client and round, at least")
+      ("max-exchanges", po::value<std::string>()->default_value("16"), "exchanges per client and round, at most")
+      ("clock", po::value<std::string>()->default_value("sim"),
+       "the master's own clock: sim (CLOCK_MONOTONIC + offset drawn from seed and id 0) or system (CLOCK_REALTIME)")
+      ("seed", po::value<std::string>()->default_value("1"), "seed of the master's simulated clock (id 0)")
+      ("max-offset", po::value<std::string>()->default_value("1s"), "simulated offsets are uniform in +-this (<= 1 h)")
+      ("drift-ppm", po::value<std::string>()->default_value("0"),
+       "simulated drift is uniform in +-this; also the group's drift bound used in the stated bound")
+      ("json", po::value<std::string>(), "write a machine-readable report (same format as berkeley_mpi) to this file")
+      ("quiet,q", "print only the listening line and the summary");
+  return desc;
+}
+
+tcp::TcpClockKind clock_value(const std::string& text) {
+  if (text == "sim" || text == "simulated") return tcp::TcpClockKind::simulated;
+  if (text == "system") return tcp::TcpClockKind::system;
+  throw BadValue{cli::bad_value("clock", text, "is not one of: sim, system")};
+}
+
+std::string text(const po::variables_map& vm, const char* name) { return vm[name].as<std::string>(); }
+
+tcp::MasterConfig build(const po::variables_map& vm) {
+  tcp::MasterConfig c;
+  if (vm.count("clients") == 0) throw BadValue{"missing N, the number of clients to wait for (see --help)"};
+  const std::string clients = text(vm, "clients");
+  try {
+    c.clients = cli::integer_value("N", clients, 1, tcp::kMaxClients);
+  } catch (const BadValue&) {
+    throw BadValue{"N: '" + clients + "' is not a number of clients (1.." + std::to_string(tcp::kMaxClients) + ")"};
+  }
+  c.bind_address = cli::ip_address_value("bind", text(vm, "bind"));
+  c.port = cli::port_value("port", text(vm, "port"), true);
+  c.rounds = static_cast<int>(cli::integer_value("rounds", text(vm, "rounds"), 1, tcp::kMaxRound));
+  c.interval_ns = cli::duration_value("interval", text(vm, "interval"), true, kHour);
+  c.timeout_ns = cli::duration_value("timeout", text(vm, "timeout"), false, kHour);
+  c.join_timeout_ns = cli::duration_value("join-timeout", text(vm, "join-timeout"), false, 24 * kHour);
+  c.pingpong.min_exchanges = static_cast<int>(cli::integer_value("min-exchanges", text(vm, "min-exchanges"), 1, 1000));
+  c.pingpong.max_exchanges = static_cast<int>(cli::integer_value("max-exchanges", text(vm, "max-exchanges"), 1, 1000));
+  if (c.pingpong.min_exchanges > c.pingpong.max_exchanges) {
+    throw BadValue{"--min-exchanges " + text(vm, "min-exchanges") + " is more than --max-exchanges " + text(vm, "max-exchanges")};
+  }
+  c.clock = clock_value(text(vm, "clock"));
+  c.seed = cli::unsigned_value("seed", text(vm, "seed"));
+  c.max_offset_ns = cli::duration_value("max-offset", text(vm, "max-offset"), true, kHour);
+  c.drift_ppm = cli::drift_value("drift-ppm", text(vm, "drift-ppm"));
+  const Nanoseconds default_tolerance =
+      c.clock == tcp::TcpClockKind::simulated ? 2 * c.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
+  c.tolerance_ns = vm.count("tolerance") != 0
+                       ? cli::duration_value("tolerance", text(vm, "tolerance"), true, 2 * tcp::kMaxClockOffset)
+                       : default_tolerance;
+  if (vm.count("json") != 0) {
+    c.json_path = text(vm, "json");
+    if (c.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
+  }
+  c.quiet = vm.count("quiet") != 0;
+  return c;
+}
+
+}  // namespace
+
+ParsedMasterCommandLine parse_master_options(const std::vector<std::string>& args) {
+  const po::options_description desc = describe();
+  po::options_description all;
+  all.add(desc).add_options()("clients", po::value<std::string>(), "N");
+  po::positional_options_description positional;
+  positional.add("clients", 1);
+  ParsedMasterCommandLine parsed;
+  po::variables_map vm;
+  try {
+    const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    parsed.exit_code = kExitUsage;
+    parsed.message = std::string(error.what()) + " (see --help)";
+    return parsed;
+  }
+  if (vm.count("help") != 0) {
+    std::ostringstream help;
+    help << kUsage << "\n\n" << kAbout << '\n' << desc << '\n' << kExample;
+    parsed.message = help.str();
+    return parsed;
+  }
+  try {
+    parsed.config = build(vm);
+  } catch (const BadValue& error) {
+    parsed.exit_code = kExitUsage;
+    parsed.message = error.message;
+  }
+  return parsed;
+}
+
+}  // namespace berkeley

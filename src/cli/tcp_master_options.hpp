@@ -1,0 +1,19 @@
+#pragma once
+// Command line of berkeley_master. Pure (no sockets, no output), so tests can check every verdict.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "transport/tcp/session_config.hpp"
+
+namespace berkeley {
+
+struct ParsedMasterCommandLine {
+  std::optional<tcp::MasterConfig> config;  // set when the run should go ahead
+  int exit_code = 0;                        // when config is empty: 0 after --help, kExitUsage after an error
+  std::string message;                      // the help text, or one line naming the bad value
+};
+
+[[nodiscard]] ParsedMasterCommandLine parse_master_options(const std::vector<std::string>& args);
+
+}  // namespace berkeley

@@ -1,0 +1,87 @@
+#include "transport/tcp/client.hpp"
+
+#include <ostream>
+
+#include "cli/exit_codes.hpp"
+#include "clock/monotonic_clock.hpp"
+#include "core/duration_text.hpp"
+#include "transport/tcp/client_link.hpp"
+#include "transport/tcp/client_session.hpp"
+#include "transport/tcp/member_clock.hpp"
+#include "transport/tcp/message_codec.hpp"
+
+namespace berkeley::tcp {
+namespace {
+
+class NullBuffer final : public std::streambuf {
+ protected:
+  int overflow(int c) override { return c; }
+};
+
+}  // namespace
+
+int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err) {
+  NullBuffer discard;
+  std::ostream quiet_out(&discard);
+  std::ostream& progress = config.quiet ? quiet_out : out;
+  const std::string where = config.host + ":" + std::to_string(config.port);
+  const auto fail = [&](int code, const std::string& message) {
+    err << "berkeley_client " << config.client_id << ": " << message << std::endl;
+    return code;
+  };
+
+  const MonotonicClock reference{};
+  const std::unique_ptr<Clock> local =
+      make_member_clock(config.clock, config.seed, config.client_id, config.max_offset_ns, config.drift_ppm, reference);
+  ClientSession session(config.client_id, *local, reference, config.timeout_ns, progress);
+
+  IoDriver io;
+  ClientLink link(io);
+  if (const auto problem = link.connect(config.host, config.port, deadline_after(config.timeout_ns))) {
+    return fail(kExitNetworkError, *problem + " within " + format_duration(config.timeout_ns));
+  }
+  progress << "client " << config.client_id << ": connected to " << where << ", " << clock_name(config.clock)
+           << " clock reads " << format_duration(session.clock().now()) << std::endl;
+  if (const auto problem = link.send(session.hello_line(), deadline_after(config.timeout_ns))) {
+    return fail(kExitNetworkError, "HELLO to " + where + ": " + *problem);
+  }
+
+  for (;;) {
+    const bool joining = session.state() == SessionState::joining;
+    const Nanoseconds wait = joining ? config.timeout_ns : config.idle_timeout_ns;
+    const Received got = link.receive(deadline_after(wait));
+    switch (got.kind) {
+      case Received::Kind::timeout:
+        return fail(kExitNetworkError, joining ? "the master at " + where + " did not answer HELLO within " + format_duration(wait)
+                                               : "the master said nothing for " + format_duration(wait) + "; giving up");
+      case Received::Kind::closed:
+        return fail(kExitNetworkError, got.reason + " without BYE (master gone?) after " +
+                                           std::to_string(session.rounds_adjusted()) + " adjustment(s)");
+      case Received::Kind::bad:
+        (void)link.send(format_line(Error{"malformed line: " + got.reason}), deadline_after(config.timeout_ns));
+        return fail(kExitNetworkError, "the master sent a malformed line: " + got.reason);
+      case Received::Kind::message: break;
+    }
+    const SessionStep step = session.on_message(*got.message);
+    progress.flush();
+    if (step.reply) {
+      if (const auto problem = link.send(*step.reply, deadline_after(config.timeout_ns))) {
+        return fail(kExitNetworkError, "answering the master: " + *problem);
+      }
+    }
+    switch (step.state) {
+      case SessionState::joining:
+      case SessionState::joined: break;
+      case SessionState::finished: link.close(); return kExitOk;
+      case SessionState::refused: return fail(kExitRefused, step.note);
+      case SessionState::failed:
+        // tell the master why we give up, unless it is the one that reported an error
+        if (!std::holds_alternative<Error>(*got.message)) {
+          (void)link.send(format_line(Error{step.note}), deadline_after(config.timeout_ns));
+        }
+        return fail(kExitNetworkError, step.note);
+    }
+  }
+}
+
+}  // namespace berkeley::tcp

@@ -1,0 +1,73 @@
+#pragma once
+// Where clients join: the listening socket and every connection. Accepts concurrently (a connection that
+// is slow to say HELLO delays no one else), admits up to `capacity` clients with distinct ids, refuses the
+// rest with a REFUSED line. Policy: a client beyond the capacity is refused, never queued for later.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "transport/tcp/connection.hpp"
+#include "transport/tcp/io_driver.hpp"
+
+namespace berkeley::tcp {
+
+struct Member {
+  std::int64_t client_id = 0;
+  std::shared_ptr<Connection> connection;
+};
+
+struct LobbyConfig {
+  std::int64_t capacity = 1;                             // clients to admit
+  Nanoseconds hello_timeout{std::chrono::seconds(1)};    // a new connection must say HELLO within this
+  std::size_t max_pending = 1024;                        // connections that have not said HELLO yet
+};
+
+class Lobby {
+ public:
+  using JoinObserver = std::function<void(const Member&, std::int64_t joined)>;
+
+  Lobby(IoDriver& io, const Clock& stamp_clock, std::ostream& log, LobbyConfig config);
+  ~Lobby();
+  Lobby(const Lobby&) = delete;
+  Lobby& operator=(const Lobby&) = delete;
+
+  // Binds and listens; on failure returns one line saying why (address in use, not an address here...).
+  [[nodiscard]] std::optional<std::string> listen(const std::string& address, std::uint16_t port);
+  [[nodiscard]] std::uint16_t port() const;
+  [[nodiscard]] std::string endpoint_text() const;  // "127.0.0.1:40123", "[::1]:40123"
+
+  void start_accepting(JoinObserver on_join);
+
+  [[nodiscard]] bool full() const { return static_cast<std::int64_t>(members_.size()) >= config_.capacity; }
+  // admitted clients in the order they joined; a member that went away stays (its connection is closed)
+  [[nodiscard]] const std::vector<Member>& members() const { return members_; }
+
+  // Ends the session: BYE (with `reason`) to every open member, refuses pending connections, stops
+  // accepting; returns once every connection closed or `grace` passed.
+  void close_all(const std::string& reason, Nanoseconds grace, bool as_error);
+
+ private:
+  void accept_next();
+  void on_message(const std::shared_ptr<Connection>& connection);
+  void admit(const std::shared_ptr<Connection>& connection, const Hello& hello);
+
+  IoDriver& io_;
+  const Clock& stamp_clock_;
+  std::ostream& log_;
+  LobbyConfig config_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  JoinObserver on_join_;
+  std::vector<Member> members_;
+  std::set<std::shared_ptr<Connection>> pending_;
+  bool accepting_ = false;
+};
+
+}  // namespace berkeley::tcp

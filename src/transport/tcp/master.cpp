@@ -1,0 +1,228 @@
+#include "transport/tcp/master.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <ostream>
+
+#include "cli/exit_codes.hpp"
+#include "clock/corrected_clock.hpp"
+#include "clock/monotonic_clock.hpp"
+#include "core/duration_text.hpp"
+#include "report/json_writer.hpp"
+#include "report/round_summary.hpp"
+#include "report/table_writer.hpp"
+#include "sync/measure.hpp"
+#include "transport/tcp/fd_limit.hpp"
+#include "transport/tcp/lobby.hpp"
+#include "transport/tcp/member_clock.hpp"
+#include "transport/tcp/message_codec.hpp"
+#include "transport/tcp/session_report.hpp"
+#include "transport/tcp/shared_instant_probe.hpp"
+#include "transport/tcp/tcp_group_channel.hpp"
+
+namespace berkeley::tcp {
+namespace {
+
+constexpr std::uint64_t kSpareDescriptors = 64;
+// time for the PROBE lines to reach every client before the instant
+constexpr Nanoseconds kProbeLeadBase{std::chrono::milliseconds(20)};
+constexpr Nanoseconds kProbeLeadPerClient{std::chrono::microseconds(20)};
+
+std::string this_host() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
+
+class MasterRun {
+ public:
+  MasterRun(const MasterConfig& config, std::ostream& out, std::ostream& log)
+      : config_(config),
+        out_(out),
+        log_(log),
+        local_clock_(make_member_clock(config.clock, config.seed, 0, config.max_offset_ns, config.drift_ppm, reference_)),
+        clock_(*local_clock_),
+        lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, 1024}) {}
+
+  int run();
+
+ private:
+  [[nodiscard]] int interrupted_exit(const std::string& during);
+  void on_join(const Member& member, std::int64_t joined);
+  void run_round(int round, TcpGroupChannel& channel);
+  int finish(const std::vector<Member>& members);
+
+  const MasterConfig& config_;
+  std::ostream& out_;
+  std::ostream& log_;
+  IoDriver io_;
+  const MonotonicClock reference_{};
+  std::unique_ptr<Clock> local_clock_;
+  CorrectedClock clock_;
+  Lobby lobby_;
+  std::ofstream json_;
+  std::vector<MemberRecord> records_;  // [0] the master, then the members by id
+  std::vector<RoundReport> rounds_;
+  ClockReading first_poll_{0};
+};
+
+int MasterRun::interrupted_exit(const std::string& during) {
+  const int signal_number = io_.interrupted_by();
+  log_ << "berkeley_master: interrupted (signal " << signal_number << ") " << during << '\n';
+  lobby_.close_all("master interrupted", std::min(config_.timeout_ns, Nanoseconds{std::chrono::seconds(1)}), true);
+  return 128 + signal_number;
+}
+
+void MasterRun::on_join(const Member& member, std::int64_t joined) {
+  if (config_.quiet) return;
+  out_ << "client " << member.client_id << " joined from " << member.connection->peer() << " (" << joined << " of "
+       << config_.clients << ")\n";
+}
+
+void MasterRun::run_round(int round, TcpGroupChannel& channel) {
+  const auto started = std::chrono::steady_clock::now();
+  if (round == 1) first_poll_ = reference_.now();
+  channel.begin_round();
+  const GroupEstimates estimates = measure_pingpong(channel, config_.pingpong);
+  const GroupStep step = berkeley_step_over(estimates, config_.tolerance_ns);
+  // deliver: each client that answered gets its own signed adjustment; the master applies its own
+  for (int m = 1; m < channel.size(); ++m) {
+    const auto i = static_cast<std::size_t>(m);
+    if (!step.answered[i]) continue;
+    channel.member(m).connection->send(format_line(Adjust{round, step.step.corrections_ns[i]}));
+  }
+  clock_.apply(step.step.corrections_ns[0]);
+  const auto duration = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - started);
+
+  for (std::size_t i = 0; i < records_.size(); ++i) {
+    MemberRecord& r = records_[i];
+    r.total_correction_ns += step.step.corrections_ns[i];
+    if (step.answered[i]) ++r.rounds_answered;
+    if (i > 0 && !step.answered[i]) r.last_failure = channel.last_failure(static_cast<int>(i));
+    if (round == 1) {
+      r.first_estimate = estimates[i];
+      r.excluded_in_round_1 = step.step.excluded[i];
+    }
+  }
+  rounds_.push_back(summarize_round(round, estimates, step.step, duration));
+  if (config_.quiet) return;
+  write_round_line(out_, rounds_.back(), config_.rounds);
+  for (int m = 1; m < channel.size(); ++m) {
+    if (!step.answered[static_cast<std::size_t>(m)]) {
+      out_ << "round " << round << ": client " << channel.member(m).client_id
+           << " left out of this round: " << channel.last_failure(m) << '\n';
+    }
+  }
+}
+
+int MasterRun::finish(const std::vector<Member>& members) {
+  const Nanoseconds lead = kProbeLeadBase + kProbeLeadPerClient * static_cast<std::int64_t>(members.size());
+  std::vector<Nanoseconds> sent;
+  for (std::size_t i = 1; i < records_.size(); ++i) sent.push_back(records_[i].total_correction_ns);
+  const ProbeResult probe = probe_shared_instant(io_, members, clock_, reference_, lead, config_.timeout_ns, sent, log_);
+  const Nanoseconds elapsed = reference_.now() - first_poll_;
+  if (io_.interrupted_by() != 0) return interrupted_exit("while reading the clocks at the shared instant");
+  lobby_.close_all(std::to_string(config_.rounds) + " round(s) done", config_.timeout_ns, false);
+
+  records_[0].at_instant = probe.master;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    records_[i + 1].at_instant = probe.members[i];
+    if (!probe.members[i]) records_[i + 1].last_failure = probe.failures[i];
+  }
+  RunParameters parameters{0,
+                           config_.rounds,
+                           config_.seed,
+                           config_.max_offset_ns,
+                           config_.drift_ppm,
+                           config_.tolerance_ns,
+                           clock_name(config_.clock),
+                           "pingpong"};
+  const SessionReport report = build_session_report(parameters, records_, rounds_, config_.drift_ppm, elapsed);
+  if (config_.quiet) {
+    write_summary(out_, report.run);
+  } else {
+    write_table(out_, report.run);
+  }
+  write_session_notes(out_, report);
+  out_.flush();
+  if (json_.is_open()) {
+    write_json(json_, report.run);
+    json_.close();
+    if (!json_) {
+      log_ << "berkeley_master: --json: writing '" << config_.json_path << "' failed\n";
+      return kExitOutputError;
+    }
+  }
+  if (report.run.truth_measured && !report.within_bound) {
+    log_ << "berkeley_master: a clock ended outside the stated bound\n";
+    return kExitPrecisionFailed;
+  }
+  return kExitOk;
+}
+
+int MasterRun::run() {
+  if (!config_.json_path.empty()) {
+    json_.open(config_.json_path);
+    if (!json_.is_open()) {
+      log_ << "berkeley_master: --json: cannot write '" << config_.json_path << "'\n";
+      return kExitOutputError;
+    }
+  }
+  if (const auto problem = ensure_descriptor_limit(static_cast<std::uint64_t>(config_.clients) + kSpareDescriptors)) {
+    log_ << "berkeley_master: " << config_.clients << " clients: " << *problem << '\n';
+    return kExitNetworkError;
+  }
+  io_.watch_signals();
+  if (const auto problem = lobby_.listen(config_.bind_address, config_.port)) {
+    log_ << "berkeley_master: " << *problem << '\n';
+    return kExitNetworkError;
+  }
+  // first line, flushed: a script that asked for --port 0 reads the port from here
+  out_ << "berkeley_master: listening on " << lobby_.endpoint_text() << ", waiting for " << config_.clients
+       << " client(s) (join timeout " << format_duration(config_.join_timeout_ns) << ")" << std::endl;
+  lobby_.start_accepting([this](const Member& member, std::int64_t joined) { on_join(member, joined); });
+
+  io_.run_until(deadline_after(config_.join_timeout_ns), [this] { return lobby_.full(); });
+  if (io_.interrupted_by() != 0) return interrupted_exit("while waiting for clients");
+  if (!lobby_.full()) {
+    log_ << "berkeley_master: only " << lobby_.members().size() << " of " << config_.clients
+         << " clients joined within " << format_duration(config_.join_timeout_ns) << '\n';
+    lobby_.close_all("not enough clients joined", config_.timeout_ns, true);
+    return kExitNetworkError;
+  }
+
+  std::vector<Member> members = lobby_.members();
+  std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
+  const std::string host = this_host();
+  records_.resize(members.size() + 1);
+  records_[0].host = host;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    records_[i + 1].client_id = members[i].client_id;
+    // on loopback every client shares this host's CLOCK_MONOTONIC: the shared instant is one instant
+    records_[i + 1].host = members[i].connection->peer_is_loopback() ? host : members[i].connection->peer();
+  }
+  if (!config_.quiet) {
+    out_ << "all " << members.size() << " clients joined; master clock " << clock_name(config_.clock) << ", seed "
+         << config_.seed << ", " << config_.rounds << " round(s), interval " << format_duration(config_.interval_ns)
+         << ", timeout " << format_duration(config_.timeout_ns) << '\n';
+  }
+  TcpGroupChannel channel(io_, members, clock_, config_.timeout_ns);
+  for (int round = 1; round <= config_.rounds; ++round) {
+    if (round > 1) io_.run_for(config_.interval_ns);  // serving (and dropping) connections meanwhile
+    if (io_.interrupted_by() != 0) return interrupted_exit("between rounds");
+    run_round(round, channel);
+    if (io_.interrupted_by() != 0) return interrupted_exit("in round " + std::to_string(round));
+  }
+  return finish(members);
+}
+
+}  // namespace
+
+int run_master(const MasterConfig& config, std::ostream& out, std::ostream& log) {
+  MasterRun run(config, out, log);
+  return run.run();
+}
+
+}  // namespace berkeley::tcp

@@ -1,0 +1,75 @@
+#pragma once
+// BERKELEY/1, the line protocol between berkeley_master and berkeley_client (docs/protocol.md).
+// Plain message structs and the protocol's limits. Pure: no sockets, no I/O.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/time.hpp"
+
+namespace berkeley::tcp {
+
+inline constexpr std::string_view kProtocolVersion = "BERKELEY/1";
+inline constexpr int kProtocolVersionNumber = 1;
+
+// Longest line either side may send, terminator excluded. A peer that sends more is dropped.
+inline constexpr std::size_t kMaxLineBytes = 256;
+// Client ids are 1..kMaxClientId (0 is the master).
+inline constexpr std::int64_t kMaxClientId = 1'000'000;
+// Most clients one master accepts (also bounds every sum over the group: no int64 overflow).
+inline constexpr std::int64_t kMaxClients = 10'000;
+inline constexpr std::int64_t kMaxRound = 1'000'000'000;
+// A clock further than this from the master's is out of range: that client is dropped, never averaged.
+inline constexpr Nanoseconds kMaxClockOffset{std::chrono::hours(12)};
+// No adjustment larger than this is ever sent or applied.
+inline constexpr Nanoseconds kMaxAdjustment{std::chrono::hours(24)};
+// A shared-instant read bracketed wider than this is refused.
+inline constexpr Nanoseconds kMaxReadWindow{std::chrono::seconds(1)};
+
+// ---- client → master -------------------------------------------------------------------------------
+struct Hello {  // HELLO BERKELEY/1 <id>
+  std::int64_t client_id = 0;
+};
+struct TimeReply {  // TIME <seq> <clock_ns>: the client's (corrected) clock when it answered POLL <seq>
+  std::int64_t seq = 0;
+  ClockReading clock_ns{0};
+};
+struct Reading {  // READING <instant_ns> <raw_ns> <corrected_ns> <window_ns>: answer to PROBE <instant_ns>
+  std::int64_t instant_ns = 0;
+  ClockReading raw_ns{0};
+  ClockReading corrected_ns{0};
+  Nanoseconds window_ns{0};
+};
+
+// ---- master → client -------------------------------------------------------------------------------
+struct Welcome {  // WELCOME BERKELEY/1 <id> <clients>
+  std::int64_t client_id = 0;
+  std::int64_t clients = 0;  // how many clients the master waits for
+};
+struct Refused {  // REFUSED <text>: not admitted (group full, duplicate id); the master closes
+  std::string reason;
+};
+struct Error {  // ERROR <text>: the peer broke the protocol; the sender closes
+  std::string reason;
+};
+struct Poll {  // POLL <seq>: "send the clock time"
+  std::int64_t seq = 0;
+};
+struct Adjust {  // ADJUST <round> <delta_ns>: add the signed delta to your clock
+  std::int64_t round = 0;
+  Nanoseconds delta_ns{0};
+};
+struct Probe {  // PROBE <instant_ns>: read your clock when CLOCK_MONOTONIC shows instant_ns
+  std::int64_t instant_ns = 0;
+};
+struct Bye {  // BYE <text>: the session is over; the master closes
+  std::string reason;
+};
+using MasterMessage = std::variant<Welcome, Refused, Error, Poll, Adjust, Probe, Bye>;
+// ERROR goes both ways: a client that gives up on the master says why before it closes.
+using ClientMessage = std::variant<Hello, TimeReply, Reading, Error>;
+
+}  // namespace berkeley::tcp

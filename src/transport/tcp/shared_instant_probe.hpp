@@ -1,0 +1,31 @@
+#pragma once
+// Ground truth for the master's report: the master names an instant of CLOCK_MONOTONIC (shared by every
+// process of one host), every client reads its clock there, raw and corrected, and sends the readings
+// back (PROBE / READING). The master reads its own clock at the same instant.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clock/corrected_clock.hpp"
+#include "report/report_builder.hpp"
+#include "transport/tcp/io_driver.hpp"
+#include "transport/tcp/lobby.hpp"
+
+namespace berkeley::tcp {
+
+struct ProbeResult {
+  InstantObservation master;
+  std::vector<std::optional<InstantObservation>> members;  // per member, in the order given
+  std::vector<std::string> failures;                       // per member: why there is no reading ("" if there is)
+};
+
+// Sends PROBE to every open member, reads the master's clock at the instant (now + lead), and waits for
+// the READINGs until `timeout` after the instant. A READING for another instant, or out of range, drops
+// that member. Readings are checked against the corrections the master sent (`sent_corrections_ns`,
+// per member): a client that reports another total is logged.
+[[nodiscard]] ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& members,
+                                               const CorrectedClock& master_clock, const Clock& reference,
+                                               Nanoseconds lead, Nanoseconds timeout,
+                                               const std::vector<Nanoseconds>& sent_corrections_ns, std::ostream& log);
+
+}  // namespace berkeley::tcp

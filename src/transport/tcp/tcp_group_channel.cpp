@@ -1,0 +1,115 @@
+#include "transport/tcp/tcp_group_channel.hpp"
+
+#include <algorithm>
+
+#include "core/duration_text.hpp"
+#include "transport/tcp/message_codec.hpp"
+
+namespace berkeley::tcp {
+namespace {
+
+// The reading of a clock within kMaxClockOffset of ours; further is out of range (and could overflow
+// the offset arithmetic). Differences are taken in unsigned arithmetic so that no input can overflow.
+bool within_range(ClockReading reading, ClockReading ours) {
+  const auto a = static_cast<std::uint64_t>(reading.count());
+  const auto b = static_cast<std::uint64_t>(ours.count());
+  const std::uint64_t distance = reading >= ours ? a - b : b - a;
+  return distance <= static_cast<std::uint64_t>(kMaxClockOffset.count());
+}
+
+}  // namespace
+
+TcpGroupChannel::TcpGroupChannel(IoDriver& io, std::vector<Member> members, const Clock& clock, Nanoseconds timeout)
+    : io_(io), members_(std::move(members)), clock_(clock), timeout_(timeout), failures_(members_.size() + 1) {}
+
+void TcpGroupChannel::begin_round() { std::fill(failures_.begin(), failures_.end(), std::string()); }
+
+void TcpGroupChannel::release(int /*member*/) {}
+
+TcpGroupChannel::Wait TcpGroupChannel::take_time(int index, std::int64_t seq, ClockReading t_send, OffsetSample& sample) {
+  Connection& c = *member(index).connection;
+  std::deque<Inbound>& inbox = c.inbox();
+  while (!inbox.empty()) {
+    const Inbound in = std::move(inbox.front());
+    inbox.pop_front();
+    const auto* time = std::get_if<TimeReply>(&in.message);
+    if (time == nullptr) {
+      c.fail(std::string(command_name(in.message)) + " when TIME " + std::to_string(seq) + " was expected");
+      break;
+    }
+    if (time->seq < seq) continue;  // a late answer to a poll that already timed out: ignore it
+    if (time->seq > seq) {
+      c.fail("TIME " + std::to_string(time->seq) + " answers a POLL that was never sent (expected " +
+             std::to_string(seq) + ")");
+      break;
+    }
+    if (!within_range(time->clock_ns, t_send)) {
+      c.fail("TIME " + std::to_string(seq) + ": clock_ns " + std::to_string(time->clock_ns.count()) +
+             " is out of range (more than " + format_duration(kMaxClockOffset) + " from the master's clock)");
+      break;
+    }
+    sample = OffsetSample{t_send, time->clock_ns, in.received_ns};
+    return Wait::answered;
+  }
+  return c.open() ? Wait::pending : Wait::failed;
+}
+
+std::optional<OffsetSample> TcpGroupChannel::exchange(int index) {
+  Connection& c = *member(index).connection;
+  std::string& failure = failures_[static_cast<std::size_t>(index)];
+  if (!c.open()) {
+    failure = c.close_reason();
+    return std::nullopt;
+  }
+  const std::int64_t seq = ++last_seq_;
+  const ClockReading t_send = clock_.now();
+  c.send(format_line(Poll{seq}));
+  OffsetSample sample{};
+  Wait wait = Wait::pending;
+  io_.run_until(deadline_after(timeout_), [&] {
+    wait = take_time(index, seq, t_send, sample);
+    return wait != Wait::pending;
+  });
+  if (wait == Wait::answered) return sample;
+  failure = wait == Wait::failed ? c.close_reason() : "no answer within " + format_duration(timeout_);
+  return std::nullopt;
+}
+
+CollectiveReadings TcpGroupChannel::request_all() {
+  const std::int64_t seq = ++last_seq_;
+  CollectiveReadings got;
+  got.readings_ns.assign(members_.size() + 1, std::nullopt);
+  got.t_send_ns = clock_.now();
+  got.readings_ns[0] = got.t_send_ns;
+  std::vector<Wait> waits(members_.size() + 1, Wait::pending);
+  for (int m = 1; m < size(); ++m) {
+    if (member(m).connection->open()) {
+      member(m).connection->send(format_line(Poll{seq}));
+    } else {
+      waits[static_cast<std::size_t>(m)] = Wait::failed;
+    }
+  }
+  std::vector<OffsetSample> samples(members_.size() + 1);
+  io_.run_until(deadline_after(timeout_), [&] {
+    bool all_in = true;
+    for (int m = 1; m < size(); ++m) {
+      Wait& wait = waits[static_cast<std::size_t>(m)];
+      if (wait == Wait::pending) wait = take_time(m, seq, got.t_send_ns, samples[static_cast<std::size_t>(m)]);
+      all_in = all_in && wait != Wait::pending;
+    }
+    return all_in;
+  });
+  got.t_recv_ns = clock_.now();
+  for (int m = 1; m < size(); ++m) {
+    const auto i = static_cast<std::size_t>(m);
+    if (waits[i] == Wait::answered) {
+      got.readings_ns[i] = samples[i].t_remote_ns;
+    } else {
+      failures_[i] = waits[i] == Wait::failed ? member(m).connection->close_reason()
+                                              : "no answer within " + format_duration(timeout_);
+    }
+  }
+  return got;
+}
+
+}  // namespace berkeley::tcp
