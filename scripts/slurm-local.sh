@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# scripts/slurm-local.sh up|down|status|env — a real single-node Slurm on this machine, without systemd.
+#
+#   up      start munged (unless one already answers), write a private slurm.conf for this host, start
+#           slurmctld and slurmd, wait until the node is idle. Already up: checks and returns 0.
+#   down    cancel our jobs, stop slurmd and slurmctld (and munged, if `up` started it) by their pids,
+#           remove the private directory. Already down: returns 0.
+#   status  print daemons and node state; exit 0 when up, 3 when not.
+#   env     print `export SLURM_CONF=...`: eval "$(scripts/slurm-local.sh env)" before sbatch/sinfo.
+#
+# Nothing under /etc/slurm is written: the config lives in $BERKELEY_SLURM_DIR (default /tmp/berkeley-slurm)
+# and every daemon and client finds it through SLURM_CONF, so a machine's real Slurm config is never touched.
+# Munge is the system one (/etc/munge/munge.key, socket in /run/munge), as the Debian package lays it out;
+# the key is created only when missing. Needs root (munged runs as user munge, the daemons as root).
+#
+# Environment: BERKELEY_SLURM_DIR (state, config, logs, pids), BERKELEY_SLURM_CPUS (CPUs the node advertises,
+# default 16 so that 4-16 tasks fit on a small machine), BERKELEY_SLURMCTLD_PORT / BERKELEY_SLURMD_PORT
+# (default 6817 / 6818), BERKELEY_SLURM_WAIT (seconds to wait for each step, default 30).
+#
+# Settings are those measured in /work/shared/ENVIRONMENT.md: the cgroup plugins fail silently here (jobs
+# "complete" with exit 0, write nothing, and drain the node), so proctrack/linuxproc and task/none.
+set -euo pipefail
+
+readonly SLURM_DIR="${BERKELEY_SLURM_DIR:-/tmp/berkeley-slurm}"
+readonly CONF="${SLURM_DIR}/slurm.conf"
+readonly MARKER="${SLURM_DIR}/.berkeley-slurm-local"
+readonly CPUS="${BERKELEY_SLURM_CPUS:-16}"
+readonly CTLD_PORT="${BERKELEY_SLURMCTLD_PORT:-6817}"
+readonly SLURMD_PORT="${BERKELEY_SLURMD_PORT:-6818}"
+readonly WAIT_S="${BERKELEY_SLURM_WAIT:-30}"
+readonly MUNGE_KEY=/etc/munge/munge.key
+readonly MUNGE_RUN=/run/munge
+readonly MUNGE_PID="${MUNGE_RUN}/munged.pid"
+readonly MUNGE_OURS="${SLURM_DIR}/munged.started-here"
+NODE="$(hostname -s)"
+readonly NODE
+
+export SLURM_CONF="${CONF}"
+
+say() { printf 'slurm-local: %s\n' "$*"; }
+die() {
+  printf 'slurm-local: error: %s\n' "$*" >&2
+  exit 1
+}
+
+# Last lines of a log, to stderr, so a failure explains itself.
+show_log() {
+  if [[ -s "$1" ]]; then
+    printf -- '--- last lines of %s ---\n' "$1" >&2
+    tail -n 15 "$1" >&2
+  fi
+}
+
+# pid from a pid file if that process is alive and is the expected program, else nothing.
+live_pid() {
+  local pidfile=$1 name=$2 pid comm
+  [[ -r "${pidfile}" ]] || return 1
+  pid="$(tr -dc '0-9' <"${pidfile}")"
+  [[ -n "${pid}" ]] || return 1
+  comm="$(cat "/proc/${pid}/comm" 2>/dev/null)" || return 1
+  [[ "${comm}" == "${name}" ]] || return 1
+  printf '%s\n' "${pid}"
+}
+
+# Poll a check until it succeeds, at most $1 seconds. Every check below bounds its own commands with `timeout`.
+wait_for() {
+  local seconds=$1
+  shift
+  local deadline=$((SECONDS + seconds))
+  while ((SECONDS < deadline)); do
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.3
+  done
+  return 1
+}
+
+# something already listens on this loopback port (another Slurm?)
+port_in_use() { timeout 2 bash -c ": >/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+munge_works() { timeout 5 munge -n </dev/null 2>/dev/null | timeout 5 unmunge >/dev/null 2>&1; }
+# our own slurmctld is alive and answers (not some other controller on the same port)
+ctld_ready() {
+  live_pid "${SLURM_DIR}/slurmctld.pid" slurmctld >/dev/null && timeout 10 scontrol ping >/dev/null 2>&1
+}
+no_jobs_left() { [[ -z "$(timeout 10 squeue -h -o '%i' 2>/dev/null)" ]]; }
+
+# Node state as sinfo prints it (idle, idle*, mix, alloc, drain, down*, ...), or nothing.
+node_state() { timeout 10 sinfo -h -n "${NODE}" -o '%t' 2>/dev/null | head -n 1; }
+node_is_idle() { live_pid "${SLURM_DIR}/slurmd.pid" slurmd >/dev/null && [[ "$(node_state)" == idle ]]; }
+# slurmd has registered with the controller since $1 (restored controller state can say "idle" before that)
+slurmd_registered_since() {
+  local started
+  started="$(timeout 10 scontrol show node "${NODE}" 2>/dev/null | grep -o 'SlurmdStartTime=[^ ]*' | cut -d= -f2)"
+  [[ -n "${started}" && ! "${started}" < "$1" ]]
+}
+node_is_usable() { [[ "$(node_state)" =~ ^(idle|mix|alloc|comp)$ ]]; }
+
+require_tools() {
+  local missing=() tool
+  for tool in munged munge unmunge slurmctld slurmd sinfo scontrol squeue scancel sbatch srun timeout runuser; do
+    command -v "${tool}" >/dev/null 2>&1 || missing+=("${tool}")
+  done
+  ((${#missing[@]} == 0)) ||
+    die "missing: ${missing[*]} — install with scripts/install-slurm.sh (apt: slurmctld slurmd slurm-client munge)"
+  [[ ${EUID} -eq 0 ]] || die "must run as root (munged runs as user munge, slurmctld/slurmd as root)"
+}
+
+start_munge() {
+  if munge_works; then
+    say "munge: already answering"
+    return 0
+  fi
+  if [[ ! -s "${MUNGE_KEY}" ]]; then
+    say "munge: creating ${MUNGE_KEY}"
+    install -d -o munge -g munge -m 0700 /etc/munge
+    if command -v mungekey >/dev/null 2>&1; then
+      runuser -u munge -- mungekey --create --keyfile="${MUNGE_KEY}"
+    else
+      (umask 077 && dd if=/dev/urandom of="${MUNGE_KEY}" bs=1 count=1024 status=none)
+      chown munge:munge "${MUNGE_KEY}"
+    fi
+    chmod 0400 "${MUNGE_KEY}"
+  fi
+  install -d -o munge -g munge -m 0755 "${MUNGE_RUN}"
+  install -d -o munge -g munge -m 0700 /var/lib/munge /var/log/munge
+  say "munge: starting munged as user munge"
+  if ! timeout "${WAIT_S}" runuser -u munge -- munged; then
+    show_log /var/log/munge/munged.log
+    die "munged did not start"
+  fi
+  wait_for "${WAIT_S}" munge_works || {
+    show_log /var/log/munge/munged.log
+    die "munged started but 'munge -n | unmunge' fails after ${WAIT_S}s"
+  }
+  : >"${MUNGE_OURS}"
+}
+
+write_conf() {
+  local tmp="${CONF}.new"
+  cat >"${tmp}" <<EOF
+# Written by scripts/slurm-local.sh: a single-node Slurm for tests. Do not edit; \`down\` removes it.
+ClusterName=berkeley
+SlurmctldHost=${NODE}(127.0.0.1)
+SlurmctldPort=${CTLD_PORT}
+SlurmdPort=${SLURMD_PORT}
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+StateSaveLocation=${SLURM_DIR}/state
+SlurmdSpoolDir=${SLURM_DIR}/spool
+SlurmctldPidFile=${SLURM_DIR}/slurmctld.pid
+SlurmdPidFile=${SLURM_DIR}/slurmd.pid
+SlurmctldLogFile=${SLURM_DIR}/slurmctld.log
+SlurmdLogFile=${SLURM_DIR}/slurmd.log
+PlugStackConfig=${SLURM_DIR}/plugstack.conf
+# no mail from test jobs (the default /bin/mail is usually not installed)
+MailProg=/bin/true
+# cgroup plugins fail silently on this kind of machine (no systemd, no delegated cgroup)
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=pmix
+# a job larger than the partition is rejected at submission instead of pending forever
+EnforcePartLimits=ALL
+SchedulerType=sched/backfill
+SchedulerParameters=sched_interval=1
+# the node advertises more CPUs than the machine has, so 4-16 ranks fit on a 2-core runner
+SlurmdParameters=config_overrides
+ReturnToService=2
+# finished jobs stay visible to \`scontrol show job\` (no slurmdbd, so no sacct) for this long
+MinJobAge=600
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+JobAcctGatherType=jobacct_gather/none
+InactiveLimit=0
+KillWait=5
+SlurmctldTimeout=30
+SlurmdTimeout=30
+NodeName=${NODE} NodeAddr=127.0.0.1 CPUs=${CPUS} State=UNKNOWN
+PartitionName=debug Nodes=${NODE} Default=YES MaxTime=60 State=UP
+EOF
+  mv -f "${tmp}" "${CONF}"
+  : >"${SLURM_DIR}/plugstack.conf"
+}
+
+start_slurmctld() {
+  if live_pid "${SLURM_DIR}/slurmctld.pid" slurmctld >/dev/null; then
+    say "slurmctld: already running"
+  else
+    port_in_use "${CTLD_PORT}" &&
+      die "port ${CTLD_PORT} is in use (another slurmctld?): stop it, or set BERKELEY_SLURMCTLD_PORT"
+    say "slurmctld: starting"
+    # fresh state directory: -c (start clean, no noise about missing state files);
+    # otherwise -i (ignore state left unreadable by an unclean stop)
+    local state_flag=-i
+    [[ -e "${SLURM_DIR}/state/node_state" ]] || state_flag=-c
+    timeout "${WAIT_S}" slurmctld "${state_flag}" -f "${CONF}" || {
+      show_log "${SLURM_DIR}/slurmctld.log"
+      die "slurmctld failed to start"
+    }
+  fi
+  wait_for "${WAIT_S}" ctld_ready || {
+    show_log "${SLURM_DIR}/slurmctld.log"
+    die "slurmctld not running or not answering 'scontrol ping' after ${WAIT_S}s" \
+      "(port ${CTLD_PORT} taken by another Slurm? set BERKELEY_SLURMCTLD_PORT)"
+  }
+}
+
+start_slurmd() {
+  if live_pid "${SLURM_DIR}/slurmd.pid" slurmd >/dev/null; then
+    say "slurmd: already running"
+  else
+    SLURMD_STARTED_AT="$(date -d '-1 second' +%FT%T)"
+    port_in_use "${SLURMD_PORT}" &&
+      die "port ${SLURMD_PORT} is in use (another slurmd?): stop it, or set BERKELEY_SLURMD_PORT"
+    say "slurmd: starting"
+    timeout "${WAIT_S}" slurmd -f "${CONF}" -N "${NODE}" || {
+      show_log "${SLURM_DIR}/slurmd.log"
+      die "slurmd failed to start"
+    }
+    wait_for "${WAIT_S}" slurmd_registered_since "${SLURMD_STARTED_AT}" || {
+      show_log "${SLURM_DIR}/slurmd.log"
+      die "slurmd did not register with slurmctld within ${WAIT_S}s"
+    }
+  fi
+}
+
+wait_node_idle() {
+  local state
+  state="$(node_state)"
+  # a node drained by an earlier failure stays drained across restarts: give it back
+  if [[ "${state}" =~ ^(drain|drng|drain\*|down|down\*|fail)$ ]]; then
+    say "node ${NODE} is ${state}: resuming it"
+    timeout 10 scontrol update NodeName="${NODE}" State=RESUME >/dev/null 2>&1 || true
+  fi
+  if live_pid "${SLURM_DIR}/slurmd.pid" slurmd >/dev/null && node_is_usable; then
+    return 0
+  fi
+  wait_for "${WAIT_S}" node_is_idle || {
+    show_log "${SLURM_DIR}/slurmd.log"
+    show_log "${SLURM_DIR}/slurmctld.log"
+    die "node ${NODE} not idle after ${WAIT_S}s (state: '$(node_state)'; slurmd" \
+      "$(live_pid "${SLURM_DIR}/slurmd.pid" slurmd >/dev/null && echo running || echo 'not running')" \
+      "- port ${SLURMD_PORT} taken? set BERKELEY_SLURMD_PORT)"
+  }
+}
+
+cmd_up() {
+  require_tools
+  # `down` deletes this directory: never adopt one that holds anything else
+  if [[ -d "${SLURM_DIR}" && ! -e "${MARKER}" && -n "$(ls -A "${SLURM_DIR}")" ]]; then
+    die "${SLURM_DIR} exists and is not ours (no ${MARKER##*/}): choose another BERKELEY_SLURM_DIR"
+  fi
+  install -d -m 0755 "${SLURM_DIR}"
+  : >"${MARKER}"
+  install -d -m 0755 "${SLURM_DIR}/state" "${SLURM_DIR}/spool"
+  start_munge
+  # keep the config of running daemons; a new one only when starting from scratch
+  if ! live_pid "${SLURM_DIR}/slurmctld.pid" slurmctld >/dev/null || [[ ! -s "${CONF}" ]]; then
+    write_conf
+  fi
+  start_slurmctld
+  start_slurmd
+  wait_node_idle
+  say "up: node ${NODE} $(node_state), ${CPUS} CPUs advertised, config ${CONF}"
+  say "for sbatch/sinfo in your shell: export SLURM_CONF=${CONF}"
+}
+
+# Send TERM to daemons by pid (each takes ~2 s to go: all at once), wait (bounded) for them, KILL the rest.
+# Arguments: pairs of pid file and program name.
+stop_daemons() {
+  local pids=() pid deadline
+  while (($# >= 2)); do
+    if pid="$(live_pid "$1" "$2")"; then
+      say "$2: stopping pid ${pid}"
+      kill -TERM "${pid}" 2>/dev/null || true
+      pids+=("${pid}")
+    else
+      say "$2: not running"
+    fi
+    shift 2
+  done
+  deadline=$((SECONDS + WAIT_S))
+  for pid in "${pids[@]}"; do
+    while kill -0 "${pid}" 2>/dev/null && ((SECONDS < deadline)); do
+      sleep 0.1
+    done
+    if kill -0 "${pid}" 2>/dev/null; then
+      say "pid ${pid} still alive after ${WAIT_S}s, sending KILL"
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
+  done
+}
+
+cmd_down() {
+  if [[ ! -e "${MARKER}" ]]; then
+    say "down: nothing to stop (no ${MARKER})"
+    return 0
+  fi
+  [[ ${EUID} -eq 0 ]] || die "must run as root"
+  if live_pid "${SLURM_DIR}/slurmctld.pid" slurmctld >/dev/null; then
+    # jobs first, so no job step outlives its slurmd
+    local jobs
+    jobs="$(timeout 10 squeue -h -o '%i' 2>/dev/null | tr '\n' ' ')" || true
+    if [[ -n "${jobs// /}" ]]; then
+      say "cancelling jobs: ${jobs}"
+      # shellcheck disable=SC2086 # job ids are split on purpose
+      timeout 10 scancel ${jobs} >/dev/null 2>&1 || true
+      wait_for 15 no_jobs_left || say "jobs still listed; stopping anyway"
+    fi
+  fi
+  local daemons=("${SLURM_DIR}/slurmd.pid" slurmd "${SLURM_DIR}/slurmctld.pid" slurmctld)
+  if [[ -e "${MUNGE_OURS}" ]]; then
+    daemons+=("${MUNGE_PID}" munged)
+  else
+    say "munged: not started by us, left running"
+  fi
+  stop_daemons "${daemons[@]}"
+  # only what `up` and the daemons put there; the directory itself goes only if that leaves it empty
+  rm -rf -- "${SLURM_DIR:?}/state" "${SLURM_DIR:?}/spool"
+  rm -f -- "${CONF}" "${CONF}.new" "${SLURM_DIR}/plugstack.conf" "${SLURM_DIR}"/slurmctld.{pid,log} \
+    "${SLURM_DIR}"/slurmd.{pid,log} "${MUNGE_OURS}" "${MARKER}"
+  rmdir -- "${SLURM_DIR}" 2>/dev/null || say "down: kept ${SLURM_DIR} (holds other files)"
+  say "down: cleaned ${SLURM_DIR}"
+}
+
+cmd_status() {
+  local up=0 pid name
+  for name in slurmctld slurmd; do
+    if pid="$(live_pid "${SLURM_DIR}/${name}.pid" "${name}")"; then
+      say "${name}: running, pid ${pid}"
+    else
+      say "${name}: not running"
+      up=3
+    fi
+  done
+  if munge_works; then say "munge: answering"; else
+    say "munge: not answering"
+    up=3
+  fi
+  if ((up == 0)); then
+    timeout 10 sinfo -N -o '%N %P %t %c' || up=3
+  fi
+  say "config: ${CONF}"
+  return "${up}"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) printf 'export SLURM_CONF=%q\n' "${CONF}" ;;
+  *)
+    printf 'usage: %s up|down|status|env\n' "${0##*/}" >&2
+    exit 2
+    ;;
+esac
