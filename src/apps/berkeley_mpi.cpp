@@ -63,6 +63,7 @@ RunParameters describe(const RunOptions& options, int ranks) {
   p.clock = clock_kind_name(options.clock);
   p.method = std::string(sync_method_name(options.method));
   p.interval_ns = options.interval_ns;
+  p.node_size = options.node_size;
   return p;
 }
 
@@ -93,6 +94,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   sync_options.interval_ns = options.interval_ns;
   sync_options.tolerance_ns = options.effective_tolerance();
   sync_options.method = options.method;
+  sync_options.virtual_node_size = options.node_size;
   const auto outcome = berkeley::mpi::synchronize(world, clock, sync_options, [&](const RoundReport& round) {
     if (!options.quiet) write_round_line(std::cout, round, options.rounds);
   });
@@ -118,6 +120,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
     }
     report = build_run_report(describe(options, world.size()), ranks, outcome.rounds, "CLOCK_MONOTONIC", later,
                               options.require_precision_ns);
+    report.levels = outcome.levels;
   }
   // the precision verdict is rank 0's; every rank exits with it
   bool precision_met = report.precision_met;

@@ -82,7 +82,10 @@ po::options_description describe_options() {
       ("clock", po::value<std::string>()->default_value("sim"),
        "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME")
       ("method", po::value<std::string>()->default_value("collective"),
-       "collective: broadcast request, MPI_Gather, MPI_Scatter; pingpong: one rank at a time, min round trip")
+       "collective: broadcast request, MPI_Gather, MPI_Scatter; pingpong: one rank at a time, min round trip; "
+       "tree: pingpong within each node, then among the node leaders")
+      ("node-size", po::value<std::string>()->default_value("0"),
+       "tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node)")
       ("interval", po::value<std::string>()->default_value("0"),
        "pause between rounds; with --rounds >= 3 the offsets over time also give each clock's drift")
       ("require-precision", po::value<std::string>(),
@@ -140,9 +143,10 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
     options.clock = clock_value(vm["clock"].as<std::string>());
     const auto method_text = vm["method"].as<std::string>();
     const std::optional<SyncMethod> method = parse_sync_method(method_text);
-    if (!method) throw BadValue{bad("method", method_text, "is not one of: collective, pingpong")};
+    if (!method) throw BadValue{bad("method", method_text, "is not one of: collective, pingpong, tree")};
     options.method = *method;
     options.interval_ns = duration_value(vm, "interval", true);
+    options.node_size = integer_value<int>(vm, "node-size", 0);
     if (vm.count("require-precision") != 0) options.require_precision_ns = duration_value(vm, "require-precision", false);
     if (vm.count("json") != 0) {
       options.json_path = vm["json"].as<std::string>();

@@ -26,6 +26,7 @@ struct RunOptions {
   ClockKind clock = ClockKind::simulated;
   SyncMethod method = SyncMethod::collective;
   Nanoseconds interval_ns{0};                       // pause between rounds (rounds ≥ 3 with one: drift)
+  int node_size = 0;                                // tree: virtual nodes of this many ranks (0: real nodes)
   std::optional<Nanoseconds> require_precision_ns;  // exit kExitPrecisionFailed when the audit exceeds it
   std::string json_path;  // empty: no JSON report
   bool quiet = false;

@@ -33,7 +33,7 @@ void write_json(std::ostream& out, const RunReport& report) {
                        {"seed", p.seed},             {"max_offset_ns", p.max_offset_ns.count()},
                        {"drift_ppm", p.drift_ppm},   {"tolerance_ns", p.tolerance_ns.count()},
                        {"clock", p.clock},           {"method", p.method},
-                       {"interval_ns", p.interval_ns.count()}};
+                       {"interval_ns", p.interval_ns.count()}, {"node_size", p.node_size}};
   doc["hosts"] = report.hosts;
   doc["truth_measured"] = report.truth_measured;
   doc["truth_reference"] = report.truth_reference;
@@ -87,6 +87,16 @@ void write_json(std::ostream& out, const RunReport& report) {
                       {"duration_ns", r.duration_ns.count()}});
   }
   doc["rounds"] = std::move(rounds);
+  json levels = json::array();
+  for (const LevelReport& l : report.levels) {
+    levels.push_back({{"level", l.level},
+                      {"description", l.description},
+                      {"groups", l.groups},
+                      {"ranks_measured", l.ranks_measured},
+                      {"max_uncertainty_ns", l.max_uncertainty_ns.count()},
+                      {"max_round_trip_ns", l.max_round_trip_ns.count()}});
+  }
+  doc["levels"] = std::move(levels);
   out << doc.dump(2) << '\n';
 }
 

@@ -55,6 +55,17 @@ struct RoundReport {
   Nanoseconds duration_ns{0};  // master's wall time for the round
 };
 
+// What one level of the sync measured (a flat sync has one level; the tree two: within nodes, then
+// among the node leaders).
+struct LevelReport {
+  int level = 1;
+  std::string description;
+  int groups = 1;                        // groups measured in parallel at this level
+  int ranks_measured = 0;                // estimates made (the measuring ranks themselves not counted)
+  Nanoseconds max_uncertainty_ns{0};     // the widest bound of any estimate at this level
+  Nanoseconds max_round_trip_ns{0};
+};
+
 struct RunParameters {
   int ranks = 0;
   int rounds = 0;
@@ -65,12 +76,14 @@ struct RunParameters {
   std::string clock;
   std::string method;
   Nanoseconds interval_ns{0};
+  int node_size = 0;  // tree: virtual node size (0: real nodes)
 };
 
 struct RunReport {
   RunParameters parameters;
   std::vector<RankReport> ranks;
   std::vector<RoundReport> rounds;
+  std::vector<LevelReport> levels;  // round 1
   int hosts = 1;
   // true when every rank runs on one host: the shared instant is then one physical instant
   // (CLOCK_MONOTONIC) and the spreads below are ground truth, not estimates

@@ -42,6 +42,11 @@ void write_table(std::ostream& out, const RunReport& report) {
                   fixed(r.residual_ns, 1e3, 3).c_str(), r.excluded ? "excluded from average" : "");
     out << line;
   }
+  for (const LevelReport& level : report.levels) {
+    out << "level " << level.level << " (" << level.description << "): " << level.groups << " group(s), "
+        << level.ranks_measured << " ranks measured, estimates within +-" << format_duration(level.max_uncertainty_ns)
+        << ", largest best round trip " << format_duration(level.max_round_trip_ns) << '\n';
+  }
   write_audit(out, report);
   if (report.drift_corrected) write_drift(out, report);
   write_summary(out, report);

@@ -7,12 +7,14 @@ namespace berkeley {
 enum class SyncMethod {
   collective,  // broadcast request, MPI_Gather of readings: one interval bounds every estimate
   pingpong,    // one member at a time, min-RTT of several exchanges (Cristian)
+  tree,        // pingpong within each node (all nodes at once), then among the node leaders
 };
 
 [[nodiscard]] constexpr std::string_view sync_method_name(SyncMethod method) {
   switch (method) {
     case SyncMethod::collective: return "collective";
     case SyncMethod::pingpong: return "pingpong";
+    case SyncMethod::tree: return "tree";
   }
   return "unknown";
 }
@@ -20,6 +22,7 @@ enum class SyncMethod {
 [[nodiscard]] constexpr std::optional<SyncMethod> parse_sync_method(std::string_view text) {
   if (text == "collective") return SyncMethod::collective;
   if (text == "pingpong") return SyncMethod::pingpong;
+  if (text == "tree") return SyncMethod::tree;
   return std::nullopt;
 }
 

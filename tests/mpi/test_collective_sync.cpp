@@ -10,6 +10,7 @@
 #include "transport/mpi/group_channel.hpp"
 #include "transport/mpi/instant_probe.hpp"
 #include "transport/mpi/synchronize.hpp"
+#include "transport/mpi/topology.hpp"
 
 namespace berkeley {
 namespace {
@@ -50,13 +51,27 @@ TEST(CollectiveRound, MasterGetsOneEstimatePerRankEachWithinItsBound) {
   }
 }
 
-TEST(CollectiveRound, EveryRankReceivesItsOwnSignedCorrection) {
+class Delivery : public ::testing::TestWithParam<SyncMethod> {};
+
+TEST_P(Delivery, EveryRankReceivesItsOwnSignedRecord) {
   const bmpi::communicator world;
-  std::vector<Nanoseconds> corrections;
-  for (int r = 0; r < world.size(); ++r) corrections.emplace_back(r % 2 == 0 ? -1'000 * r - 7 : 1'000 * r);
-  const Nanoseconds mine = mpi::scatter_corrections(world, world.rank() == 0 ? corrections : std::vector<Nanoseconds>{});
-  EXPECT_EQ(mine, corrections[static_cast<std::size_t>(world.rank())]);
+  mpi::TopologyOptions options;
+  options.method = GetParam();
+  options.virtual_node_size = 2;
+  const auto topology = mpi::make_topology(world, options);
+  // two values per rank, signs alternating, distinct per rank
+  auto record = [](int r) { return std::vector<std::int64_t>{r % 2 == 0 ? -1'000 * r - 7 : 1'000 * r, r + 1}; };
+  std::vector<std::int64_t> all;
+  for (int r = 0; r < world.size(); ++r) {
+    const auto v = record(r);
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  const std::vector<std::int64_t> mine = topology->deliver(world.rank() == 0 ? all : std::vector<std::int64_t>{}, 2);
+  EXPECT_EQ(mine, record(world.rank()));
 }
+
+INSTANTIATE_TEST_SUITE_P(AllMethods, Delivery,
+                         ::testing::Values(SyncMethod::collective, SyncMethod::pingpong, SyncMethod::tree));
 
 TEST(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
   const bmpi::communicator world;

@@ -2,10 +2,10 @@
 // GroupChannel over an MPI communicator (rank 0 is the master), and the responder loops the other
 // ranks run while the master measures. This layer only moves messages.
 #include <boost/mpi/communicator.hpp>
-#include <span>
 
 #include "clock/clock.hpp"
 #include "sync/group_channel.hpp"
+#include "transport/mpi/waiting.hpp"
 
 namespace berkeley::mpi {
 
@@ -26,18 +26,7 @@ class MpiGroupChannel final : public GroupChannel {
 
 // The other ranks' side of request_all: wait for the request, read the clock, join the gather.
 void answer_collective(const boost::mpi::communicator& comm, const Clock& clock);
-// How a rank waits for its turn and in collectives: busy (lowest latency, holds a core) or polite (sleeps
-// between polls, so the ranks still being measured on an oversubscribed node keep the cores).
-enum class Waiting { busy, polite };
-// Collective over `comm`: polite where this node runs more ranks than it has cores, busy otherwise.
-[[nodiscard]] Waiting waiting_for_this_node(const boost::mpi::communicator& comm);
-
 // The other ranks' side of the ping-pong: answer every ping with a clock reading until released.
 void answer_pingpong(const boost::mpi::communicator& comm, const Clock& clock, Waiting waiting);
-
-// Collective over `comm`: rank 0 passes one correction per rank, every rank gets its own back (MPI_Scatter).
-[[nodiscard]] Nanoseconds scatter_corrections(const boost::mpi::communicator& comm,
-                                              std::span<const Nanoseconds> corrections_ns,
-                                              Waiting waiting = Waiting::busy);
 
 }  // namespace berkeley::mpi

@@ -20,7 +20,7 @@
 #include "sync/drift_plan.hpp"
 #include "sync/measure.hpp"
 #include "sync/sync_method.hpp"
-#include "transport/mpi/group_channel.hpp"
+#include "transport/mpi/waiting.hpp"
 
 namespace berkeley::mpi {
 
@@ -32,8 +32,11 @@ struct SyncOptions {
   Nanoseconds tolerance_ns{std::chrono::seconds(1)};
   SyncMethod method = SyncMethod::collective;
   PingPongPolicy pingpong;
-  // how ranks wait for their turn (pingpong): unset = polite where a node has more ranks than cores
+  // how ranks wait for their turn (pingpong, tree): unset = polite where a node has more ranks than cores
   std::optional<Waiting> waiting;
+  // tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node), so that both
+  // levels run even on one host
+  int virtual_node_size = 0;
 
   [[nodiscard]] bool corrects_drift() const { return rounds >= 3 && interval_ns > Nanoseconds{0}; }
 };
@@ -44,6 +47,7 @@ struct SyncOutcome {
   GroupEstimates first_estimates;  // per rank, round 1: the offsets before any correction
   std::vector<bool> excluded;      // per rank, round 1
   std::optional<DriftPlan> drift;  // when SyncOptions::corrects_drift()
+  std::vector<LevelReport> levels;  // round 1: what each level measured
 };
 
 // Called on rank 0 after each round (for progress lines); may be empty.

@@ -1,0 +1,225 @@
+#include "transport/mpi/topology.hpp"
+
+#include <algorithm>
+#include <boost/mpi/collectives.hpp>
+#include <string>
+
+#include "transport/mpi/group_channel.hpp"
+
+namespace berkeley::mpi {
+
+namespace bmpi = boost::mpi;
+
+LevelReport summarize_level(int level, std::string description, int groups, const GroupEstimates& estimates) {
+  LevelReport report;
+  report.level = level;
+  report.description = std::move(description);
+  report.groups = groups;
+  for (std::size_t m = 1; m < estimates.size(); ++m) {
+    if (!estimates[m]) continue;
+    ++report.ranks_measured;
+    report.max_uncertainty_ns = std::max(report.max_uncertainty_ns, estimates[m]->best.uncertainty_ns);
+    report.max_round_trip_ns = std::max(report.max_round_trip_ns, estimates[m]->best.round_trip_ns);
+  }
+  return report;
+}
+
+namespace {
+
+constexpr int kRoot = 0;
+
+// rank 0 measures a group over `comm` (collective or pingpong); the others answer
+GroupEstimates measure_group(const bmpi::communicator& comm, const Clock& clock, SyncMethod method,
+                             const PingPongPolicy& policy, Waiting waiting) {
+  if (comm.rank() != kRoot) {
+    if (method == SyncMethod::collective) {
+      answer_collective(comm, clock);
+    } else {
+      answer_pingpong(comm, clock, waiting);
+    }
+    return {};
+  }
+  MpiGroupChannel channel(comm, clock);
+  return method == SyncMethod::collective ? measure_collective(channel) : measure_pingpong(channel, policy);
+}
+
+// MPI_Scatter of `width` int64 per rank of `comm` from its rank 0
+std::vector<std::int64_t> scatter_records(const bmpi::communicator& comm, const std::vector<std::int64_t>& records,
+                                          int width, Waiting waiting) {
+  std::vector<std::int64_t> mine(static_cast<std::size_t>(width));
+  if (waiting == Waiting::busy) {
+    MPI_Scatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm);
+  } else {
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Iscatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm, &request);
+    complete(request, comm.rank() == kRoot ? Waiting::busy : waiting);
+  }
+  return mine;
+}
+
+class FlatTopology final : public Topology {
+ public:
+  FlatTopology(const bmpi::communicator& comm, const TopologyOptions& options) : comm_(comm), options_(options) {}
+
+  GroupEstimates measure(const Clock& clock) override {
+    GroupEstimates estimates = measure_group(comm_, clock, options_.method, options_.pingpong, options_.waiting);
+    if (comm_.rank() == kRoot) {
+      levels_ = {summarize_level(1, std::string(sync_method_name(options_.method)) + ", rank 0 to every rank", 1, estimates)};
+    }
+    return estimates;
+  }
+  std::vector<std::int64_t> deliver(const std::vector<std::int64_t>& records, int width) override {
+    // the collective method's ranks are all in the collective anyway: no point in sleeping there
+    const Waiting waiting = options_.method == SyncMethod::collective ? Waiting::busy : options_.waiting;
+    return scatter_records(comm_, records, width, waiting);
+  }
+  std::vector<LevelReport> levels() const override { return levels_; }
+
+ private:
+  const bmpi::communicator& comm_;
+  TopologyOptions options_;
+  std::vector<LevelReport> levels_;
+};
+
+// Per member of a node, what its leader sends up: world rank, then the estimate.
+constexpr int kMemberFields = 8;
+
+class TreeTopology final : public Topology {
+ public:
+  TreeTopology(const bmpi::communicator& world, const TopologyOptions& options) : world_(world), options_(options) {
+    if (options.virtual_node_size > 0) {
+      node_ = world.split(world.rank() / options.virtual_node_size, world.rank());
+    } else {
+      MPI_Comm node = MPI_COMM_NULL;
+      MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node);
+      node_ = bmpi::communicator(node, bmpi::comm_take_ownership);
+    }
+    // rank 0 has the lowest world rank of its node, so it leads node 0 and is rank 0 among the leaders
+    leaders_ = world.split(node_.rank() == 0 ? 0 : 1, world.rank());
+    bmpi::gather(node_, world.rank(), node_members_, 0);  // each leader: the world ranks of its node
+    // rank 0 learns the whole layout once: every leader's members, leader first
+    std::vector<std::int64_t> members(node_members_.begin(), node_members_.end());
+    if (node_.rank() == 0) {
+      const std::vector<std::int64_t> all = gather_variable(members, 1);
+      std::size_t at = 0;
+      for (const std::int64_t size : node_sizes_) {
+        layout_.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at), all.begin() + static_cast<std::ptrdiff_t>(at + size));
+        at += static_cast<std::size_t>(size);
+      }
+    }
+  }
+
+  GroupEstimates measure(const Clock& clock) override {
+    // level 1: every node leader measures its own members, all nodes at once
+    const GroupEstimates node_estimates =
+        measure_group(node_, clock, SyncMethod::pingpong, options_.pingpong, options_.waiting);
+    if (node_.rank() != 0) return {};
+    // level 2: rank 0 measures the leaders
+    const GroupEstimates leader_estimates =
+        measure_group(leaders_, clock, SyncMethod::pingpong, options_.pingpong, options_.waiting);
+
+    // every leader sends its node's members and estimates up to rank 0
+    std::vector<std::int64_t> mine;
+    for (std::size_t m = 0; m < node_members_.size(); ++m) {
+      const std::optional<PeerEstimate>& e = node_estimates[m];
+      mine.insert(mine.end(), {node_members_[m], e ? 1 : 0, e ? e->best.offset_ns.count() : 0,
+                               e ? e->best.uncertainty_ns.count() : 0, e ? e->best.round_trip_ns.count() : 0,
+                               e ? e->median_round_trip_ns.count() : 0, e ? e->samples_used : 0,
+                               e ? e->best.local_midpoint_ns.count() : 0});
+    }
+    const std::vector<std::int64_t> all = gather_variable(mine, kMemberFields);
+    if (world_.rank() != kRoot) return {};
+
+    // rank 0: rebuild the node estimates, and compose
+    std::vector<GroupEstimates> per_node;
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < layout_.size(); ++k) {
+      GroupEstimates estimates;
+      for (std::size_t n = 0; n < layout_[k].size(); ++n, at += kMemberFields) {
+        if (all[at + 1] == 0) {
+          estimates.emplace_back(std::nullopt);
+          continue;
+        }
+        PeerEstimate e;
+        e.best.offset_ns = Nanoseconds{all[at + 2]};
+        e.best.uncertainty_ns = Nanoseconds{all[at + 3]};
+        e.best.round_trip_ns = Nanoseconds{all[at + 4]};
+        e.median_round_trip_ns = Nanoseconds{all[at + 5]};
+        e.samples_used = static_cast<int>(all[at + 6]);
+        e.best.local_midpoint_ns = Nanoseconds{all[at + 7]};
+        estimates.emplace_back(e);
+      }
+      per_node.push_back(std::move(estimates));
+    }
+    GroupEstimates level1;  // all members of all nodes, for the level summary
+    level1.emplace_back(std::nullopt);
+    for (const GroupEstimates& node : per_node) level1.insert(level1.end(), node.begin() + 1, node.end());
+    levels_ = {summarize_level(1, "pingpong within each node, all nodes at once", static_cast<int>(layout_.size()), level1),
+               summarize_level(2, "pingpong from rank 0 to the node leaders", 1, leader_estimates)};
+    return compose_tree(layout_, per_node, leader_estimates, world_.size());
+  }
+
+  std::vector<std::int64_t> deliver(const std::vector<std::int64_t>& records, int width) override {
+    // rank 0 → each leader its node's records (in the node's order) → each member its own
+    std::vector<std::int64_t> for_my_node;
+    if (node_.rank() == 0) {
+      std::vector<std::int64_t> by_node;
+      std::vector<int> counts;
+      if (world_.rank() == kRoot) {
+        for (const std::vector<int>& node : layout_) {
+          for (const int rank : node) {
+            const auto first = records.begin() + static_cast<std::ptrdiff_t>(rank) * width;
+            by_node.insert(by_node.end(), first, first + width);
+          }
+          counts.push_back(static_cast<int>(node.size()) * width);
+        }
+      }
+      for_my_node.resize(static_cast<std::size_t>(node_.size() * width));
+      std::vector<int> displacements(counts.size());
+      for (std::size_t k = 1; k < counts.size(); ++k) displacements[k] = displacements[k - 1] + counts[k - 1];
+      MPI_Scatterv(by_node.data(), counts.data(), displacements.data(), MPI_INT64_T, for_my_node.data(),
+                   static_cast<int>(for_my_node.size()), MPI_INT64_T, kRoot, leaders_);
+    }
+    return scatter_records(node_, for_my_node, width, options_.waiting);
+  }
+
+  std::vector<LevelReport> levels() const override { return levels_; }
+
+ private:
+  // MPI_Gatherv over the leaders of each leader's `mine` (`per_member` values per member of its node);
+  // rank 0 also learns every node's size
+  std::vector<std::int64_t> gather_variable(const std::vector<std::int64_t>& mine, int per_member) {
+    const int count = static_cast<int>(mine.size());
+    std::vector<int> counts(static_cast<std::size_t>(leaders_.size()));
+    MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, kRoot, leaders_);
+    std::vector<int> displacements(counts.size());
+    std::vector<std::int64_t> all;
+    if (leaders_.rank() == kRoot) {
+      for (std::size_t k = 1; k < counts.size(); ++k) displacements[k] = displacements[k - 1] + counts[k - 1];
+      all.resize(static_cast<std::size_t>(displacements.back() + counts.back()));
+      node_sizes_.clear();
+      for (const int c : counts) node_sizes_.push_back(c / per_member);
+    }
+    MPI_Gatherv(mine.data(), count, MPI_INT64_T, all.data(), counts.data(), displacements.data(), MPI_INT64_T, kRoot,
+                leaders_);
+    return all;
+  }
+
+  const bmpi::communicator& world_;
+  TopologyOptions options_;
+  bmpi::communicator node_;
+  bmpi::communicator leaders_;
+  std::vector<int> node_members_;  // leaders: the world ranks of this node, in node order
+  NodeLayout layout_;               // rank 0: world ranks of every node, leader first
+  std::vector<std::int64_t> node_sizes_;
+  std::vector<LevelReport> levels_;
+};
+
+}  // namespace
+
+std::unique_ptr<Topology> make_topology(const bmpi::communicator& comm, const TopologyOptions& options) {
+  if (options.method == SyncMethod::tree) return std::make_unique<TreeTopology>(comm, options);
+  return std::make_unique<FlatTopology>(comm, options);
+}
+
+}  // namespace berkeley::mpi

@@ -1,0 +1,17 @@
+#pragma once
+// How a rank waits for its turn and in collectives: busy (lowest latency, holds a core) or polite (sleeps
+// between polls, so the ranks still being measured on an oversubscribed node keep the cores).
+#include <boost/mpi/communicator.hpp>
+#include <mpi.h>
+
+namespace berkeley::mpi {
+
+enum class Waiting { busy, polite };
+
+// Collective over `comm`: polite where this node runs more ranks than it has cores, busy otherwise.
+[[nodiscard]] Waiting waiting_for_this_node(const boost::mpi::communicator& comm);
+
+// Completes `request`, busily (MPI_Wait) or politely (MPI_Test, then a short sleep, until done).
+void complete(MPI_Request& request, Waiting waiting);
+
+}  // namespace berkeley::mpi
