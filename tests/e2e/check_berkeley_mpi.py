@@ -5,6 +5,8 @@
   check_berkeley_mpi.py same-seed   --np N   : two runs with one seed give the same "before" columns
   check_berkeley_mpi.py bad-input   --np N --expect TEXT -- ARGS... : non-zero exit, one message naming TEXT, no hang
   check_berkeley_mpi.py help        --np N   : --help prints once and exits 0
+  check_berkeley_mpi.py precision-gate --np N : --require-precision below the reachable fails (exit 4) on
+                                               every rank; a reachable one passes
 
 Every launch is bounded by --launch-timeout; a launch that hits it fails the check (a hang).
 """
@@ -120,9 +122,22 @@ def check_help(opts):
     print("PASS")
 
 
+def check_precision_gate(opts):
+    # 1 ns is below anything the audit can show (its residuals are tens of ns at best)
+    done = launch(opts, opts.np, ["--method", "pingpong", "--quiet", "--require-precision", "1ns"])
+    if opts.np >= 2 and done.returncode != 4:
+        fail(f"--require-precision 1ns: exit code {done.returncode}, expected 4")
+    if opts.np >= 2 and "--require-precision 1 ns not met" not in done.stderr:
+        fail("--require-precision 1ns: no message saying it was not met")
+    done = launch(opts, opts.np, ["--method", "pingpong", "--quiet", "--require-precision", "50ms"])
+    if done.returncode != 0:
+        fail(f"--require-precision 50ms: exit code {done.returncode}, expected 0")
+    print("PASS")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["run", "same-seed", "bad-input", "help"])
+    parser.add_argument("check", choices=["run", "same-seed", "bad-input", "help", "precision-gate"])
     parser.add_argument("--exe", required=True)
     parser.add_argument("--mpiexec", required=True, help="the mpiexec program")
     parser.add_argument("--numproc-flag", default="-np")
@@ -136,7 +151,9 @@ def main():
     opts.args = program_args
     opts.mpiexec = [opts.mpiexec]
     opts.preflags = [part for part in opts.preflags.split(",") if part]
-    {"run": check_run, "same-seed": check_same_seed, "bad-input": check_bad_input, "help": check_help}[opts.check](opts)
+    checks = {"run": check_run, "same-seed": check_same_seed, "bad-input": check_bad_input, "help": check_help,
+              "precision-gate": check_precision_gate}
+    checks[opts.check](opts)
 
 
 if __name__ == "__main__":
