@@ -7,10 +7,9 @@ endif()
 
 find_package(Threads REQUIRED)
 
-# Shared report code used by the TCP master (and ready for every transport that runs rounds).
-target_sources(berkeley_report PRIVATE report/round_summary.cpp)
 
-# The protocol without sockets: framing, messages, the client's session logic, the session report.
+# Everything of the TCP transport that needs no socket (unit-testable): framing, messages, the client's session
+# logic, the member clocks, the session report.
 add_library(berkeley_tcp_protocol
   transport/tcp/line_decoder.cpp
   transport/tcp/message_codec.cpp
@@ -18,7 +17,7 @@ add_library(berkeley_tcp_protocol
   transport/tcp/session_report.cpp
   transport/tcp/member_clock.cpp)
 add_library(berkeley::tcp_protocol ALIAS berkeley_tcp_protocol)
-target_link_libraries(berkeley_tcp_protocol PUBLIC berkeley::clock berkeley::report)
+target_link_libraries(berkeley_tcp_protocol PUBLIC berkeley::clock berkeley::report berkeley::sync)
 berkeley_warnings(berkeley_tcp_protocol)
 
 # The only library that includes Boost.Asio.
@@ -39,11 +38,10 @@ target_link_libraries(berkeley_tcp
 berkeley_warnings(berkeley_tcp)
 
 add_library(berkeley_tcp_cli
-  cli/option_values.cpp
   cli/tcp_master_options.cpp
   cli/tcp_client_options.cpp)
 add_library(berkeley::tcp_cli ALIAS berkeley_tcp_cli)
-target_link_libraries(berkeley_tcp_cli PUBLIC berkeley::core PRIVATE Boost::program_options)
+target_link_libraries(berkeley_tcp_cli PUBLIC berkeley::cli PRIVATE Boost::program_options)
 berkeley_warnings(berkeley_tcp_cli)
 
 add_executable(berkeley_master apps/berkeley_master.cpp)

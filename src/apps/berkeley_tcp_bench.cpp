@@ -40,6 +40,7 @@ struct BenchOptions {
   std::string master_path;
   std::string min_exchanges = "4";
   std::string max_exchanges = "16";
+  std::string keep_json_dir;  // keep each run's report there as clients-N.json
 };
 
 struct Measurement {
@@ -47,6 +48,8 @@ struct Measurement {
   std::vector<std::int64_t> round_ns;
   long peak_rss_kib = 0;
   std::int64_t max_abs_residual_ns = 0;
+  double exchanges_per_client = 0;        // round 1, mean over the clients
+  std::int64_t median_round_trip_ns = 0;  // round 1, the median over the clients of their median round trip
   int master_exit = -1;
 };
 
@@ -60,7 +63,7 @@ std::string directory_of_this_program() {
 
 constexpr const char* kHelp =
     "Usage: berkeley_tcp_bench [--clients 10,100,1000] [--rounds 5] [--master PATH]\n"
-    "                          [--min-exchanges 4] [--max-exchanges 16]\n"
+    "                          [--min-exchanges 4] [--max-exchanges 16] [--keep-json DIR]\n"
     "Runs berkeley_master against that many client connections on loopback (held by this process) and\n"
     "reports the master's round time and peak RSS. Target: 1,000 clients, one round <= 100 ms, RSS <= 64 MiB.\n"
     "Exit codes: 0 all runs completed and met the target; 4 a target missed; 5 a run failed; 2 bad command line.\n";
@@ -90,6 +93,8 @@ std::optional<BenchOptions> parse(int argc, char** argv, int& exit_code) {
         options.master_path = value;
       } else if (arg == "--min-exchanges") {
         options.min_exchanges = std::to_string(cli::integer_value("min-exchanges", value, 1, 1000));
+      } else if (arg == "--keep-json") {
+        options.keep_json_dir = value;
       } else if (arg == "--max-exchanges") {
         options.max_exchanges = std::to_string(cli::integer_value("max-exchanges", value, 1, 1000));
       } else {
@@ -215,18 +220,36 @@ std::optional<Measurement> measure(const BenchOptions& options, std::int64_t cli
   m.master_exit = status->first;
   m.peak_rss_kib = status->second;
   if (outcome.failed != 0) {
-    std::cerr << "berkeley_tcp_bench: " << outcome.failed << " of " << clients << " clients failed: " << outcome.first_failure
-              << '\n';
+    std::cerr << "berkeley_tcp_bench: " << outcome.failed << " of " << clients
+              << " clients failed: " << outcome.first_failure << '\n';
   }
   std::ifstream json_file(json_path);
   try {
     const nlohmann::json report = nlohmann::json::parse(json_file);
     for (const auto& round : report.at("rounds")) m.round_ns.push_back(round.at("duration_ns").get<std::int64_t>());
     m.max_abs_residual_ns = report.at("max_abs_residual_ns").get<std::int64_t>();
+    std::vector<std::int64_t> round_trips;
+    std::int64_t exchanges = 0;
+    for (const auto& rank : report.at("ranks")) {
+      if (rank.at("rank").get<std::int64_t>() == 0) continue;  // the master
+      exchanges += rank.at("samples_used").get<std::int64_t>();
+      round_trips.push_back(rank.at("median_round_trip_ns").get<std::int64_t>());
+    }
+    if (!round_trips.empty()) {
+      std::nth_element(round_trips.begin(), round_trips.begin() + static_cast<std::ptrdiff_t>(round_trips.size() / 2),
+                       round_trips.end());
+      m.median_round_trip_ns = round_trips[round_trips.size() / 2];
+      m.exchanges_per_client = static_cast<double>(exchanges) / static_cast<double>(round_trips.size());
+    }
   } catch (const std::exception& error) {
     std::cerr << "berkeley_tcp_bench: cannot read the master's report: " << error.what() << '\n';
   }
-  unlink(json_path);
+  if (options.keep_json_dir.empty()) {
+    unlink(json_path);
+  } else {
+    const std::string kept = options.keep_json_dir + "/clients-" + std::to_string(clients) + ".json";
+    if (std::rename(json_path, kept.c_str()) != 0) unlink(json_path);
+  }
   if (outcome.failed != 0 || m.round_ns.empty()) return std::nullopt;
   return m;
 }
@@ -240,14 +263,16 @@ int main(int argc, char** argv) {
   const std::optional<BenchOptions> options = parse(argc, argv, exit_code);
   if (!options) return exit_code;
   const std::int64_t most = *std::max_element(options->client_counts.begin(), options->client_counts.end());
-  if (const auto problem = tcp::ensure_descriptor_limit(static_cast<std::uint64_t>(most) + 64)) {
-    std::cerr << "berkeley_tcp_bench: " << *problem << '\n';
+  const std::uint64_t needed = static_cast<std::uint64_t>(most) + 64;
+  if (const std::uint64_t limit = tcp::raise_descriptor_limit(needed); limit < needed) {
+    std::cerr << "berkeley_tcp_bench: " << most << " connections need " << needed << " file descriptors; the limit is "
+              << limit << " (ulimit -Hn)\n";
     return kExitNetworkError;
   }
   std::printf("berkeley_tcp_bench: %d round(s) per run, exchanges per client and round %s..%s, loopback\n",
               options->rounds, options->min_exchanges.c_str(), options->max_exchanges.c_str());
-  std::printf("%8s %14s %14s %14s %16s %14s %16s\n", "clients", "round1 [ms]", "median [ms]", "max [ms]",
-              "per client [us]", "master RSS", "max |resid| [us]");
+  std::printf("%8s %12s %12s %12s %16s %10s %10s %14s %16s\n", "clients", "round1 [ms]", "median [ms]", "max [ms]",
+              "per client [us]", "exchanges", "rtt [us]", "master RSS", "max |resid| [us]");
   std::fflush(stdout);
   int result = kExitOk;
   for (const std::int64_t clients : options->client_counts) {
@@ -266,9 +291,10 @@ int main(int argc, char** argv) {
     std::sort(sorted.begin(), sorted.end());
     const std::int64_t median = sorted[sorted.size() / 2];
     const double rss_mib = static_cast<double>(m->peak_rss_kib) / 1024.0;
-    std::printf("%8lld %14.3f %14.3f %14.3f %16.2f %10.1f MiB %16.3f%s\n", static_cast<long long>(clients),
-                ms(m->round_ns.front()), ms(median), ms(sorted.back()),
-                static_cast<double>(median) / 1e3 / static_cast<double>(clients), rss_mib,
+    std::printf("%8lld %12.3f %12.3f %12.3f %16.2f %10.2f %10.2f %10.1f MiB %16.3f%s\n",
+                static_cast<long long>(clients), ms(m->round_ns.front()), ms(median), ms(sorted.back()),
+                static_cast<double>(median) / 1e3 / static_cast<double>(clients), m->exchanges_per_client,
+                static_cast<double>(m->median_round_trip_ns) / 1e3, rss_mib,
                 static_cast<double>(m->max_abs_residual_ns) / 1e3,
                 m->master_exit == 0 ? "" : ("  (master exit " + std::to_string(m->master_exit) + ")").c_str());
     std::fflush(stdout);

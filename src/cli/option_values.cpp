@@ -18,11 +18,13 @@ Nanoseconds duration_value(const std::string& option, const std::string& text, b
   if (*value < Nanoseconds{0} || (!allow_zero && *value == Nanoseconds{0})) {
     throw BadValue{bad_value(option, text, allow_zero ? "must not be negative" : "must be greater than zero")};
   }
-  if (*value > maximum) throw BadValue{bad_value(option, text, "is too long (at most " + format_duration(maximum) + ")")};
+  if (*value > maximum)
+    throw BadValue{bad_value(option, text, "is too long (at most " + format_duration(maximum) + ")")};
   return *value;
 }
 
-std::int64_t integer_value(const std::string& option, const std::string& text, std::int64_t minimum, std::int64_t maximum) {
+std::int64_t integer_value(const std::string& option, const std::string& text, std::int64_t minimum,
+                           std::int64_t maximum) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   const std::string range = std::to_string(minimum) + ".." + std::to_string(maximum);
@@ -47,7 +49,8 @@ std::uint16_t port_value(const std::string& option, const std::string& text, boo
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   const std::int64_t minimum = allow_zero ? 0 : 1;
   if (error != std::errc() || end != text.data() + text.size() || text.empty() || value < minimum || value > 65535) {
-    throw BadValue{bad_value(option, text, allow_zero ? "is not a port (0..65535; 0 picks a free one)" : "is not a port (1..65535)")};
+    throw BadValue{bad_value(option, text,
+                             allow_zero ? "is not a port (0..65535; 0 picks a free one)" : "is not a port (1..65535)")};
   }
   return static_cast<std::uint16_t>(value);
 }

@@ -31,6 +31,7 @@ constexpr const char* kExample =
 
 po::options_description describe() {
   po::options_description desc("Options");
+  // clang-format off
   desc.add_options()
       ("help,h", "show this help and exit")
       ("id", po::value<std::string>(), "this client's id, 1..1000000 (required; distinct per client)")
@@ -46,6 +47,7 @@ po::options_description describe() {
       ("idle-timeout", po::value<std::string>()->default_value("300s"),
        "once joined, the longest the master may stay silent before the client gives up (exit 5)")
       ("quiet,q", "print only errors");
+  // clang-format on
   return desc;
 }
 
@@ -62,13 +64,14 @@ tcp::ClientConfig build(const po::variables_map& vm) {
   if (vm.count("id") == 0) throw BadValue{"--id is required: this client's id, 1..1000000 (see --help)"};
   c.client_id = cli::integer_value("id", text(vm, "id"), 1, tcp::kMaxClientId);
   c.host = text(vm, "host");
-  if (c.host.empty() || c.host.size() > 253) throw BadValue{cli::bad_value("host", c.host, "is not a host name or address")};
+  if (c.host.empty() || c.host.size() > 253)
+    throw BadValue{cli::bad_value("host", c.host, "is not a host name or address")};
   c.port = cli::port_value("port", text(vm, "port"), false);
   c.clock = clock_value(text(vm, "clock"));
   c.seed = cli::unsigned_value("seed", text(vm, "seed"));
   c.max_offset_ns = cli::duration_value("max-offset", text(vm, "max-offset"), true, kHour);
   c.drift_ppm = cli::drift_value("drift-ppm", text(vm, "drift-ppm"));
-  c.timeout_ns = cli::duration_value("timeout", text(vm, "timeout"), false, kHour);
+  c.timeout_ns = cli::duration_value("timeout", text(vm, "timeout"), false, tcp::kMaxTimeout);
   c.idle_timeout_ns = cli::duration_value("idle-timeout", text(vm, "idle-timeout"), false, 24 * kHour);
   c.quiet = vm.count("quiet") != 0;
   return c;

@@ -31,11 +31,13 @@ constexpr const char* kExample =
     "  scripts/launch_clients.py 3        # clients 1..3\n"
     "  berkeley_master 3 --port 0 --rounds 3 --interval 200ms --json report.json\n"
     "Durations take a unit: ns, us, ms, s (a bare number is seconds). Protocol: docs/protocol.md\n"
-    "Exit codes: 0 ok; 2 bad command line; 3 report not writable; 4 a clock ended outside the stated bound;\n"
-    "5 cannot listen, or fewer than N clients joined in time; 1 internal error; 128+n killed by signal n.\n";
+    "Exit codes: 0 ok; 2 bad command line; 3 report not writable; 4 a clock ended outside the stated bound\n"
+    "(or --require-precision not met); 5 cannot listen, or fewer than N clients joined in time;\n"
+    "1 internal error; 128+n stopped by signal n (SIGINT, SIGTERM: the clients are told, then it exits).\n";
 
 po::options_description describe() {
   po::options_description desc("Options");
+  // clang-format off
   desc.add_options()
       ("help,h", "show this help and exit")
       ("bind", po::value<std::string>()->default_value("127.0.0.1"), "IP address to listen on")
@@ -46,11 +48,19 @@ po::options_description describe() {
       ("timeout", po::value<std::string>()->default_value("1s"),
        "per operation: a poll not answered within this leaves that client out of the round; a new connection "
        "must say HELLO within this; the shared-instant reading must come within this")
-      ("join-timeout", po::value<std::string>()->default_value("60s"), "give up (exit 5) unless N clients joined by then")
+      ("join-timeout", po::value<std::string>()->default_value("60s"),
+       "give up (exit 5) unless N clients joined by then")
       ("tolerance", po::value<std::string>(), "clocks further than this from the median are left out of the average "
                                               "(still corrected); default 2 x max-offset for sim, 1s for system")
-      ("min-exchanges", po::value<std::string>()->default_value("4"), "exchanges per client and round, at least")
-      ("max-exchanges", po::value<std::string>()->default_value("16"), "exchanges per client and round, at most")
+      ("min-exchanges", po::value<std::string>()->default_value(std::to_string(tcp::kDefaultMinExchanges)),
+       "exchanges per client and round, at least")
+      ("max-exchanges", po::value<std::string>()->default_value(std::to_string(tcp::kDefaultMaxExchanges)),
+       "exchanges per client and round, at most")
+      ("audit-exchanges", po::value<std::string>()->default_value("8"),
+       "after the rounds, re-measure each client this many times with the interval-intersection estimator "
+       "(independent of the sync); 0: no audit")
+      ("require-precision", po::value<std::string>(),
+       "exit 4 when the audit finds a clock further than this from the master")
       ("clock", po::value<std::string>()->default_value("sim"),
        "the master's own clock: sim (CLOCK_MONOTONIC + offset drawn from seed and id 0) or system (CLOCK_REALTIME)")
       ("seed", po::value<std::string>()->default_value("1"), "seed of the master's simulated clock (id 0)")
@@ -59,6 +69,7 @@ po::options_description describe() {
        "simulated drift is uniform in +-this; also the group's drift bound used in the stated bound")
       ("json", po::value<std::string>(), "write a machine-readable report (same format as berkeley_mpi) to this file")
       ("quiet,q", "print only the listening line and the summary");
+  // clang-format on
   return desc;
 }
 
@@ -83,12 +94,18 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   c.port = cli::port_value("port", text(vm, "port"), true);
   c.rounds = static_cast<int>(cli::integer_value("rounds", text(vm, "rounds"), 1, tcp::kMaxRound));
   c.interval_ns = cli::duration_value("interval", text(vm, "interval"), true, kHour);
-  c.timeout_ns = cli::duration_value("timeout", text(vm, "timeout"), false, kHour);
+  c.timeout_ns = cli::duration_value("timeout", text(vm, "timeout"), false, tcp::kMaxTimeout);
   c.join_timeout_ns = cli::duration_value("join-timeout", text(vm, "join-timeout"), false, 24 * kHour);
   c.pingpong.min_exchanges = static_cast<int>(cli::integer_value("min-exchanges", text(vm, "min-exchanges"), 1, 1000));
   c.pingpong.max_exchanges = static_cast<int>(cli::integer_value("max-exchanges", text(vm, "max-exchanges"), 1, 1000));
   if (c.pingpong.min_exchanges > c.pingpong.max_exchanges) {
-    throw BadValue{"--min-exchanges " + text(vm, "min-exchanges") + " is more than --max-exchanges " + text(vm, "max-exchanges")};
+    throw BadValue{"--min-exchanges " + text(vm, "min-exchanges") + " is more than --max-exchanges " +
+                   text(vm, "max-exchanges")};
+  }
+  c.audit_exchanges = static_cast<int>(cli::integer_value("audit-exchanges", text(vm, "audit-exchanges"), 0, 1000));
+  if (vm.count("require-precision") != 0) {
+    if (c.audit_exchanges == 0) throw BadValue{"--require-precision needs the audit (--audit-exchanges > 0)"};
+    c.require_precision_ns = cli::duration_value("require-precision", text(vm, "require-precision"), false, kHour);
   }
   c.clock = clock_value(text(vm, "clock"));
   c.seed = cli::unsigned_value("seed", text(vm, "seed"));

@@ -1,5 +1,6 @@
 #include "transport/mpi/audit.hpp"
 
+#include "sync/group_audit.hpp"
 #include "transport/mpi/group_channel.hpp"
 
 namespace berkeley::mpi {
@@ -12,15 +13,9 @@ std::vector<AuditEstimate> audit_offsets(const boost::mpi::communicator& comm, c
     return {};
   }
   MpiGroupChannel channel(comm, clock);
-  std::vector<AuditEstimate> audits(static_cast<std::size_t>(comm.size()));
-  audits[0].samples = exchanges_per_rank;
-  for (int member = 1; member < comm.size(); ++member) {
-    std::vector<OffsetSample> samples;
-    for (int i = 0; i < exchanges_per_rank; ++i) {
-      if (const std::optional<OffsetSample> sample = channel.exchange(member)) samples.push_back(*sample);
-    }
-    channel.release(member);
-    audits[static_cast<std::size_t>(member)] = intersect_intervals(samples);
+  std::vector<AuditEstimate> audits;
+  for (const std::optional<AuditEstimate>& audit : audit_group(channel, exchanges_per_rank)) {
+    audits.push_back(audit.value_or(AuditEstimate{}));  // over MPI every rank answers
   }
   return audits;
 }

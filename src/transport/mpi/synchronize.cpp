@@ -6,29 +6,11 @@
 #include <cstdint>
 #include <thread>
 
+#include "report/round_summary.hpp"
 #include "transport/mpi/topology.hpp"
 
 namespace berkeley::mpi {
 namespace {
-
-Nanoseconds magnitude(Nanoseconds value) { return value < Nanoseconds{0} ? -value : value; }
-
-RoundReport summarize_round(int round, const GroupEstimates& estimates, const BerkeleyStep& step, Nanoseconds duration) {
-  RoundReport report;
-  report.round = round;
-  report.average_offset_ns = step.average_offset_ns;
-  report.median_offset_ns = step.median_offset_ns;
-  report.clocks_averaged = step.clocks_averaged;
-  report.clocks_excluded = estimates.size() - step.clocks_averaged;
-  for (const Nanoseconds c : step.corrections_ns) {
-    report.max_abs_correction_ns = std::max(report.max_abs_correction_ns, magnitude(c));
-  }
-  for (const auto& e : estimates) {
-    if (e) report.max_uncertainty_ns = std::max(report.max_uncertainty_ns, e->best.uncertainty_ns);
-  }
-  report.duration_ns = duration;
-  return report;
-}
 
 std::vector<std::int64_t> flatten(const std::vector<Nanoseconds>& corrections) {
   std::vector<std::int64_t> flat;
@@ -47,14 +29,33 @@ std::vector<std::int64_t> flatten(const std::vector<LinearCorrection>& correctio
 
 }  // namespace
 
+namespace {
+
+std::unique_ptr<Topology> topology_for(const boost::mpi::communicator& comm, const SyncOptions& options) {
+  TopologyOptions topology_options{options.method, options.pingpong, Waiting::busy, options.virtual_node_size};
+  topology_options.waiting = options.waiting ? *options.waiting : waiting_for_this_node(comm);
+  return make_topology(comm, topology_options);
+}
+
+}  // namespace
+
+Synchronizer::Synchronizer(const boost::mpi::communicator& comm, SyncOptions options)
+    : comm_(comm), options_(options), topology_(topology_for(comm, options)) {}
+
+Synchronizer::~Synchronizer() = default;
+
 SyncOutcome synchronize(const boost::mpi::communicator& comm, CorrectedClock& clock, const SyncOptions& options,
                         const RoundObserver& on_round) {
+  return Synchronizer(comm, options).run(clock, on_round);
+}
+
+SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_round) {
+  const boost::mpi::communicator& comm = comm_;
+  const SyncOptions& options = options_;
+  Topology* const topology = topology_.get();
   SyncOutcome outcome;
   const bool master = comm.rank() == 0;
   const auto ranks = static_cast<std::size_t>(comm.size());
-  TopologyOptions topology_options{options.method, options.pingpong, Waiting::busy, options.virtual_node_size};
-  topology_options.waiting = options.waiting ? *options.waiting : waiting_for_this_node(comm);
-  const std::unique_ptr<Topology> topology = make_topology(comm, topology_options);
 
   // rank 0's bookkeeping: every rank's summed step corrections, and the offsets of the *uncorrected*
   // clocks (the measured offset minus the corrections already applied) for the drift fit

@@ -12,6 +12,7 @@
 // touches the OS clock; all corrections live in `clock`. See examples/sync_example.cpp.
 #include <boost/mpi/communicator.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -53,6 +54,27 @@ struct SyncOutcome {
 // Called on rank 0 after each round (for progress lines); may be empty.
 using RoundObserver = std::function<void(const RoundReport&)>;
 
+class Topology;
+
+// Set up once (collective: splits communicators for the tree, finds out how ranks should wait), then
+// synchronize as often as needed without paying for the setup again.
+class Synchronizer {
+ public:
+  Synchronizer(const boost::mpi::communicator& comm, SyncOptions options);
+  ~Synchronizer();
+  Synchronizer(const Synchronizer&) = delete;
+  Synchronizer& operator=(const Synchronizer&) = delete;
+
+  // Collective: one synchronization (all its rounds) of `clock`.
+  SyncOutcome run(CorrectedClock& clock, const RoundObserver& on_round = {});
+
+ private:
+  const boost::mpi::communicator& comm_;
+  SyncOptions options_;
+  std::unique_ptr<Topology> topology_;
+};
+
+// One-shot convenience: Synchronizer(comm, options).run(clock, on_round).
 SyncOutcome synchronize(const boost::mpi::communicator& comm, CorrectedClock& clock, const SyncOptions& options,
                         const RoundObserver& on_round = {});
 

@@ -38,7 +38,7 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
   IoDriver io;
   ClientLink link(io);
   if (const auto problem = link.connect(config.host, config.port, deadline_after(config.timeout_ns))) {
-    return fail(kExitNetworkError, *problem + " within " + format_duration(config.timeout_ns));
+    return fail(kExitNetworkError, *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
   }
   progress << "client " << config.client_id << ": connected to " << where << ", " << clock_name(config.clock)
            << " clock reads " << format_duration(session.clock().now()) << std::endl;
@@ -52,15 +52,17 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
     const Received got = link.receive(deadline_after(wait));
     switch (got.kind) {
       case Received::Kind::timeout:
-        return fail(kExitNetworkError, joining ? "the master at " + where + " did not answer HELLO within " + format_duration(wait)
-                                               : "the master said nothing for " + format_duration(wait) + "; giving up");
+        return fail(kExitNetworkError,
+                    joining ? "the master at " + where + " did not answer HELLO within " + format_duration(wait)
+                            : "the master said nothing for " + format_duration(wait) + "; giving up");
       case Received::Kind::closed:
         return fail(kExitNetworkError, got.reason + " without BYE (master gone?) after " +
                                            std::to_string(session.rounds_adjusted()) + " adjustment(s)");
       case Received::Kind::bad:
         (void)link.send(format_line(Error{"malformed line: " + got.reason}), deadline_after(config.timeout_ns));
         return fail(kExitNetworkError, "the master sent a malformed line: " + got.reason);
-      case Received::Kind::message: break;
+      case Received::Kind::message:
+        break;
     }
     const SessionStep step = session.on_message(*got.message);
     progress.flush();
@@ -71,9 +73,13 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
     }
     switch (step.state) {
       case SessionState::joining:
-      case SessionState::joined: break;
-      case SessionState::finished: link.close(); return kExitOk;
-      case SessionState::refused: return fail(kExitRefused, step.note);
+      case SessionState::joined:
+        break;
+      case SessionState::finished:
+        link.close();
+        return kExitOk;
+      case SessionState::refused:
+        return fail(kExitRefused, step.note);
       case SessionState::failed:
         // tell the master why we give up, unless it is the one that reported an error
         if (!std::holds_alternative<Error>(*got.message)) {

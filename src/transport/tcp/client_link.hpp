@@ -2,8 +2,8 @@
 // The client's one connection to the master, with a deadline on every operation: connect (retrying
 // while nobody listens yet), send a line, receive the next message. Uses the same LineDecoder and
 // codec as the master, so a master that breaks the protocol is caught the same way.
-#include <boost/asio/ip/tcp.hpp>
 #include <array>
+#include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>

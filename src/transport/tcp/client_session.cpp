@@ -40,7 +40,9 @@ SessionStep ClientSession::on(const Welcome& m) {
 
 SessionStep ClientSession::on(const Refused& m) { return end(SessionState::refused, "master refused us: " + m.reason); }
 
-SessionStep ClientSession::on(const Error& m) { return end(SessionState::failed, "master reported an error: " + m.reason); }
+SessionStep ClientSession::on(const Error& m) {
+  return end(SessionState::failed, "master reported an error: " + m.reason);
+}
 
 SessionStep ClientSession::on(const Poll& m) {
   if (state_ != SessionState::joined) return end(SessionState::failed, "master sent POLL before WELCOME");
@@ -71,8 +73,8 @@ SessionStep ClientSession::on(const Probe& m) {
                                          " ahead, more than the timeout " + format_duration(max_probe_wait_));
   }
   const InstantReading raw = read_at_instant(clock_.underlying(), reference_, instant);
-  return SessionStep{format_line(Reading{m.instant_ns, raw.clock_ns, clock_.corrected(raw.clock_ns), raw.read_window_ns}),
-                     state_, {}};
+  return SessionStep{
+      format_line(Reading{m.instant_ns, raw.clock_ns, clock_.corrected(raw.clock_ns), raw.read_window_ns}), state_, {}};
 }
 
 SessionStep ClientSession::on(const Bye& m) {

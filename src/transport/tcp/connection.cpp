@@ -41,9 +41,9 @@ void Connection::start(Listener listener) {
 }
 
 void Connection::read_more() {
-  socket_.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& error, std::size_t bytes) {
-    self->on_read(error, bytes);
-  });
+  socket_.async_read_some(
+      asio::buffer(read_buffer_),
+      [self = shared_from_this()](const error_code& error, std::size_t bytes) { self->on_read(error, bytes); });
 }
 
 void Connection::on_read(const error_code& error, std::size_t bytes) {
@@ -52,7 +52,8 @@ void Connection::on_read(const error_code& error, std::size_t bytes) {
   const ClockReading stamp = stamp_clock_.now();
   if (error) {
     const bool eof = error == asio::error::eof || error == asio::error::connection_reset;
-    if (state_ == State::open) log_ << label_ << ": " << (eof ? "disconnected" : "connection error: " + error.message()) << '\n';
+    if (state_ == State::open)
+      log_ << label_ << ": " << (eof ? "disconnected" : "connection error: " + error.message()) << '\n';
     close_now(eof ? "disconnected" : "connection error: " + error.message());
     return;
   }
@@ -105,17 +106,19 @@ void Connection::write_next() {
     return;
   }
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(outbox_.front()), [self = shared_from_this()](const error_code& error, std::size_t) {
-    self->writing_ = false;
-    if (self->state_ == State::closed) return;
-    if (error) {
-      if (self->state_ == State::open) self->log_ << self->label_ << ": write failed: " << error.message() << '\n';
-      self->close_now("write failed: " + error.message());
-      return;
-    }
-    self->outbox_.pop_front();
-    self->write_next();
-  });
+  asio::async_write(socket_, asio::buffer(outbox_.front()),
+                    [self = shared_from_this()](const error_code& error, std::size_t) {
+                      self->writing_ = false;
+                      if (self->state_ == State::closed) return;
+                      if (error) {
+                        if (self->state_ == State::open)
+                          self->log_ << self->label_ << ": write failed: " << error.message() << '\n';
+                        self->close_now("write failed: " + error.message());
+                        return;
+                      }
+                      self->outbox_.pop_front();
+                      self->write_next();
+                    });
 }
 
 void Connection::finish(std::string last_line, Nanoseconds grace) {

@@ -2,9 +2,9 @@
 // One client connection on the master's side: owns the socket, the line decoder, the queue of lines to
 // write and the messages read so far. Lines are parsed as they arrive; a peer that breaks the framing or
 // the grammar is dropped at once with a logged reason. Knows nothing of rounds or members.
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <array>
 #include <deque>
 #include <functional>
 #include <iosfwd>

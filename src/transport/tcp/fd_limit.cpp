@@ -2,22 +2,21 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <limits>
+
 namespace berkeley::tcp {
 
-std::optional<std::string> ensure_descriptor_limit(std::uint64_t needed) {
+std::uint64_t raise_descriptor_limit(std::uint64_t wanted) {
+  constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return std::nullopt;  // cannot tell: try anyway
-  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur >= needed) return std::nullopt;
-  if (limit.rlim_cur == RLIM_INFINITY) return std::nullopt;
-  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
-    return "needs " + std::to_string(needed) + " file descriptors, but the hard limit (ulimit -Hn) is " +
-           std::to_string(limit.rlim_max);
-  }
-  limit.rlim_cur = needed;
-  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
-    return "needs " + std::to_string(needed) + " file descriptors and could not raise the soft limit (ulimit -n)";
-  }
-  return std::nullopt;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;  // cannot tell: assume it is fine
+  if (limit.rlim_cur == RLIM_INFINITY) return kUnlimited;
+  if (limit.rlim_cur >= wanted) return limit.rlim_cur;
+  const rlim_t target = limit.rlim_max == RLIM_INFINITY ? wanted : std::min<rlim_t>(wanted, limit.rlim_max);
+  rlimit raised = limit;
+  raised.rlim_cur = target;
+  return setrlimit(RLIMIT_NOFILE, &raised) == 0 ? target : limit.rlim_cur;
 }
 
 }  // namespace berkeley::tcp

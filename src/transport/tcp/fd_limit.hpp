@@ -1,13 +1,12 @@
 #pragma once
-// File descriptors: a master of N clients needs N + a few. Raises the soft limit (up to the hard one)
-// when needed. POSIX only, no sockets.
+// File descriptors: a master of N clients needs N + a few, plus room for connections that have not said
+// HELLO yet. POSIX only, no sockets.
 #include <cstdint>
-#include <optional>
-#include <string>
 
 namespace berkeley::tcp {
 
-// Makes sure `needed` descriptors can be open; returns why not when even the hard limit is too low.
-[[nodiscard]] std::optional<std::string> ensure_descriptor_limit(std::uint64_t needed);
+// Raises the soft limit on open descriptors toward `wanted` (never past the hard limit, never lowers it);
+// returns the soft limit in force afterwards.
+[[nodiscard]] std::uint64_t raise_descriptor_limit(std::uint64_t wanted);
 
 }  // namespace berkeley::tcp

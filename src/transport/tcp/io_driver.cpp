@@ -12,6 +12,8 @@ bool IoDriver::run_until(SteadyTime deadline, const std::function<bool()>& done)
     if (done()) return true;
     if (signal_ != 0) return false;
     if (std::chrono::steady_clock::now() >= deadline) return false;
+    // a loop that ran out of work earlier stops itself; new work may have been queued since
+    if (io_.stopped()) io_.restart();
     // blocks until one handler ran or the deadline passed; 0 with stopped(): nothing left that could run
     if (io_.run_one_until(deadline) == 0 && io_.stopped()) {
       io_.restart();

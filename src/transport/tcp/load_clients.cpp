@@ -1,8 +1,8 @@
 #include "transport/tcp/load_clients.hpp"
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
-#include <array>
 #include <deque>
 #include <ostream>
 #include <vector>
@@ -33,7 +33,8 @@ class LoadConnection {
                  std::ostream& discard, std::int64_t& ended)
       : socket_(io),
         ended_(ended),
-        clock_(make_member_clock(TcpClockKind::simulated, config.seed, id, config.max_offset_ns, config.drift_ppm, reference)),
+        clock_(make_member_clock(TcpClockKind::simulated, config.seed, id, config.max_offset_ns, config.drift_ppm,
+                                 reference)),
         session_(id, *clock_, reference, config.timeout_ns, discard) {}
 
   void start(const tcp::endpoint& master) {
@@ -127,7 +128,8 @@ LoadOutcome run_load_clients(const LoadConfig& config, Nanoseconds limit) {
   std::vector<std::unique_ptr<LoadConnection>> clients;
   clients.reserve(static_cast<std::size_t>(config.count));
   for (std::int64_t i = 0; i < config.count; ++i) {
-    clients.push_back(std::make_unique<LoadConnection>(io.context(), config.first_id + i, config, reference, discard, ended));
+    clients.push_back(
+        std::make_unique<LoadConnection>(io.context(), config.first_id + i, config, reference, discard, ended));
     clients.back()->start(master);
   }
   io.run_until(deadline_after(limit), [&] { return ended == config.count; });
@@ -137,7 +139,8 @@ LoadOutcome run_load_clients(const LoadConfig& config, Nanoseconds limit) {
       ++outcome.finished;
     } else {
       ++outcome.failed;
-      if (outcome.first_failure.empty()) outcome.first_failure = c->over() ? c->failure() : "still running at the time limit";
+      if (outcome.first_failure.empty())
+        outcome.first_failure = c->over() ? c->failure() : "still running at the time limit";
     }
   }
   return outcome;

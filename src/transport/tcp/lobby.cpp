@@ -17,7 +17,12 @@ constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 }  // namespace
 
 Lobby::Lobby(IoDriver& io, const Clock& stamp_clock, std::ostream& log, LobbyConfig config)
-    : io_(io), stamp_clock_(stamp_clock), log_(log), config_(config), acceptor_(io.context()), retry_timer_(io.context()) {}
+    : io_(io),
+      stamp_clock_(stamp_clock),
+      log_(log),
+      config_(config),
+      acceptor_(io.context()),
+      retry_timer_(io.context()) {}
 
 Lobby::~Lobby() {
   error_code ignored;
@@ -55,7 +60,8 @@ std::uint16_t Lobby::port() const {
 std::string Lobby::endpoint_text() const {
   error_code ignored;
   const asio::ip::tcp::endpoint local = acceptor_.local_endpoint(ignored);
-  const std::string host = local.address().is_v6() ? "[" + local.address().to_string() + "]" : local.address().to_string();
+  const std::string host =
+      local.address().is_v6() ? "[" + local.address().to_string() + "]" : local.address().to_string();
   return host + ":" + std::to_string(local.port());
 }
 
@@ -69,14 +75,17 @@ void Lobby::accept_next() {
   acceptor_.async_accept([this](const error_code& error, asio::ip::tcp::socket socket) {
     if (!accepting_ || error == asio::error::operation_aborted) return;
     if (error) {
-      // e.g. out of file descriptors: say so, and try again shortly (no spinning on a failing accept)
-      log_ << "accept failed: " << error.message() << "; retrying in " << kAcceptRetry.count() << " ms\n";
+      // e.g. out of file descriptors: say so (once), and try again shortly (no spinning on a failing accept)
+      if (!accept_failing_)
+        log_ << "accept failed: " << error.message() << "; retrying every " << kAcceptRetry.count() << " ms\n";
+      accept_failing_ = true;
       retry_timer_.expires_after(kAcceptRetry);
       retry_timer_.async_wait([this](const error_code& timer_error) {
         if (!timer_error && accepting_) accept_next();
       });
       return;
     }
+    accept_failing_ = false;
     auto connection = std::make_shared<Connection>(std::move(socket), stamp_clock_, log_);
     if (pending_.size() >= config_.max_pending) {
       log_ << connection->label() << ": refused: " << pending_.size() << " connections are still to say HELLO\n";
@@ -106,6 +115,7 @@ void Lobby::on_message(const std::shared_ptr<Connection>& connection) {
     connection->disarm_watchdog();
     if (const auto* hello = std::get_if<Hello>(&first.message)) {
       admit(connection, *hello);
+      if (!inbox.empty()) on_message(connection);  // what came with the HELLO is a member's message now
     } else if (const auto* error = std::get_if<Error>(&first.message)) {
       log_ << connection->label() << ": gave up before HELLO: " << error->reason << '\n';
       connection->abort("gave up: " + error->reason);
@@ -130,8 +140,8 @@ void Lobby::on_message(const std::shared_ptr<Connection>& connection) {
 
 void Lobby::admit(const std::shared_ptr<Connection>& connection, const Hello& hello) {
   const std::string who = connection->label() + " (client " + std::to_string(hello.client_id) + ")";
-  const bool taken = std::any_of(members_.begin(), members_.end(),
-                                 [&](const Member& m) { return m.client_id == hello.client_id; });
+  const bool taken =
+      std::any_of(members_.begin(), members_.end(), [&](const Member& m) { return m.client_id == hello.client_id; });
   if (taken) {
     const std::string reason = "client id " + std::to_string(hello.client_id) + " has already joined";
     log_ << who << ": refused: " << reason << '\n';
@@ -140,7 +150,8 @@ void Lobby::admit(const std::shared_ptr<Connection>& connection, const Hello& he
   }
   if (full()) {
     const std::string reason = "group full: " + std::to_string(members_.size()) + " of " +
-                               std::to_string(config_.capacity) + " clients joined (extra clients are refused, not queued)";
+                               std::to_string(config_.capacity) +
+                               " clients joined (extra clients are refused, not queued)";
     log_ << who << ": refused: " << reason << '\n';
     connection->finish(format_line(Refused{reason}), kRefuseGrace);
     return;

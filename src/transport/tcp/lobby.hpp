@@ -24,9 +24,9 @@ struct Member {
 };
 
 struct LobbyConfig {
-  std::int64_t capacity = 1;                             // clients to admit
-  Nanoseconds hello_timeout{std::chrono::seconds(1)};    // a new connection must say HELLO within this
-  std::size_t max_pending = 1024;                        // connections that have not said HELLO yet
+  std::int64_t capacity = 1;                           // clients to admit
+  Nanoseconds hello_timeout{std::chrono::seconds(1)};  // a new connection must say HELLO within this
+  std::size_t max_pending = 1024;                      // connections that have not said HELLO yet
 };
 
 class Lobby {
@@ -68,6 +68,7 @@ class Lobby {
   std::vector<Member> members_;
   std::set<std::shared_ptr<Connection>> pending_;
   bool accepting_ = false;
+  bool accept_failing_ = false;  // log a failing accept once, not at every retry
 };
 
 }  // namespace berkeley::tcp

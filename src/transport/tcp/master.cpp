@@ -15,6 +15,7 @@
 #include "report/table_writer.hpp"
 #include "sync/measure.hpp"
 #include "transport/tcp/fd_limit.hpp"
+#include "sync/group_audit.hpp"
 #include "transport/tcp/lobby.hpp"
 #include "transport/tcp/member_clock.hpp"
 #include "transport/tcp/message_codec.hpp"
@@ -25,7 +26,10 @@
 namespace berkeley::tcp {
 namespace {
 
-constexpr std::uint64_t kSpareDescriptors = 64;
+// descriptors besides the clients': stdio, the listening socket, the event loop, the report file
+constexpr std::uint64_t kSpareDescriptors = 32;
+// connections that may wait for their HELLO at the same time (beyond: refused at once)
+constexpr std::uint64_t kMaxPending = 1024;
 // time for the PROBE lines to reach every client before the instant
 constexpr Nanoseconds kProbeLeadBase{std::chrono::milliseconds(20)};
 constexpr Nanoseconds kProbeLeadPerClient{std::chrono::microseconds(20)};
@@ -42,17 +46,26 @@ class MasterRun {
       : config_(config),
         out_(out),
         log_(log),
-        local_clock_(make_member_clock(config.clock, config.seed, 0, config.max_offset_ns, config.drift_ppm, reference_)),
+        local_clock_(
+            make_member_clock(config.clock, config.seed, 0, config.max_offset_ns, config.drift_ppm, reference_)),
         clock_(*local_clock_),
-        lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, 1024}) {}
+        descriptors_(
+            raise_descriptor_limit(static_cast<std::uint64_t>(config.clients) + kSpareDescriptors + kMaxPending)),
+        lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, pending_allowed()}) {}
 
   int run();
 
  private:
+  // what the descriptor limit leaves for connections that have not said HELLO yet (0: not enough for N)
+  [[nodiscard]] std::size_t pending_allowed() const {
+    const std::uint64_t needed = static_cast<std::uint64_t>(config_.clients) + kSpareDescriptors;
+    return descriptors_ <= needed ? 0 : static_cast<std::size_t>(std::min(kMaxPending, descriptors_ - needed));
+  }
+
   [[nodiscard]] int interrupted_exit(const std::string& during);
   void on_join(const Member& member, std::int64_t joined);
   void run_round(int round, TcpGroupChannel& channel);
-  int finish(const std::vector<Member>& members);
+  int finish(TcpGroupChannel& channel, const std::vector<Member>& members);
 
   const MasterConfig& config_;
   std::ostream& out_;
@@ -61,6 +74,7 @@ class MasterRun {
   const MonotonicClock reference_{};
   std::unique_ptr<Clock> local_clock_;
   CorrectedClock clock_;
+  std::uint64_t descriptors_;
   Lobby lobby_;
   std::ofstream json_;
   std::vector<MemberRecord> records_;  // [0] the master, then the members by id
@@ -77,8 +91,9 @@ int MasterRun::interrupted_exit(const std::string& during) {
 
 void MasterRun::on_join(const Member& member, std::int64_t joined) {
   if (config_.quiet) return;
+  // flushed, like every progress line: whoever watches the master (a script, a test) sees it now
   out_ << "client " << member.client_id << " joined from " << member.connection->peer() << " (" << joined << " of "
-       << config_.clients << ")\n";
+       << config_.clients << ")" << std::endl;
 }
 
 void MasterRun::run_round(int round, TcpGroupChannel& channel) {
@@ -115,13 +130,21 @@ void MasterRun::run_round(int round, TcpGroupChannel& channel) {
            << " left out of this round: " << channel.last_failure(m) << '\n';
     }
   }
+  out_.flush();
 }
 
-int MasterRun::finish(const std::vector<Member>& members) {
+int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& members) {
+  if (config_.audit_exchanges > 0) {
+    channel.begin_round();
+    const auto audits = audit_group(channel, config_.audit_exchanges);
+    for (std::size_t i = 0; i < records_.size(); ++i) records_[i].audit = audits[i];
+    if (io_.interrupted_by() != 0) return interrupted_exit("during the audit");
+  }
   const Nanoseconds lead = kProbeLeadBase + kProbeLeadPerClient * static_cast<std::int64_t>(members.size());
   std::vector<Nanoseconds> sent;
   for (std::size_t i = 1; i < records_.size(); ++i) sent.push_back(records_[i].total_correction_ns);
-  const ProbeResult probe = probe_shared_instant(io_, members, clock_, reference_, lead, config_.timeout_ns, sent, log_);
+  const ProbeResult probe =
+      probe_shared_instant(io_, members, clock_, reference_, lead, config_.timeout_ns, sent, log_);
   const Nanoseconds elapsed = reference_.now() - first_poll_;
   if (io_.interrupted_by() != 0) return interrupted_exit("while reading the clocks at the shared instant");
   lobby_.close_all(std::to_string(config_.rounds) + " round(s) done", config_.timeout_ns, false);
@@ -131,15 +154,17 @@ int MasterRun::finish(const std::vector<Member>& members) {
     records_[i + 1].at_instant = probe.members[i];
     if (!probe.members[i]) records_[i + 1].last_failure = probe.failures[i];
   }
-  RunParameters parameters{0,
-                           config_.rounds,
-                           config_.seed,
-                           config_.max_offset_ns,
-                           config_.drift_ppm,
-                           config_.tolerance_ns,
-                           clock_name(config_.clock),
-                           "pingpong"};
-  const SessionReport report = build_session_report(parameters, records_, rounds_, config_.drift_ppm, elapsed);
+  RunParameters parameters;
+  parameters.rounds = config_.rounds;
+  parameters.seed = config_.seed;
+  parameters.max_offset_ns = config_.max_offset_ns;
+  parameters.drift_ppm = config_.drift_ppm;
+  parameters.tolerance_ns = config_.tolerance_ns;
+  parameters.clock = clock_name(config_.clock);
+  parameters.method = "pingpong";
+  parameters.interval_ns = config_.interval_ns;
+  const SessionReport report =
+      build_session_report(parameters, records_, rounds_, config_.drift_ppm, elapsed, config_.require_precision_ns);
   if (config_.quiet) {
     write_summary(out_, report.run);
   } else {
@@ -159,6 +184,12 @@ int MasterRun::finish(const std::vector<Member>& members) {
     log_ << "berkeley_master: a clock ended outside the stated bound\n";
     return kExitPrecisionFailed;
   }
+  if (!report.run.precision_met) {
+    log_ << "berkeley_master: --require-precision " << format_duration(*config_.require_precision_ns)
+         << " not met: the audit found a clock " << format_duration(report.run.audit_max_abs_residual_ns)
+         << " from the master\n";
+    return kExitPrecisionFailed;
+  }
   return kExitOk;
 }
 
@@ -170,8 +201,9 @@ int MasterRun::run() {
       return kExitOutputError;
     }
   }
-  if (const auto problem = ensure_descriptor_limit(static_cast<std::uint64_t>(config_.clients) + kSpareDescriptors)) {
-    log_ << "berkeley_master: " << config_.clients << " clients: " << *problem << '\n';
+  if (pending_allowed() == 0) {
+    log_ << "berkeley_master: " << config_.clients << " clients need more than " << descriptors_
+         << " file descriptors, the most this process may open (ulimit -Hn)\n";
     return kExitNetworkError;
   }
   io_.watch_signals();
@@ -204,9 +236,10 @@ int MasterRun::run() {
     records_[i + 1].host = members[i].connection->peer_is_loopback() ? host : members[i].connection->peer();
   }
   if (!config_.quiet) {
-    out_ << "all " << members.size() << " clients joined; master clock " << clock_name(config_.clock) << ", seed "
-         << config_.seed << ", " << config_.rounds << " round(s), interval " << format_duration(config_.interval_ns)
-         << ", timeout " << format_duration(config_.timeout_ns) << '\n';
+    out_ << (members.size() == 1 ? "the client joined" : "all " + std::to_string(members.size()) + " clients joined")
+         << "; master clock " << clock_name(config_.clock) << ", seed " << config_.seed << ", " << config_.rounds
+         << " round(s), interval " << format_duration(config_.interval_ns) << ", timeout "
+         << format_duration(config_.timeout_ns) << std::endl;
   }
   TcpGroupChannel channel(io_, members, clock_, config_.timeout_ns);
   for (int round = 1; round <= config_.rounds; ++round) {
@@ -215,7 +248,7 @@ int MasterRun::run() {
     run_round(round, channel);
     if (io_.interrupted_by() != 0) return interrupted_exit("in round " + std::to_string(round));
   }
-  return finish(members);
+  return finish(channel, members);
 }
 
 }  // namespace

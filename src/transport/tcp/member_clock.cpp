@@ -5,10 +5,11 @@
 
 namespace berkeley::tcp {
 
-std::unique_ptr<Clock> make_member_clock(TcpClockKind kind, std::uint64_t seed, std::int64_t id, Nanoseconds max_offset_ns,
-                                         double drift_ppm, const Clock& reference) {
+std::unique_ptr<Clock> make_member_clock(TcpClockKind kind, std::uint64_t seed, std::int64_t id,
+                                         Nanoseconds max_offset_ns, double drift_ppm, const Clock& reference) {
   if (kind == TcpClockKind::system) return std::make_unique<RealtimeClock>();
-  const SimulatedClockParams params = draw_simulated_clock(seed, static_cast<std::uint64_t>(id), max_offset_ns, drift_ppm);
+  const SimulatedClockParams params =
+      draw_simulated_clock(seed, static_cast<std::uint64_t>(id), max_offset_ns, drift_ppm);
   return std::make_unique<SimulatedClock>(reference, params, reference.now());
 }
 

@@ -38,7 +38,8 @@ std::vector<std::string_view> split_fields(std::string_view line) {
 
 void expect_fields(const std::vector<std::string_view>& fields, std::size_t count, std::string_view usage) {
   if (fields.size() != count) {
-    throw Malformed{std::string(fields[0]) + " takes " + std::to_string(count - 1) + " field(s): " + std::string(usage)};
+    throw Malformed{std::string(fields[0]) + " takes " + std::to_string(count - 1) +
+                    " field(s): " + std::string(usage)};
   }
 }
 

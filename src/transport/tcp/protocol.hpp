@@ -24,8 +24,12 @@ inline constexpr std::int64_t kMaxClients = 10'000;
 inline constexpr std::int64_t kMaxRound = 1'000'000'000;
 // A clock further than this from the master's is out of range: that client is dropped, never averaged.
 inline constexpr Nanoseconds kMaxClockOffset{std::chrono::hours(12)};
+// Longest a master waits for one answer (its --timeout is at most this).
+inline constexpr Nanoseconds kMaxTimeout{std::chrono::hours(1)};
 // No adjustment larger than this is ever sent or applied.
-inline constexpr Nanoseconds kMaxAdjustment{std::chrono::hours(24)};
+inline constexpr Nanoseconds kMaxAdjustment{std::chrono::hours(48)};
+// Every adjustment the master computes fits: two offsets of at most kMaxClockOffset + half a round trip.
+static_assert(kMaxAdjustment >= 2 * (kMaxClockOffset + kMaxTimeout));
 // A shared-instant read bracketed wider than this is refused.
 inline constexpr Nanoseconds kMaxReadWindow{std::chrono::seconds(1)};
 

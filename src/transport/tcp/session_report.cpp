@@ -11,7 +11,8 @@ namespace berkeley::tcp {
 Nanoseconds stated_bound(const std::vector<RoundReport>& rounds, Nanoseconds widest_read_window_ns, double drift_ppm,
                          Nanoseconds elapsed_ns) {
   Nanoseconds bound{0};
-  for (const RoundReport& round : rounds) bound += 2 * round.max_uncertainty_ns;
+  // + 1 ns per estimate: the Cristian midpoint and half round trip are rounded down to whole nanoseconds
+  for (const RoundReport& round : rounds) bound += 2 * (round.max_uncertainty_ns + Nanoseconds{1});
   bound += 2 * widest_read_window_ns;
   const double drift_ns = 2.0 * std::fabs(drift_ppm) * 1e-6 * static_cast<double>(elapsed_ns.count());
   bound += Nanoseconds{static_cast<std::int64_t>(std::ceil(drift_ns))};
@@ -19,7 +20,8 @@ Nanoseconds stated_bound(const std::vector<RoundReport>& rounds, Nanoseconds wid
 }
 
 SessionReport build_session_report(const RunParameters& parameters, const std::vector<MemberRecord>& members,
-                                   std::vector<RoundReport> rounds, double drift_ppm, Nanoseconds elapsed_ns) {
+                                   std::vector<RoundReport> rounds, double drift_ppm, Nanoseconds elapsed_ns,
+                                   std::optional<Nanoseconds> required_precision_ns) {
   SessionReport out;
   std::vector<RankInputs> rows;
   std::vector<std::int64_t> ids;
@@ -27,8 +29,8 @@ SessionReport build_session_report(const RunParameters& parameters, const std::v
   for (const MemberRecord& m : members) {
     const bool master = m.client_id == 0;
     if (!master && m.rounds_answered == 0) {
-      out.left_out.push_back("client " + std::to_string(m.client_id) + ": not synchronized (no answer in any round: " +
-                             m.last_failure + ")");
+      out.left_out.push_back("client " + std::to_string(m.client_id) +
+                             ": not synchronized (no answer in any round: " + m.last_failure + ")");
       continue;
     }
     if (!m.at_instant) {
@@ -43,6 +45,7 @@ SessionReport build_session_report(const RunParameters& parameters, const std::v
     row.first_estimate = m.first_estimate.value_or(PeerEstimate{});
     row.total_correction_ns = m.total_correction_ns;
     row.excluded = m.excluded_in_round_1;
+    if (m.audit) row.audit = *m.audit;
     rows.push_back(row);
     ids.push_back(m.client_id);
     widest_window = std::max(widest_window, m.at_instant->read_window_ns);
@@ -50,7 +53,7 @@ SessionReport build_session_report(const RunParameters& parameters, const std::v
   RunParameters p = parameters;
   p.ranks = static_cast<int>(rows.size());
   out.bound_ns = stated_bound(rounds, widest_window, drift_ppm, elapsed_ns);
-  out.run = build_run_report(p, rows, std::move(rounds), "CLOCK_MONOTONIC");
+  out.run = build_run_report(p, rows, std::move(rounds), "CLOCK_MONOTONIC", {}, required_precision_ns);
   for (std::size_t i = 0; i < out.run.ranks.size(); ++i) out.run.ranks[i].rank = static_cast<int>(ids[i]);  // client id
   out.within_bound = out.run.max_abs_residual_ns <= out.bound_ns;
   return out;
@@ -63,9 +66,10 @@ void write_session_notes(std::ostream& out, const SessionReport& report) {
     return;
   }
   out << "bound: every clock within " << report.bound_ns.count() << " ns (" << format_duration(report.bound_ns)
-      << ") of the group average (2 x the rounds' estimate uncertainties + read windows + drift); measured max |residual| "
-      << report.run.max_abs_residual_ns.count() << " ns (" << format_duration(report.run.max_abs_residual_ns) << "): "
-      << (report.within_bound ? "ok" : "EXCEEDED") << '\n';
+      << ") of the group average (2 x the rounds' estimate uncertainties + read windows + drift); measured max "
+         "|residual| "
+      << report.run.max_abs_residual_ns.count() << " ns (" << format_duration(report.run.max_abs_residual_ns)
+      << "): " << (report.within_bound ? "ok" : "EXCEEDED") << '\n';
 }
 
 }  // namespace berkeley::tcp

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/interval_audit.hpp"
 #include "core/min_rtt_filter.hpp"
 #include "report/report_builder.hpp"
 #include "report/run_report.hpp"
@@ -23,24 +24,29 @@ struct MemberRecord {
   Nanoseconds total_correction_ns{0};          // sum of the adjustments sent (the master: applied)
   int rounds_answered = 0;
   std::optional<InstantObservation> at_instant;  // its reading at the shared instant, if it answered
+  std::optional<AuditEstimate> audit;            // the independent re-measurement after the rounds
   std::string last_failure;                      // why it last went missing
 };
 
 struct SessionReport {
-  RunReport run;                       // rows: the master, then every synchronized client, by id
-  std::vector<std::string> left_out;   // one line per client that is not in the table, with the reason
-  Nanoseconds bound_ns{0};             // the stated bound: every row's |residual| must be within it
+  RunReport run;                      // rows: the master, then every synchronized client, by id
+  std::vector<std::string> left_out;  // one line per client that is not in the table, with the reason
+  Nanoseconds bound_ns{0};            // the stated bound: every row's |residual| must be within it
   bool within_bound = true;
 };
 
-// The bound: 2 × Σ over rounds of the largest estimate uncertainty (the Cristian half round trip: one
-// clock's error plus the average's), + 2 × the widest shared-instant read window, + how far two clocks
-// drifting at ±drift_ppm can move apart over `elapsed_ns` (first poll → shared instant).
+// The bound: 2 × Σ over rounds of the largest estimate uncertainty (the Cristian half round trip, + 1 ns of
+// rounding: one clock's error plus the average's), + 2 × the widest shared-instant read window, + how far
+// two clocks drifting at ±drift_ppm can move apart over `elapsed_ns` (first poll → shared instant).
 [[nodiscard]] Nanoseconds stated_bound(const std::vector<RoundReport>& rounds, Nanoseconds widest_read_window_ns,
                                        double drift_ppm, Nanoseconds elapsed_ns);
 
-[[nodiscard]] SessionReport build_session_report(const RunParameters& parameters, const std::vector<MemberRecord>& members,
-                                                 std::vector<RoundReport> rounds, double drift_ppm, Nanoseconds elapsed_ns);
+// required_precision_ns: the gate on the audit residuals (RunReport::precision_met), as in berkeley_mpi.
+[[nodiscard]] SessionReport build_session_report(const RunParameters& parameters,
+                                                 const std::vector<MemberRecord>& members,
+                                                 std::vector<RoundReport> rounds, double drift_ppm,
+                                                 Nanoseconds elapsed_ns,
+                                                 std::optional<Nanoseconds> required_precision_ns = std::nullopt);
 
 // "clients left out: ..." lines and the bound verdict, under the table.
 void write_session_notes(std::ostream& out, const SessionReport& report);

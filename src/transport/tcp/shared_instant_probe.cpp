@@ -18,6 +18,14 @@ bool within(ClockReading value, ClockReading around, Nanoseconds limit) {
 
 enum class Wait { pending, answered, failed };
 
+InstantObservation observation(ClockReading raw_ns, ClockReading corrected_ns, Nanoseconds window_ns) {
+  InstantObservation o;
+  o.raw_ns = raw_ns;
+  o.corrected_ns = corrected_ns;
+  o.read_window_ns = window_ns;
+  return o;
+}
+
 // looks at what a member sent for the READING of `instant`; stale TIME answers are skipped
 Wait take_reading(Connection& c, std::int64_t instant, const InstantObservation& master, Nanoseconds sent_total,
                   std::optional<InstantObservation>& out, std::ostream& log) {
@@ -32,7 +40,8 @@ Wait take_reading(Connection& c, std::int64_t instant, const InstantObservation&
       break;
     }
     if (reading->instant_ns != instant) {
-      c.fail("READING for instant " + std::to_string(reading->instant_ns) + ", but PROBE named " + std::to_string(instant));
+      c.fail("READING for instant " + std::to_string(reading->instant_ns) + ", but PROBE named " +
+             std::to_string(instant));
       break;
     }
     if (!within(reading->raw_ns, master.raw_ns, kMaxClockOffset) ||
@@ -44,7 +53,7 @@ Wait take_reading(Connection& c, std::int64_t instant, const InstantObservation&
       log << c.label() << ": reports a total correction of " << format_duration(reading->corrected_ns - reading->raw_ns)
           << ", but was sent " << format_duration(sent_total) << '\n';
     }
-    out = InstantObservation{reading->raw_ns, reading->corrected_ns, reading->window_ns};
+    out = observation(reading->raw_ns, reading->corrected_ns, reading->window_ns);
     return Wait::answered;
   }
   return c.open() ? Wait::pending : Wait::failed;
@@ -71,7 +80,7 @@ ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& member
   }
   // the lines are on their way (written at once); the master's own read blocks until the instant
   const InstantReading own = read_at_instant(master_clock.underlying(), reference, instant);
-  result.master = InstantObservation{own.clock_ns, master_clock.corrected(own.clock_ns), own.read_window_ns};
+  result.master = observation(own.clock_ns, master_clock.corrected(own.clock_ns), own.read_window_ns);
 
   io.run_until(deadline, [&] {
     bool all_in = true;
@@ -86,7 +95,8 @@ ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& member
   });
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (waits[i] == Wait::failed) result.failures[i] = members[i].connection->close_reason();
-    if (waits[i] == Wait::pending) result.failures[i] = "no READING within " + format_duration(timeout) + " of the instant";
+    if (waits[i] == Wait::pending)
+      result.failures[i] = "no READING within " + format_duration(timeout) + " of the instant";
   }
   return result;
 }

@@ -26,7 +26,23 @@ void TcpGroupChannel::begin_round() { std::fill(failures_.begin(), failures_.end
 
 void TcpGroupChannel::release(int /*member*/) {}
 
-TcpGroupChannel::Wait TcpGroupChannel::take_time(int index, std::int64_t seq, ClockReading t_send, OffsetSample& sample) {
+bool TcpGroupChannel::clear_before_poll(int index, std::int64_t next_seq) {
+  Connection& c = *member(index).connection;
+  std::deque<Inbound>& inbox = c.inbox();
+  while (c.open() && !inbox.empty()) {
+    const Inbound in = std::move(inbox.front());
+    inbox.pop_front();
+    const auto* time = std::get_if<TimeReply>(&in.message);
+    if (time != nullptr && time->seq < next_seq) continue;  // a late answer to a poll that timed out
+    c.fail(time != nullptr
+               ? "TIME " + std::to_string(time->seq) + " before POLL " + std::to_string(time->seq) + " was sent"
+               : std::string(command_name(in.message)) + " nobody asked for");
+  }
+  return c.open();
+}
+
+TcpGroupChannel::Wait TcpGroupChannel::take_time(int index, std::int64_t seq, ClockReading t_send,
+                                                 OffsetSample& sample) {
   Connection& c = *member(index).connection;
   std::deque<Inbound>& inbox = c.inbox();
   while (!inbox.empty()) {
@@ -48,6 +64,10 @@ TcpGroupChannel::Wait TcpGroupChannel::take_time(int index, std::int64_t seq, Cl
              " is out of range (more than " + format_duration(kMaxClockOffset) + " from the master's clock)");
       break;
     }
+    if (in.received_ns < t_send) {  // cannot happen for a real answer: it was sent before the question
+      c.fail("TIME " + std::to_string(seq) + " came before POLL " + std::to_string(seq) + " was sent");
+      break;
+    }
     sample = OffsetSample{t_send, time->clock_ns, in.received_ns};
     return Wait::answered;
   }
@@ -62,6 +82,10 @@ std::optional<OffsetSample> TcpGroupChannel::exchange(int index) {
     return std::nullopt;
   }
   const std::int64_t seq = ++last_seq_;
+  if (!clear_before_poll(index, seq)) {
+    failure = c.close_reason();
+    return std::nullopt;
+  }
   const ClockReading t_send = clock_.now();
   c.send(format_line(Poll{seq}));
   OffsetSample sample{};
@@ -83,7 +107,7 @@ CollectiveReadings TcpGroupChannel::request_all() {
   got.readings_ns[0] = got.t_send_ns;
   std::vector<Wait> waits(members_.size() + 1, Wait::pending);
   for (int m = 1; m < size(); ++m) {
-    if (member(m).connection->open()) {
+    if (clear_before_poll(m, seq)) {
       member(m).connection->send(format_line(Poll{seq}));
     } else {
       waits[static_cast<std::size_t>(m)] = Wait::failed;

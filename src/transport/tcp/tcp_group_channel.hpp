@@ -33,6 +33,8 @@ class TcpGroupChannel final : public GroupChannel {
 
  private:
   enum class Wait { pending, answered, failed };
+  // before POLL next_seq goes out: drops stale answers; anything else waiting is a fault (false: dropped)
+  bool clear_before_poll(int member, std::int64_t next_seq);
   // looks at what `member` sent so far for the answer to POLL `seq`; drops stale answers to older polls
   Wait take_time(int member, std::int64_t seq, ClockReading t_send, OffsetSample& sample);
 

@@ -1,0 +1,243 @@
+// TcpGroupChannel over real loopback sockets in one process: clients held by run_load_clients (the same
+// ClientSession as berkeley_client) on their own thread, and a hand-made silent client on a raw socket.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <sstream>
+#include <thread>
+
+#include "clock/corrected_clock.hpp"
+#include "clock/monotonic_clock.hpp"
+#include "clock/simulated_clock.hpp"
+#include "sync/measure.hpp"
+#include "transport/tcp/load_clients.hpp"
+#include "transport/tcp/lobby.hpp"
+#include "transport/tcp/tcp_group_channel.hpp"
+
+namespace berkeley::tcp {
+namespace {
+
+constexpr std::uint64_t kSeed = 5;
+constexpr Nanoseconds kSecond{1'000'000'000};
+
+struct Master {
+  IoDriver io;
+  MonotonicClock reference;
+  CorrectedClock clock{reference};
+  std::ostringstream log;
+  Lobby lobby;
+
+  explicit Master(std::int64_t clients, Nanoseconds hello_timeout = kSecond)
+      : lobby(io, clock, log, LobbyConfig{clients, hello_timeout, 64}) {
+    EXPECT_FALSE(lobby.listen("127.0.0.1", 0).has_value());
+    lobby.start_accepting(nullptr);
+  }
+  bool wait_full() {
+    return io.run_until(deadline_after(5 * kSecond), [this] { return lobby.full(); });
+  }
+};
+
+std::thread start_load(std::uint16_t port, std::int64_t first_id, std::int64_t count, LoadOutcome& outcome) {
+  return std::thread([=, &outcome] {
+    LoadConfig config;
+    config.port = port;
+    config.first_id = first_id;
+    config.count = count;
+    config.seed = kSeed;
+    outcome = run_load_clients(config, 10 * kSecond);
+  });
+}
+
+// a socket that joins as `id` and then never says another word
+class SilentClient {
+ public:
+  // `then`: lines sent right after the HELLO, unasked
+  SilentClient(std::uint16_t port, std::int64_t id, const std::string& then = "")
+      : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    const std::string hello = "HELLO BERKELEY/1 " + std::to_string(id) + "\n" + then;
+    EXPECT_EQ(send(fd_, hello.data(), hello.size(), 0), static_cast<ssize_t>(hello.size()));
+  }
+  ~SilentClient() { close(fd_); }
+  SilentClient(const SilentClient&) = delete;
+  SilentClient& operator=(const SilentClient&) = delete;
+
+ private:
+  int fd_;
+};
+
+TEST(TcpGroupChannel, PingpongFindsEveryClientsTrueOffsetWithinItsUncertainty) {
+  Master master(4);
+  LoadOutcome outcome;
+  std::thread load = start_load(master.lobby.port(), 1, 4, outcome);
+  ASSERT_TRUE(master.wait_full());
+  std::vector<Member> members = master.lobby.members();
+  std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
+  TcpGroupChannel channel(master.io, members, master.clock, kSecond);
+  const GroupEstimates estimates = measure_pingpong(channel, PingPongPolicy{});
+  ASSERT_EQ(estimates.size(), 5U);
+  for (int m = 1; m < 5; ++m) {
+    ASSERT_TRUE(estimates[static_cast<std::size_t>(m)].has_value()) << channel.last_failure(m);
+    const PeerEstimate& e = *estimates[static_cast<std::size_t>(m)];
+    // the master's clock is the reference itself, so a client's true offset is its drawn offset
+    const Nanoseconds truth = draw_simulated_clock(kSeed, static_cast<std::uint64_t>(m), kSecond, 0.0).offset_ns;
+    EXPECT_LE(std::abs((e.best.offset_ns - truth).count()), e.best.uncertainty_ns.count() + 1) << "client " << m;
+    EXPECT_GE(e.samples_used, 4);
+  }
+  master.lobby.close_all("test over", kSecond, false);
+  load.join();
+  EXPECT_EQ(outcome.finished, 4) << outcome.first_failure;
+}
+
+TEST(TcpGroupChannel, ASilentClientCostsOneTimeoutAndTheOthersAreMeasured) {
+  Master master(3);
+  SilentClient silent(master.lobby.port(), 2);
+  LoadOutcome outcome;
+  std::thread load1 = start_load(master.lobby.port(), 1, 1, outcome);
+  LoadOutcome outcome3;
+  std::thread load3 = start_load(master.lobby.port(), 3, 1, outcome3);
+  ASSERT_TRUE(master.wait_full());
+  std::vector<Member> members = master.lobby.members();
+  std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
+  const Nanoseconds timeout{200'000'000};
+  TcpGroupChannel channel(master.io, members, master.clock, timeout);
+  const auto started = std::chrono::steady_clock::now();
+  const GroupEstimates estimates = measure_pingpong(channel, PingPongPolicy{});
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(estimates[1].has_value());
+  EXPECT_FALSE(estimates[2].has_value());
+  EXPECT_TRUE(estimates[3].has_value());
+  EXPECT_NE(channel.last_failure(2).find("no answer within 200.000000 ms"), std::string::npos)
+      << channel.last_failure(2);
+  EXPECT_GE(took, std::chrono::milliseconds(200));
+  EXPECT_LT(took, std::chrono::milliseconds(700));                       // one timeout, not one per exchange
+  master.lobby.close_all("test over", Nanoseconds{100'000'000}, false);  // the silent one never hangs up
+  load1.join();
+  load3.join();
+  EXPECT_EQ(outcome.finished + outcome3.finished, 2) << outcome.first_failure << outcome3.first_failure;
+}
+
+TEST(TcpGroupChannel, CollectiveRequestGathersEveryReadingWithinOneInterval) {
+  Master master(3);
+  LoadOutcome outcome;
+  std::thread load = start_load(master.lobby.port(), 1, 3, outcome);
+  ASSERT_TRUE(master.wait_full());
+  std::vector<Member> members = master.lobby.members();
+  std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
+  TcpGroupChannel channel(master.io, members, master.clock, kSecond);
+  const GroupEstimates estimates = measure_collective(channel);
+  for (int m = 1; m < 4; ++m) {
+    ASSERT_TRUE(estimates[static_cast<std::size_t>(m)].has_value());
+    const PeerEstimate& e = *estimates[static_cast<std::size_t>(m)];
+    const Nanoseconds truth = draw_simulated_clock(kSeed, static_cast<std::uint64_t>(m), kSecond, 0.0).offset_ns;
+    EXPECT_LE(std::abs((e.best.offset_ns - truth).count()), e.best.uncertainty_ns.count() + 1) << "client " << m;
+  }
+  master.lobby.close_all("test over", kSecond, false);
+  load.join();
+  EXPECT_EQ(outcome.finished, 3) << outcome.first_failure;
+}
+
+// A client that answers its first poll too late: that exchange is lost, and the late answer is never taken
+// for the answer to the next poll (a classic mix-up: it would give an offset off by a whole timeout).
+TEST(TcpGroupChannel, ALateAnswerIsNotMistakenForTheNextOne) {
+  Master master(1);
+  std::atomic<bool> stop{false};
+  std::thread late_client([port = master.lobby.port(), &stop] {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval bounded{0, 100'000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bounded, sizeof bounded);
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) return;
+    const std::string hello = "HELLO BERKELEY/1 1\n";
+    send(fd, hello.data(), hello.size(), 0);
+    std::string pending;
+    int polls = 0;
+    while (!stop) {
+      char buffer[256];
+      const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+      if (n == 0) break;
+      if (n < 0) continue;  // the bounded wait expired: look at `stop` again
+      pending.append(buffer, static_cast<std::size_t>(n));
+      for (std::size_t end; (end = pending.find('\n')) != std::string::npos; pending.erase(0, end + 1)) {
+        const std::string line = pending.substr(0, end);
+        if (line.rfind("POLL ", 0) != 0) continue;
+        const long long seq = std::stoll(line.substr(5));
+        if (++polls == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));  // after the timeout
+        // the reading names its poll: 1 s per seq, so a mix-up is visible in the offset
+        const std::string reply = "TIME " + std::to_string(seq) + " " + std::to_string(seq * 1'000'000'000LL) + "\n";
+        send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+      }
+    }
+    close(fd);
+  });
+  ASSERT_TRUE(master.wait_full());
+  TcpGroupChannel channel(master.io, master.lobby.members(), master.clock, Nanoseconds{200'000'000});
+  EXPECT_FALSE(channel.exchange(1).has_value());
+  EXPECT_NE(channel.last_failure(1).find("no answer within"), std::string::npos);
+  master.io.run_for(Nanoseconds{200'000'000});  // the late TIME 1 arrives meanwhile
+  channel.begin_round();
+  const std::optional<OffsetSample> second = channel.exchange(1);
+  ASSERT_TRUE(second.has_value()) << channel.last_failure(1);
+  EXPECT_EQ(second->t_remote_ns, Nanoseconds{2'000'000'000});  // the answer to POLL 2, not the late one
+  stop = true;
+  master.lobby.close_all("test over", kSecond, false);
+  late_client.join();
+}
+
+// An answer sent before the question would give a negative round trip: never taken, the sender is dropped.
+TEST(TcpGroupChannel, AnAnswerBeforeItsPollIsAFault) {
+  Master master(1);
+  SilentClient eager(master.lobby.port(), 1, "TIME 1 123\n");
+  ASSERT_TRUE(master.wait_full());
+  TcpGroupChannel channel(master.io, master.lobby.members(), master.clock, kSecond);
+  EXPECT_FALSE(channel.exchange(1).has_value());
+  EXPECT_NE(channel.last_failure(1).find("dropped: TIME 1 before POLL 1 was sent"), std::string::npos)
+      << channel.last_failure(1);
+  master.lobby.close_all("test over", Nanoseconds{100'000'000}, false);
+}
+
+TEST(Lobby, RefusesADuplicateIdAndAClientBeyondTheCapacityAtOnce) {
+  Master master(2);
+  LoadOutcome first;
+  std::thread load = start_load(master.lobby.port(), 1, 2, first);
+  ASSERT_TRUE(master.wait_full());
+  for (const std::int64_t id : {1, 3}) {
+    LoadOutcome extra;
+    std::atomic<bool> over{false};
+    std::thread late([&] {
+      LoadConfig config;
+      config.port = master.lobby.port();
+      config.first_id = id;
+      config.seed = kSeed;
+      extra = run_load_clients(config, 10 * kSecond);
+      over = true;
+    });
+    // refused at once, not queued: the master answers within its loop, long before any timeout
+    // (the flag is set by another thread, which does not wake the loop: look at it every 10 ms)
+    const SteadyTime deadline = deadline_after(2 * kSecond);
+    while (!over && std::chrono::steady_clock::now() < deadline) master.io.run_for(Nanoseconds{10'000'000});
+    EXPECT_TRUE(over);
+    late.join();
+    EXPECT_EQ(extra.failed, 1);
+    const std::string expected = id == 1 ? "client id 1 has already joined" : "group full: 2 of 2 clients joined";
+    EXPECT_NE(extra.first_failure.find(expected), std::string::npos) << extra.first_failure;
+  }
+  EXPECT_NE(master.log.str().find("refused: group full"), std::string::npos) << master.log.str();
+  master.lobby.close_all("test over", kSecond, false);
+  load.join();
+  EXPECT_EQ(first.finished, 2);
+}
+
+}  // namespace
+}  // namespace berkeley::tcp

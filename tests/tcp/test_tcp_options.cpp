@@ -1,0 +1,144 @@
+// Command lines of berkeley_master and berkeley_client: defaults, every option, and errors that name the
+// bad value in one line.
+#include <gtest/gtest.h>
+
+#include "cli/exit_codes.hpp"
+#include "cli/tcp_client_options.hpp"
+#include "cli/tcp_master_options.hpp"
+
+namespace berkeley {
+namespace {
+
+void expect_master_error(std::vector<std::string> args, const std::string& must_name) {
+  const ParsedMasterCommandLine parsed = parse_master_options(args);
+  EXPECT_FALSE(parsed.config.has_value()) << must_name;
+  EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
+  EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
+  EXPECT_EQ(parsed.message.find('\n'), std::string::npos) << "one line: " << parsed.message;
+}
+
+void expect_client_error(std::vector<std::string> args, const std::string& must_name) {
+  const ParsedClientCommandLine parsed = parse_client_options(args);
+  EXPECT_FALSE(parsed.config.has_value()) << must_name;
+  EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
+  EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
+  EXPECT_EQ(parsed.message.find('\n'), std::string::npos) << "one line: " << parsed.message;
+}
+
+TEST(MasterOptions, DefaultsListenOnLoopback) {
+  const ParsedMasterCommandLine parsed = parse_master_options({"3"});
+  ASSERT_TRUE(parsed.config.has_value()) << parsed.message;
+  EXPECT_EQ(parsed.config->clients, 3);
+  EXPECT_EQ(parsed.config->bind_address, "127.0.0.1");
+  EXPECT_EQ(parsed.config->port, tcp::kDefaultPort);
+  EXPECT_EQ(parsed.config->rounds, 1);
+  EXPECT_EQ(parsed.config->tolerance_ns, Nanoseconds{2'000'000'000});
+  EXPECT_EQ(parsed.config->pingpong.min_exchanges, 4);
+  EXPECT_EQ(parsed.config->pingpong.max_exchanges, 16);
+  EXPECT_FALSE(parsed.config->require_precision_ns.has_value());
+}
+
+TEST(MasterOptions, ParsesEveryOption) {
+  const ParsedMasterCommandLine parsed =
+      parse_master_options({"7",     "--bind",          "::1",    "--port",
+                            "0",     "--rounds",        "3",      "--interval",
+                            "200ms", "--timeout",       "250ms",  "--join-timeout",
+                            "5s",    "--tolerance",     "10ms",   "--min-exchanges",
+                            "2",     "--max-exchanges", "8",      "--audit-exchanges",
+                            "0",     "--clock",         "system", "--seed",
+                            "9",     "--max-offset",    "50ms",   "--drift-ppm",
+                            "20",    "--json",          "r.json", "-q"});
+  ASSERT_TRUE(parsed.config.has_value()) << parsed.message;
+  const tcp::MasterConfig& c = *parsed.config;
+  EXPECT_EQ(c.clients, 7);
+  EXPECT_EQ(c.bind_address, "::1");
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.rounds, 3);
+  EXPECT_EQ(c.interval_ns, Nanoseconds{200'000'000});
+  EXPECT_EQ(c.timeout_ns, Nanoseconds{250'000'000});
+  EXPECT_EQ(c.join_timeout_ns, Nanoseconds{5'000'000'000});
+  EXPECT_EQ(c.tolerance_ns, Nanoseconds{10'000'000});
+  EXPECT_EQ(c.pingpong.min_exchanges, 2);
+  EXPECT_EQ(c.pingpong.max_exchanges, 8);
+  EXPECT_EQ(c.audit_exchanges, 0);
+  EXPECT_EQ(c.clock, tcp::TcpClockKind::system);
+  EXPECT_EQ(c.seed, 9U);
+  EXPECT_EQ(c.max_offset_ns, Nanoseconds{50'000'000});
+  EXPECT_DOUBLE_EQ(c.drift_ppm, 20.0);
+  EXPECT_EQ(c.json_path, "r.json");
+  EXPECT_TRUE(c.quiet);
+}
+
+TEST(MasterOptions, BadValuesAreNamed) {
+  expect_master_error({}, "missing N");
+  expect_master_error({"0"}, "N: '0'");
+  expect_master_error({"three"}, "N: 'three'");
+  expect_master_error({"10001"}, "N: '10001'");
+  expect_master_error({"3", "--port", "abc"}, "--port: 'abc'");
+  expect_master_error({"3", "--port", "70000"}, "--port: '70000'");
+  expect_master_error({"3", "--port", "-1"}, "--port: '-1'");
+  expect_master_error({"3", "--bind", "localhost"}, "--bind: 'localhost' is not an IP address");
+  expect_master_error({"3", "--bind", "999.1.1.1"}, "--bind: '999.1.1.1'");
+  expect_master_error({"3", "--timeout", "0"}, "--timeout: '0' must be greater than zero");
+  expect_master_error({"3", "--timeout", "soon"}, "--timeout: 'soon'");
+  expect_master_error({"3", "--interval", "-1s"}, "--interval: '-1s'");
+  expect_master_error({"3", "--rounds", "0"}, "--rounds: '0'");
+  expect_master_error({"3", "--max-offset", "2h"}, "--max-offset: '2h'");
+  expect_master_error({"3", "--max-offset", "7200s"}, "--max-offset: '7200s' is too long");
+  expect_master_error({"3", "--clock", "atomic"}, "--clock: 'atomic'");
+  expect_master_error({"3", "--min-exchanges", "9", "--max-exchanges", "8"}, "--min-exchanges 9 is more than");
+  expect_master_error({"3", "--audit-exchanges", "0", "--require-precision", "1ms"}, "--require-precision needs");
+  expect_master_error({"3", "4"}, "too many positional options");
+  expect_master_error({"3", "--bogus"}, "bogus");
+}
+
+TEST(MasterOptions, HelpSaysWhatItDoesAndTheExitCodes) {
+  const ParsedMasterCommandLine parsed = parse_master_options({"--help"});
+  EXPECT_FALSE(parsed.config.has_value());
+  EXPECT_EQ(parsed.exit_code, kExitOk);
+  for (const char* needle : {"Usage: berkeley_master N", "--port", "0 picks a free one", "refused, not queued",
+                             "Exit codes", "launch_clients.py"}) {
+    EXPECT_NE(parsed.message.find(needle), std::string::npos) << needle;
+  }
+}
+
+TEST(ClientOptions, DefaultsAndEveryOption) {
+  const ParsedClientCommandLine defaults = parse_client_options({"--id", "2"});
+  ASSERT_TRUE(defaults.config.has_value()) << defaults.message;
+  EXPECT_EQ(defaults.config->host, "127.0.0.1");
+  EXPECT_EQ(defaults.config->port, tcp::kDefaultPort);
+  EXPECT_EQ(defaults.config->client_id, 2);
+  EXPECT_EQ(defaults.config->clock, tcp::TcpClockKind::simulated);
+  EXPECT_EQ(defaults.config->timeout_ns, Nanoseconds{5'000'000'000});
+
+  const ParsedClientCommandLine all = parse_client_options(
+      {"--id", "1000000", "--host", "::1", "--port", "4000", "--clock", "system", "--seed", "3", "--max-offset", "2ms",
+       "--drift-ppm", "1.5", "--timeout", "300ms", "--idle-timeout", "2s", "-q"});
+  ASSERT_TRUE(all.config.has_value()) << all.message;
+  EXPECT_EQ(all.config->client_id, 1'000'000);
+  EXPECT_EQ(all.config->host, "::1");
+  EXPECT_EQ(all.config->port, 4000);
+  EXPECT_EQ(all.config->clock, tcp::TcpClockKind::system);
+  EXPECT_EQ(all.config->seed, 3U);
+  EXPECT_EQ(all.config->max_offset_ns, Nanoseconds{2'000'000});
+  EXPECT_DOUBLE_EQ(all.config->drift_ppm, 1.5);
+  EXPECT_EQ(all.config->timeout_ns, Nanoseconds{300'000'000});
+  EXPECT_EQ(all.config->idle_timeout_ns, Nanoseconds{2'000'000'000});
+  EXPECT_TRUE(all.config->quiet);
+}
+
+TEST(ClientOptions, BadValuesAreNamed) {
+  expect_client_error({}, "--id is required");
+  expect_client_error({"--id", "0"}, "--id: '0'");
+  expect_client_error({"--id", "x"}, "--id: 'x'");
+  expect_client_error({"--id", "1", "--port", "0"}, "--port: '0'");
+  expect_client_error({"--id", "1", "--port", "65536"}, "--port: '65536'");
+  expect_client_error({"--id", "1", "--host", ""}, "--host: ''");
+  expect_client_error({"--id", "1", "--timeout", "-2s"}, "--timeout: '-2s'");
+  expect_client_error({"--id", "1", "--clock", "gps"}, "--clock: 'gps'");
+  expect_client_error({"--id", "1", "--seed", "-4"}, "--seed: '-4'");
+  expect_client_error({"--id", "1", "--drift-ppm", "nan"}, "--drift-ppm: 'nan'");
+}
+
+}  // namespace
+}  // namespace berkeley
