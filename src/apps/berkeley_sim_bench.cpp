@@ -1,0 +1,64 @@
+// berkeley_sim_bench: the project's Berkeley synchronization over p simulated participants in this one
+// process. Parse → run → exit code; the work is in transport/sim (the model) and sim/ (the benchmark).
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/exit_codes.hpp"
+#include "sim/bench_options.hpp"
+#include "sim/bench_report.hpp"
+#include "sim/bench_runner.hpp"
+
+namespace {
+
+using namespace berkeley;
+
+int run(const sim::BenchOptions& options) {
+  // open the report before any work: a run of minutes must not end in "cannot write"
+  std::ofstream json_file;
+  if (!options.json_path.empty()) {
+    json_file.open(options.json_path);
+    if (!json_file.is_open()) {
+      std::cerr << "berkeley_sim_bench: --json: cannot write '" << options.json_path << "'\n";
+      return kExitOutputError;
+    }
+  }
+  sim::write_bench_parameters(std::cout, options);
+  sim::write_bench_table_header(std::cout);
+  const std::vector<sim::BenchRun> runs = sim::run_bench(options, [](const sim::BenchRun& r) {
+    sim::write_bench_table_row(std::cout, r);
+    std::cout.flush();
+  });
+  sim::write_bench_footer(std::cout, runs);
+  if (json_file.is_open()) {
+    sim::write_bench_json(json_file, options, runs);
+    json_file.close();
+    if (!json_file) {
+      std::cerr << "berkeley_sim_bench: --json: writing '" << options.json_path << "' failed\n";
+      return kExitOutputError;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const sim::ParsedBenchCommandLine parsed = sim::parse_bench_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.options) {
+    if (parsed.exit_code == kExitOk) {
+      std::cout << parsed.message << '\n';
+    } else {
+      std::cerr << "berkeley_sim_bench: " << parsed.message << '\n';
+    }
+    return parsed.exit_code;
+  }
+  try {
+    return run(*parsed.options);
+  } catch (const std::exception& error) {
+    std::cerr << "berkeley_sim_bench: " << error.what() << '\n';
+    return kExitInternalError;
+  }
+}

@@ -1,0 +1,231 @@
+#include "sim/bench_options.hpp"
+
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <limits>
+#include <sstream>
+
+#include "cli/exit_codes.hpp"
+#include "core/duration_text.hpp"
+
+namespace po = boost::program_options;
+
+namespace berkeley::sim {
+namespace {
+
+constexpr int kMaxParticipants = 1'000'000;  // about 120 bytes each
+
+constexpr const char* kUsage = "Usage: berkeley_sim_bench [options]";
+constexpr const char* kExample =
+    "Example:\n"
+    "  ./berkeley_sim_bench --sizes 100,1000,10000,100000 --json sim.json\n"
+    "  ./berkeley_sim_bench --methods tree --node-size 32 --silent-fraction 0.01 --drift-ppm 50\n"
+    "Durations take a unit: ns, us, ms, s (a bare number is seconds).\n"
+    "Exit codes: 0 ok, 2 bad command line, 3 --json not writable, 1 internal error.\n";
+
+struct BadValue {
+  std::string message;
+};
+
+std::string bad(const std::string& option, const std::string& value, const std::string& expected) {
+  return "--" + option + ": '" + value + "' " + expected;
+}
+
+std::string text_of(const po::variables_map& vm, const std::string& option) { return vm[option].as<std::string>(); }
+
+Nanoseconds duration_value(const po::variables_map& vm, const std::string& option, bool allow_zero) {
+  const std::string text = text_of(vm, option);
+  const std::optional<Nanoseconds> value = parse_duration(text);
+  if (!value) throw BadValue{bad(option, text, "is not a duration (examples: 5us, 250ns, 1ms)")};
+  if (*value < Nanoseconds{0} || (!allow_zero && *value == Nanoseconds{0})) {
+    throw BadValue{bad(option, text, allow_zero ? "must not be negative" : "must be greater than zero")};
+  }
+  return *value;
+}
+
+double number_value(const std::string& option, const std::string& text, double minimum, double maximum,
+                    const std::string& what) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !(value >= minimum) ||
+      value > maximum) {
+    throw BadValue{bad(option, text, what)};
+  }
+  return value;
+}
+
+std::int64_t whole_value(const std::string& option, const std::string& text, std::int64_t minimum,
+                         std::int64_t maximum) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string range = std::to_string(minimum) + ".." + std::to_string(maximum);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    throw BadValue{bad(option, text, "is not a whole number in " + range)};
+  }
+  if (value < minimum || value > maximum) throw BadValue{bad(option, text, "is out of range " + range)};
+  return value;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) items.push_back(item);
+  if (items.empty() || text.back() == ',') items.push_back("");  // an empty item is named as bad
+  return items;
+}
+
+// "100", "1e5" or "100000": a participant count
+int size_value(const std::string& item) {
+  const std::string expected =
+      "is not a participant count in 2.." + std::to_string(kMaxParticipants) + " (examples: 100, 1e5)";
+  std::int64_t value = 0;
+  const std::size_t e = item.find_first_of("eE");
+  const auto whole = [](const std::string& text, std::int64_t& out) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return !text.empty() && error == std::errc() && end == text.data() + text.size();
+  };
+  if (e == std::string::npos) {
+    if (!whole(item, value)) throw BadValue{bad("sizes", item, expected)};
+  } else {
+    std::int64_t mantissa = 0;
+    std::int64_t exponent = 0;
+    if (!whole(item.substr(0, e), mantissa) || !whole(item.substr(e + 1), exponent) || mantissa < 1 || exponent < 0 ||
+        exponent > 6) {
+      throw BadValue{bad("sizes", item, expected)};
+    }
+    value = mantissa;
+    for (std::int64_t i = 0; i < exponent && value <= kMaxParticipants; ++i) value *= 10;
+  }
+  if (value < 2 || value > kMaxParticipants) throw BadValue{bad("sizes", item, expected)};
+  return static_cast<int>(value);
+}
+
+std::vector<SimMethod> methods_value(const std::string& text) {
+  std::vector<SimMethod> methods;
+  for (const std::string& item : split_list(text)) {
+    const std::optional<SimMethod> method = parse_sim_method(item);
+    if (!method) throw BadValue{bad("methods", item, "is not one of: collective, pingpong, tree, tree-collective")};
+    methods.push_back(*method);
+  }
+  return methods;
+}
+
+po::options_description describe_options() {
+  po::options_description desc("Options");
+  // Values are taken as text and validated below, so every error names the option and the value.
+  // clang-format off
+  desc.add_options()
+      ("help,h", "show this help and exit")
+      ("sizes", po::value<std::string>()->default_value("100,1000,10000,100000"),
+       "participant counts p, comma-separated (2..1000000; 1e5 is accepted)")
+      ("methods", po::value<std::string>()->default_value("collective,pingpong,tree,tree-collective"),
+       "comma-separated: collective, pingpong, tree (ping-pong at both levels), tree-collective")
+      ("node-size", po::value<std::string>()->default_value("sqrt"),
+       "tree: participants per node, or 'sqrt' for ceil(sqrt(p))")
+      ("seed", po::value<std::string>()->default_value("1"), "seed of links, jitter and clocks: same seed, same figures")
+      ("latency", po::value<std::string>()->default_value("5us"), "one-way latency between two symmetric participants")
+      ("jitter", po::value<std::string>()->default_value("2us"), "each message's delay grows by uniform [0, this]")
+      ("asymmetry", po::value<std::string>()->default_value("1us"),
+       "each participant's link: uplink - downlink uniform in +-this (at most --latency)")
+      ("message-cost", po::value<std::string>()->default_value("1us"),
+       "time a participant spends handling one message it sends or receives")
+      ("slow-fraction", po::value<std::string>()->default_value("0.01"), "fraction of participants with a slow link")
+      ("slow-delay", po::value<std::string>()->default_value("100us"), "extra one-way delay to and from a slow participant")
+      ("silent-fraction", po::value<std::string>()->default_value("0.001"),
+       "fraction of participants that never answer (the master always does)")
+      ("timeout", po::value<std::string>()->default_value("1ms"), "a reply not arrived this long after its request is given up")
+      ("drift-ppm", po::value<std::string>()->default_value("10"), "clock drifts uniform in +-this many ppm")
+      ("max-offset", po::value<std::string>()->default_value("1s"), "clock offsets uniform in +-this")
+      ("tolerance", po::value<std::string>(), "fault-tolerant average: clocks further than this from the median are "
+                                              "left out of the average; default 2 x max-offset")
+      ("min-exchanges", po::value<std::string>()->default_value("4"), "ping-pong: at least this many exchanges per peer")
+      ("max-exchanges", po::value<std::string>()->default_value("16"), "ping-pong: at most this many exchanges per peer")
+      ("json", po::value<std::string>(), "also write the results to this file as JSON");
+  // clang-format on
+  return desc;
+}
+
+NetworkParams network_value(const po::variables_map& vm) {
+  NetworkParams n;
+  n.seed =
+      static_cast<std::uint64_t>(whole_value("seed", text_of(vm, "seed"), 0, std::numeric_limits<std::int64_t>::max()));
+  n.latency_ns = duration_value(vm, "latency", true);
+  n.jitter_ns = duration_value(vm, "jitter", true);
+  n.asymmetry_ns = duration_value(vm, "asymmetry", true);
+  if (n.asymmetry_ns > n.latency_ns) {
+    throw BadValue{
+        bad("asymmetry", text_of(vm, "asymmetry"), "must not exceed --latency (" + text_of(vm, "latency") + ")")};
+  }
+  n.message_cost_ns = duration_value(vm, "message-cost", true);
+  const std::string fraction = "is not a fraction between 0 and 1";
+  n.slow_fraction = number_value("slow-fraction", text_of(vm, "slow-fraction"), 0.0, 1.0, fraction);
+  n.slow_delay_ns = duration_value(vm, "slow-delay", true);
+  n.silent_fraction = number_value("silent-fraction", text_of(vm, "silent-fraction"), 0.0, 1.0, fraction);
+  n.timeout_ns = duration_value(vm, "timeout", false);
+  n.drift_ppm =
+      number_value("drift-ppm", text_of(vm, "drift-ppm"), 0.0, 1e5, "is not a drift in ppm between 0 and 100000");
+  n.max_offset_ns = duration_value(vm, "max-offset", true);
+  return n;
+}
+
+BenchOptions options_value(const po::variables_map& vm) {
+  BenchOptions options;
+  options.network = network_value(vm);
+  options.sizes.clear();
+  for (const std::string& item : split_list(text_of(vm, "sizes"))) options.sizes.push_back(size_value(item));
+  options.methods = methods_value(text_of(vm, "methods"));
+  const std::string node_size = text_of(vm, "node-size");
+  options.node_size =
+      node_size == "sqrt" ? 0 : static_cast<int>(whole_value("node-size", node_size, 1, kMaxParticipants));
+  options.pingpong.min_exchanges =
+      static_cast<int>(whole_value("min-exchanges", text_of(vm, "min-exchanges"), 1, 1000));
+  options.pingpong.max_exchanges =
+      static_cast<int>(whole_value("max-exchanges", text_of(vm, "max-exchanges"), 1, 1000));
+  if (options.pingpong.max_exchanges < options.pingpong.min_exchanges) {
+    throw BadValue{bad("max-exchanges", text_of(vm, "max-exchanges"),
+                       "is below --min-exchanges (" + text_of(vm, "min-exchanges") + ")")};
+  }
+  if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
+  if (vm.count("json") != 0) {
+    options.json_path = text_of(vm, "json");
+    if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
+  }
+  return options;
+}
+
+}  // namespace
+
+ParsedBenchCommandLine parse_bench_options(const std::vector<std::string>& args) {
+  const po::options_description desc = describe_options();
+  ParsedBenchCommandLine parsed;
+  po::variables_map vm;
+  try {
+    // no guessing of abbreviated option names: "--lat" is an error, not silently "--latency"
+    const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args).options(desc).style(style).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    parsed.exit_code = kExitUsage;
+    parsed.message = std::string(error.what()) + " (see --help)";
+    return parsed;
+  }
+  if (vm.count("help") != 0) {
+    std::ostringstream help;
+    help << kUsage << "\n\nSimulates p participants in this one process (no MPI, no sockets) and runs the project's "
+         << "Berkeley\nsynchronization over them: for each method and p, the messages handled by the busiest "
+         << "participant,\nthe simulated sync time, and the true spread of the clocks before and after.\n\n"
+         << desc << '\n'
+         << kExample;
+    parsed.message = help.str();
+    return parsed;
+  }
+  try {
+    parsed.options = options_value(vm);
+  } catch (const BadValue& error) {
+    parsed.exit_code = kExitUsage;
+    parsed.message = error.message;
+  }
+  return parsed;
+}
+
+}  // namespace berkeley::sim

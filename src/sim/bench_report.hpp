@@ -1,0 +1,24 @@
+#pragma once
+// The benchmark's output: a table for people, JSON for scripts. Writers only; the figures come from run_bench.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/bench_options.hpp"
+#include "sim/bench_runner.hpp"
+
+namespace berkeley::sim {
+
+// "123 ns", "4.56 us", "78.9 ms", "1.23 s": three significant figures, ASCII units (columns stay aligned)
+[[nodiscard]] std::string short_duration(Nanoseconds value);
+
+// the model's parameters, one line each
+void write_bench_parameters(std::ostream& out, const BenchOptions& options);
+void write_bench_table_header(std::ostream& out);
+void write_bench_table_row(std::ostream& out, const BenchRun& run);
+// what the columns mean, and per p the wall time of all its methods together
+void write_bench_footer(std::ostream& out, const std::vector<BenchRun>& runs);
+
+void write_bench_json(std::ostream& out, const BenchOptions& options, const std::vector<BenchRun>& runs);
+
+}  // namespace berkeley::sim

@@ -1,0 +1,65 @@
+#include "transport/sim/sim_network.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "transport/sim/sim_random.hpp"
+
+namespace berkeley::sim {
+namespace {
+
+std::vector<ParticipantProfile> draw_all(const NetworkParams& params, int participants) {
+  if (participants < 1) throw std::invalid_argument("SimNetwork: at least one participant is needed");
+  std::vector<ParticipantProfile> profiles;
+  profiles.reserve(static_cast<std::size_t>(participants));
+  for (int id = 0; id < participants; ++id)
+    profiles.push_back(draw_participant(params, static_cast<std::uint64_t>(id)));
+  return profiles;
+}
+
+}  // namespace
+
+SimNetwork::SimNetwork(const NetworkParams& params, int participants)
+    : SimNetwork(params, draw_all(params, participants)) {}
+
+SimNetwork::SimNetwork(const NetworkParams& params, std::vector<ParticipantProfile> profiles)
+    : params_(params), profiles_(std::move(profiles)), messages_(profiles_.size(), 0) {
+  if (profiles_.empty()) throw std::invalid_argument("SimNetwork: at least one participant is needed");
+  build_clocks();
+}
+
+void SimNetwork::build_clocks() {
+  // reserved up front: clocks_ holds references into raw_clocks_, which must never reallocate
+  raw_clocks_.reserve(profiles_.size());
+  clocks_.reserve(profiles_.size());
+  for (const ParticipantProfile& p : profiles_) raw_clocks_.emplace_back(true_time_, p.clock, TrueInstant{0});
+  for (const SimulatedClock& raw : raw_clocks_) clocks_.emplace_back(raw);
+}
+
+Nanoseconds SimNetwork::flight(int from, int to) {
+  const Nanoseconds jitter = random_duration(params_.seed, RandomStream::jitter, messages_sent_++, params_.jitter_ns);
+  return profile(from).uplink_ns + profile(to).downlink_ns + jitter;
+}
+
+BusiestParticipant SimNetwork::busiest() const {
+  const auto top = std::max_element(messages_.begin(), messages_.end());  // the first of equals: lowest id
+  return BusiestParticipant{static_cast<int>(top - messages_.begin()), *top};
+}
+
+ClockReading SimNetwork::TrueTime::now() const {
+  throw std::logic_error("SimNetwork: simulated clocks are read at a true instant (read_clock), not now()");
+}
+
+ClockReading SimNetwork::read_clock(int id, TrueInstant at) const {
+  return *clocks_.at(static_cast<std::size_t>(id)).exact_at(true_time_, at);
+}
+
+ClockReading SimNetwork::raw_clock(int id, TrueInstant at) const {
+  return raw_clocks_.at(static_cast<std::size_t>(id)).at_reference(at);
+}
+
+void SimNetwork::apply_correction(int id, Nanoseconds correction_ns) {
+  clocks_.at(static_cast<std::size_t>(id)).apply(correction_ns);
+}
+
+}  // namespace berkeley::sim

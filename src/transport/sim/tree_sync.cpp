@@ -1,0 +1,105 @@
+// The tree round (sync/tree.hpp's hierarchical method): every node leader measures its node's members, all
+// nodes at the same time; then the root measures the leaders; compose_tree turns both levels into one
+// estimate per participant against the root, and the Berkeley step is taken over all of them. Corrections
+// go root → leaders (one message per node, with the node's corrections) → members.
+#include <algorithm>
+
+#include "sync/tree.hpp"
+#include "transport/sim/group_round.hpp"
+#include "transport/sim/sim_sync_rounds.hpp"
+
+namespace berkeley::sim {
+namespace {
+
+struct NodeLevel {
+  std::vector<GroupEstimates> estimates;  // per node, as compose_tree takes them
+  TrueInstant done{0};                    // when the slowest node finished
+  Nanoseconds max_uncertainty_ns{0};
+};
+
+// Level 1. The nodes run concurrently: each channel starts at `start` on its own time. A silent leader takes
+// part in nothing, so its node goes unmeasured (and compose_tree leaves all of it out).
+NodeLevel measure_nodes(SimNetwork& network, const NodeLayout& layout, LevelMethod method, const PingPongPolicy& policy,
+                        TrueInstant start) {
+  NodeLevel level;
+  level.done = start;
+  level.estimates.reserve(layout.size());
+  for (const std::vector<int>& node : layout) {
+    if (!network.answers(node[0])) {
+      level.estimates.emplace_back(node.size());
+      continue;
+    }
+    SimGroupChannel channel(network, node, start);
+    level.estimates.push_back(measure_group(channel, method, policy));
+    level.done = std::max(level.done, channel.now());
+    level.max_uncertainty_ns = std::max(level.max_uncertainty_ns, max_uncertainty(level.estimates.back()));
+  }
+  return level;
+}
+
+// Root → every leader that answered (its own correction, and its node's to forward), then root → its own
+// node's members; each leader forwards to its members once it has its message. Returns the last application.
+TrueInstant deliver_down_the_tree(SimNetwork& network, const NodeLayout& layout, const GroupStep& step,
+                                  TrueInstant start) {
+  const std::vector<Nanoseconds>& corrections = step.step.corrections_ns;
+  const auto correction_of = [&](int id) { return corrections[static_cast<std::size_t>(id)]; };
+  const auto answered = [&](int id) { return step.answered[static_cast<std::size_t>(id)]; };
+  const int root = layout[0][0];
+  network.apply_correction(root, correction_of(root));
+
+  std::vector<CorrectionMessage> from_root;
+  std::vector<std::size_t> node_of_message;  // the node whose leader from_root[i] goes to
+  for (std::size_t k = 1; k < layout.size(); ++k) {
+    if (!answered(layout[k][0])) continue;
+    from_root.push_back(CorrectionMessage{layout[k][0], correction_of(layout[k][0])});
+    node_of_message.push_back(k);
+  }
+  for (const CorrectionMessage& m : corrections_for(layout[0], step.answered, corrections)) from_root.push_back(m);
+  const std::vector<TrueInstant> applied = deliver_corrections(network, root, from_root, start);
+
+  TrueInstant end = start;
+  for (const TrueInstant at : applied) end = std::max(end, at);
+  for (std::size_t i = 0; i < node_of_message.size(); ++i) {
+    const std::vector<int>& node = layout[node_of_message[i]];
+    const std::vector<CorrectionMessage> to_members = corrections_for(node, step.answered, corrections);
+    for (const TrueInstant at : deliver_corrections(network, node[0], to_members, applied[i])) end = std::max(end, at);
+  }
+  return end;
+}
+
+}  // namespace
+
+SimSyncResult run_tree_sync(SimNetwork& network, const SimSyncOptions& options) {
+  const int participants = network.participants();
+  const int node_size = options.node_size > 0 ? options.node_size : balanced_node_size(participants);
+  const NodeLayout layout = virtual_nodes(participants, node_size);
+  const LevelMethod method =
+      options.method == SimMethod::tree_collective ? LevelMethod::collective : LevelMethod::pingpong;
+  const TrueInstant start{0};
+
+  const NodeLevel nodes = measure_nodes(network, layout, method, options.pingpong, start);
+  std::vector<int> leaders;
+  leaders.reserve(layout.size());
+  for (const std::vector<int>& node : layout) leaders.push_back(node[0]);
+  SimGroupChannel root(network, leaders, nodes.done);
+  const GroupEstimates leader_estimates = measure_group(root, method, options.pingpong);
+
+  const GroupEstimates global = compose_tree(layout, nodes.estimates, leader_estimates, participants);
+  const GroupStep step = berkeley_step_over(global, options.tolerance_ns);
+
+  SimSyncResult result;
+  result.method = options.method;
+  result.node_size = static_cast<int>(layout[0].size());  // as run: never more than p
+  result.nodes = static_cast<int>(layout.size());
+  result.node_level_ns = nodes.done - start;
+  result.leader_level_ns = root.now() - nodes.done;
+  result.node_level_max_uncertainty_ns = nodes.max_uncertainty_ns;
+  result.leader_level_max_uncertainty_ns = max_uncertainty(leader_estimates);
+  result.max_uncertainty_ns = max_uncertainty(global);
+  const TrueInstant end = deliver_down_the_tree(network, layout, step, root.now());
+  result.delivery_ns = end - root.now();
+  finish_round(network, step, end, result);
+  return result;
+}
+
+}  // namespace berkeley::sim
