@@ -10,8 +10,8 @@
 namespace berkeley {
 
 struct PingPongPolicy {
-  int max_exchanges = 16;  // never more than this many exchanges per peer
-  int min_exchanges = 4;   // never fewer (unless max is smaller)
+  int max_exchanges = 32;  // never more than this many exchanges per peer
+  int min_exchanges = 8;   // never fewer (unless max is smaller)
   // stop once another exchange came within this fraction of the best round trip: the minimum is then
   // confirmed, more exchanges would not tighten it
   double settle_fraction = 0.05;

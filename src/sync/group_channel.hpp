@@ -24,6 +24,9 @@ class GroupChannel {
   // one request/reply exchange with member (1 ≤ member < size()), timed on the master's clock;
   // nullopt when the member did not answer in time (it is then not asked again this round)
   [[nodiscard]] virtual std::optional<OffsetSample> exchange(int member) = 0;
+  // the master will turn to `member` next: a hint so that a responder waiting idly can get ready
+  // (transports with nothing to do ignore it)
+  virtual void prepare(int member) { (void)member; }
   // the master will not call exchange(member) again this round (a responder may stop listening)
   virtual void release(int member) = 0;
   // one request to all members and their readings back

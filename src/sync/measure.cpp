@@ -18,7 +18,9 @@ GroupEstimates measure_collective(GroupChannel& channel) {
 GroupEstimates measure_pingpong(GroupChannel& channel, const PingPongPolicy& policy) {
   GroupEstimates estimates(static_cast<std::size_t>(channel.size()));
   estimates[0] = PeerEstimate{};
+  if (channel.size() > 1) channel.prepare(1);
   for (int member = 1; member < channel.size(); ++member) {
+    if (member + 1 < channel.size()) channel.prepare(member + 1);  // it gets ready while this one is measured
     MinRttFilter filter(policy);
     bool answered = true;
     while (!filter.done()) {

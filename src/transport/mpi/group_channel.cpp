@@ -13,6 +13,7 @@ constexpr int kTagCommand = 101;
 constexpr int kTagReading = 102;
 constexpr std::int32_t kPing = 1;
 constexpr std::int32_t kRelease = 0;
+constexpr std::int32_t kPrepare = 2;
 }  // namespace
 
 std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
@@ -23,6 +24,8 @@ std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
   const ClockReading t_recv = clock_.now();
   return OffsetSample{t_send, Nanoseconds{reading}, t_recv};
 }
+
+void MpiGroupChannel::prepare(int member) { comm_.send(member, kTagCommand, kPrepare); }
 
 void MpiGroupChannel::release(int member) { comm_.send(member, kTagCommand, kRelease); }
 
@@ -49,9 +52,13 @@ void answer_collective(const bmpi::communicator& comm, const Clock& clock) {
 void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting waiting) {
   // until the master turns to this rank, wait (politely: without holding a core); then answer at full speed
   std::int32_t command = kRelease;
-  MPI_Request first = MPI_REQUEST_NULL;
-  MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &first);
-  complete(first, waiting);
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
+  complete(request, waiting);
+  if (command == kPrepare) {  // the master is measuring the rank before this one: be quick, not yet busy
+    MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
+    complete(request, waiting == Waiting::polite ? Waiting::alert : Waiting::busy);
+  }
   for (bool first_command = true;; first_command = false) {
     if (!first_command) comm.recv(kMaster, kTagCommand, command);
     if (command != kPing) return;

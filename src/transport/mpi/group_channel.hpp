@@ -16,6 +16,7 @@ class MpiGroupChannel final : public GroupChannel {
   MpiGroupChannel(const boost::mpi::communicator& comm, const Clock& clock) : comm_(comm), clock_(clock) {}
   [[nodiscard]] int size() const override { return comm_.size(); }
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
+  void prepare(int member) override;
   void release(int member) override;
   [[nodiscard]] CollectiveReadings request_all() override;
 

@@ -6,7 +6,8 @@
 
 namespace berkeley::mpi {
 
-enum class Waiting { busy, polite };
+// alert: polite with much shorter sleeps, for the one rank that is next in line
+enum class Waiting { busy, polite, alert };
 
 // Collective over `comm`: polite where this node runs more ranks than it has cores, busy otherwise.
 [[nodiscard]] Waiting waiting_for_this_node(const boost::mpi::communicator& comm);

@@ -1,0 +1,151 @@
+// berkeley_bench: how fast and how precise each sync method is, against the floors of this machine's
+// MPI measured in the same run. A program that prints figures, not a timed test.
+//
+//   mpirun -np 4 ./berkeley_bench --syncs 10 --json bench-4.json     (scripts/bench.sh runs np 2, 4, 8, 16)
+#include <boost/mpi/collectives.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "bench/floors.hpp"
+#include "bench/method_run.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/option_values.hpp"
+#include "core/duration_text.hpp"
+
+namespace {
+
+namespace bmpi = boost::mpi;
+namespace po = boost::program_options;
+using namespace berkeley;
+
+struct BenchOptions {
+  int syncs = 10;
+  std::vector<SyncMethod> methods{SyncMethod::collective, SyncMethod::pingpong, SyncMethod::tree};
+  int node_size = 0;  // tree: 0 = ceil(sqrt(np)) virtual nodes
+  Nanoseconds later_ns{std::chrono::seconds(1)};
+  bool simulated = false;
+  std::string json_path;
+};
+
+int parse(int argc, char** argv, BenchOptions& out, bool speak) {
+  po::options_description desc("berkeley_bench options");
+  desc.add_options()("help,h", "show this help")
+      ("syncs", po::value<std::string>()->default_value("10"), "syncs per method (the median is reported)")
+      ("methods", po::value<std::string>()->default_value("collective,pingpong,tree"), "comma-separated methods")
+      ("node-size", po::value<std::string>()->default_value("0"), "tree: virtual node size (0: ceil(sqrt(np)))")
+      ("later", po::value<std::string>()->default_value("1s"), "also measure the true spread this long after each sync")
+      ("clock", po::value<std::string>()->default_value("system"), "system: each rank's MPI_Wtime; sim: simulated")
+      ("json", po::value<std::string>(), "write the figures to this file");
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    if (vm.count("help") != 0) {
+      if (speak) std::cout << "Usage: mpirun -np N berkeley_bench [options]\n\n" << desc << '\n';
+      return kExitOk + 100;
+    }
+    out.syncs = static_cast<int>(cli::integer_value("syncs", vm["syncs"].as<std::string>(), 1, 100'000));
+    out.methods.clear();
+    std::string list = vm["methods"].as<std::string>();
+    for (std::size_t start = 0; start <= list.size();) {
+      const std::size_t comma = std::min(list.find(',', start), list.size());
+      const std::string name = list.substr(start, comma - start);
+      const std::optional<SyncMethod> method = parse_sync_method(name);
+      if (!method) throw cli::BadValue{cli::bad_value("methods", name, "is not one of: collective, pingpong, tree")};
+      out.methods.push_back(*method);
+      start = comma + 1;
+    }
+    out.node_size = static_cast<int>(cli::integer_value("node-size", vm["node-size"].as<std::string>(), 0, 1'000'000));
+    out.later_ns = cli::duration_value("later", vm["later"].as<std::string>(), true, Nanoseconds{std::chrono::hours(1)});
+    const std::string clock = vm["clock"].as<std::string>();
+    if (clock != "system" && clock != "sim") throw cli::BadValue{cli::bad_value("clock", clock, "is not one of: system, sim")};
+    out.simulated = clock == "sim";
+    if (vm.count("json") != 0) out.json_path = vm["json"].as<std::string>();
+  } catch (const po::error& error) {
+    if (speak) std::cerr << "berkeley_bench: " << error.what() << '\n';
+    return kExitUsage;
+  } catch (const cli::BadValue& error) {
+    if (speak) std::cerr << "berkeley_bench: " << error.message << '\n';
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+std::string us(Nanoseconds value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(value.count()) / 1e3);
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bmpi::environment env(argc, argv);
+  const bmpi::communicator world;
+  const bool master = world.rank() == 0;
+  BenchOptions options;
+  const int parsed = parse(argc, argv, options, master);
+  if (parsed != kExitOk) return parsed == kExitOk + 100 ? kExitOk : parsed;
+
+  std::ofstream json_file;
+  if (master && !options.json_path.empty()) json_file.open(options.json_path);
+  bool json_ok = !master || options.json_path.empty() || json_file.is_open();
+  bmpi::broadcast(world, json_ok, 0);
+  if (!json_ok) {
+    if (master) std::cerr << "berkeley_bench: --json: cannot write '" << options.json_path << "'\n";
+    return kExitOutputError;
+  }
+
+  const bench::Floors floors = bench::measure_floors(world);
+  const int node_size = options.node_size > 0 ? options.node_size
+                                              : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(world.size()))));
+  std::vector<bench::MethodFigures> figures;
+  for (const SyncMethod method : options.methods) {
+    bench::MethodRunOptions run;
+    run.method = method;
+    run.syncs = options.syncs;
+    run.node_size = method == SyncMethod::tree ? node_size : 0;
+    run.later_ns = options.later_ns;
+    run.simulated = options.simulated;
+    figures.push_back(bench::run_method(world, run));
+  }
+  if (!master) return kExitOk;
+
+  const double floor_ns = static_cast<double>(floors.gather_scatter_ns.count());
+  std::cout << "berkeley_bench: np " << world.size() << ", " << options.syncs << " syncs per method, clock "
+            << (options.simulated ? "simulated" : "MPI_Wtime") << ", tree with virtual nodes of " << node_size << "\n"
+            << "floors [us]: MPI_Barrier " << us(floors.barrier_ns) << ", MPI_Gather+MPI_Scatter of one int64 "
+            << us(floors.gather_scatter_ns) << ", half min ping-pong RTT " << us(floors.half_min_rtt_ns) << "\n";
+  std::printf("%-11s %16s %12s %18s %18s %18s\n", "method", "sync time [us]", "x G+S floor", "spread after [us]",
+              ("spread +" + std::to_string(options.later_ns.count() / 1'000'000) + "ms [us]").c_str(), "max spread [us]");
+  nlohmann::json doc;
+  doc["np"] = world.size();
+  doc["syncs"] = options.syncs;
+  doc["clock"] = options.simulated ? "simulated" : "mpi_wtime";
+  doc["node_size"] = node_size;
+  doc["later_ns"] = options.later_ns.count();
+  doc["floors"] = {{"barrier_ns", floors.barrier_ns.count()},
+                   {"gather_scatter_ns", floors.gather_scatter_ns.count()},
+                   {"half_min_rtt_ns", floors.half_min_rtt_ns.count()}};
+  for (const bench::MethodFigures& f : figures) {
+    const double ratio = static_cast<double>(f.median_sync_time_ns.count()) / floor_ns;
+    std::printf("%-11s %16s %12.1f %18s %18s %18s\n", std::string(sync_method_name(f.method)).c_str(),
+                us(f.median_sync_time_ns).c_str(), ratio, us(f.median_spread_after_ns).c_str(),
+                us(f.median_spread_later_ns).c_str(), us(f.max_spread_after_ns).c_str());
+    doc["methods"][std::string(sync_method_name(f.method))] = {
+        {"median_sync_time_ns", f.median_sync_time_ns.count()},
+        {"sync_time_over_gather_scatter", ratio},
+        {"median_spread_after_ns", f.median_spread_after_ns.count()},
+        {"median_spread_later_ns", f.median_spread_later_ns.count()},
+        {"max_spread_after_ns", f.max_spread_after_ns.count()},
+        {"sync_times_ns", f.sync_times_ns},
+        {"spreads_after_ns", f.spreads_after_ns}};
+  }
+  if (json_file.is_open()) json_file << doc.dump(2) << '\n';
+  return kExitOk;
+}

@@ -1,0 +1,83 @@
+#include "bench/method_run.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "bench/floors.hpp"
+#include "clock/monotonic_clock.hpp"
+#include "clock/simulated_clock.hpp"
+#include "report/report_builder.hpp"
+#include "transport/mpi/instant_probe.hpp"
+#include "transport/mpi/synchronize.hpp"
+#include "transport/mpi/wtime_clock.hpp"
+
+namespace berkeley::bench {
+namespace {
+
+constexpr Nanoseconds kInstantLead{std::chrono::milliseconds(5)};
+
+Nanoseconds spread_of_corrected(const std::vector<InstantObservation>& observations) {
+  std::vector<ClockReading> corrected;
+  for (const InstantObservation& o : observations) corrected.push_back(o.corrected_ns);
+  return spread_of(corrected);
+}
+
+}  // namespace
+
+MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOptions& options) {
+  const MonotonicClock reference;
+  const mpi::WtimeClock wtime;
+  const SimulatedClock simulated(reference, draw_simulated_clock(3, static_cast<std::uint64_t>(comm.rank()),
+                                                                 Nanoseconds{std::chrono::seconds(1)}, 0.0),
+                                 reference.now());
+  const Clock& local = options.simulated ? static_cast<const Clock&>(simulated) : wtime;
+  mpi::SyncOptions sync;
+  sync.method = options.method;
+  sync.virtual_node_size = options.node_size;
+  sync.tolerance_ns = Nanoseconds{std::chrono::seconds(2)};
+
+  mpi::Synchronizer synchronizer(comm, sync);  // setup (communicator splits) is not part of a sync's time
+
+  MethodFigures figures;
+  figures.method = options.method;
+  std::vector<Nanoseconds> times;
+  std::vector<Nanoseconds> spreads;
+  std::vector<Nanoseconds> spreads_later;
+  // Sync time: back to back, each after a barrier, exactly as the floors are timed (a sync right after a
+  // sleeping probe would also time the cores waking up). One warm-up sync first, not counted.
+  for (int i = -1; i < options.syncs; ++i) {
+    CorrectedClock clock(local);  // every sync starts from the raw clocks
+    MPI_Barrier(comm);
+    const auto start = std::chrono::steady_clock::now();
+    (void)synchronizer.run(clock);
+    std::int64_t mine = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    std::int64_t slowest = 0;
+    MPI_Reduce(&mine, &slowest, 1, MPI_INT64_T, MPI_MAX, 0, comm);
+    if (i < 0 || comm.rank() != 0) continue;
+    times.emplace_back(slowest);
+    figures.sync_times_ns.push_back(slowest);
+  }
+  // Precision: the true spread at a shared instant just after each sync, and `later_ns` after it.
+  for (int i = 0; i < options.syncs; ++i) {
+    CorrectedClock clock(local);
+    MPI_Barrier(comm);
+    (void)synchronizer.run(clock);
+    const auto now = mpi::probe_shared_instant(comm, clock, reference, kInstantLead);
+    const auto later = mpi::probe_shared_instant(comm, clock, reference, options.later_ns);
+    if (comm.rank() != 0) continue;
+    spreads.push_back(spread_of_corrected(now));
+    spreads_later.push_back(spread_of_corrected(later));
+    figures.spreads_after_ns.push_back(spreads.back().count());
+  }
+  if (comm.rank() == 0) {
+    figures.median_sync_time_ns = median_of(times);
+    figures.median_spread_after_ns = median_of(spreads);
+    figures.median_spread_later_ns = median_of(spreads_later);
+    figures.max_spread_after_ns = *std::max_element(spreads.begin(), spreads.end());
+  }
+  return figures;
+}
+
+}  // namespace berkeley::bench

@@ -1,0 +1,34 @@
+#pragma once
+// Runs one sync method several times from fresh clocks and measures, each time, the slowest rank's sync
+// time and the true spread of the synchronized clocks just after and some time later.
+#include <boost/mpi/communicator.hpp>
+#include <cstdint>
+#include <vector>
+
+#include "core/time.hpp"
+#include "sync/sync_method.hpp"
+
+namespace berkeley::bench {
+
+struct MethodRunOptions {
+  SyncMethod method = SyncMethod::collective;
+  int syncs = 10;
+  int node_size = 0;
+  Nanoseconds later_ns{std::chrono::seconds(1)};
+  bool simulated = false;  // false: each rank's MPI_Wtime
+};
+
+struct MethodFigures {
+  SyncMethod method = SyncMethod::collective;
+  Nanoseconds median_sync_time_ns{0};
+  Nanoseconds median_spread_after_ns{0};
+  Nanoseconds median_spread_later_ns{0};
+  Nanoseconds max_spread_after_ns{0};
+  std::vector<std::int64_t> sync_times_ns;
+  std::vector<std::int64_t> spreads_after_ns;
+};
+
+// Collective. Rank 0 gets the figures.
+[[nodiscard]] MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOptions& options);
+
+}  // namespace berkeley::bench
