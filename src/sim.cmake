@@ -25,7 +25,7 @@ add_library(berkeley_sim_bench_lib
 add_library(berkeley::sim_bench ALIAS berkeley_sim_bench_lib)
 target_link_libraries(berkeley_sim_bench_lib
   PUBLIC berkeley::sim
-  PRIVATE Boost::program_options nlohmann_json::nlohmann_json)
+  PRIVATE berkeley::cli Boost::program_options nlohmann_json::nlohmann_json)
 berkeley_warnings(berkeley_sim_bench_lib)
 
 add_executable(berkeley_sim_bench apps/berkeley_sim_bench.cpp)

@@ -55,13 +55,19 @@ std::uint16_t port_value(const std::string& option, const std::string& text, boo
   return static_cast<std::uint16_t>(value);
 }
 
-double drift_value(const std::string& option, const std::string& text) {
+double number_value(const std::string& option, const std::string& text, double minimum, double maximum,
+                    const std::string& expected) {
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty() || !(value >= 0) || value > 1e5) {
-    throw BadValue{bad_value(option, text, "is not a drift in ppm between 0 and 100000")};
+  if (error != std::errc() || end != text.data() + text.size() || text.empty() || !(value >= minimum) ||
+      value > maximum) {
+    throw BadValue{bad_value(option, text, expected)};
   }
   return value;
+}
+
+double drift_value(const std::string& option, const std::string& text) {
+  return number_value(option, text, 0.0, 1e5, "is not a drift in ppm between 0 and 100000");
 }
 
 std::string ip_address_value(const std::string& option, const std::string& text) {

@@ -17,13 +17,16 @@ struct BadValue {
 
 // a duration with a unit ("500ms", "2s"; a bare number is seconds) within [0 or >0, maximum]
 [[nodiscard]] Nanoseconds duration_value(const std::string& option, const std::string& text, bool allow_zero,
-                                         Nanoseconds maximum);
+                                         Nanoseconds maximum = Nanoseconds::max());
 // a whole number within [minimum, maximum]
 [[nodiscard]] std::int64_t integer_value(const std::string& option, const std::string& text, std::int64_t minimum,
                                          std::int64_t maximum);
 [[nodiscard]] std::uint64_t unsigned_value(const std::string& option, const std::string& text);
 // a TCP port; 0 only when allow_zero
 [[nodiscard]] std::uint16_t port_value(const std::string& option, const std::string& text, bool allow_zero);
+// a number (not NaN) within [minimum, maximum]; otherwise the message ends with `expected`
+[[nodiscard]] double number_value(const std::string& option, const std::string& text, double minimum, double maximum,
+                                  const std::string& expected);
 // drift in ppm, 0..100000
 [[nodiscard]] double drift_value(const std::string& option, const std::string& text);
 // an IPv4 or IPv6 address literal ("127.0.0.1", "::1")

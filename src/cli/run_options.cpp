@@ -1,11 +1,11 @@
 #include "cli/run_options.hpp"
 
 #include <boost/program_options.hpp>
-#include <charconv>
+#include <limits>
 #include <sstream>
 
 #include "cli/exit_codes.hpp"
-#include "core/duration_text.hpp"
+#include "cli/option_values.hpp"
 
 namespace po = boost::program_options;
 
@@ -21,51 +21,23 @@ constexpr const char* kExample =
     "Exit codes: 0 ok, 2 bad command line, 3 report not writable, 4 --require-precision not met,\n"
     "1 internal/MPI error.\n";
 
-struct BadValue {
-  std::string message;
-};
+using cli::BadValue;
 
-std::string bad(const std::string& option, const std::string& value, const std::string& expected) {
-  return "--" + option + ": '" + value + "' " + expected;
+std::string text_of(const po::variables_map& vm, const std::string& option) { return vm[option].as<std::string>(); }
+
+int int_value(const po::variables_map& vm, const std::string& option, int minimum) {
+  return static_cast<int>(cli::integer_value(option, text_of(vm, option), minimum, std::numeric_limits<int>::max()));
 }
 
 Nanoseconds duration_value(const po::variables_map& vm, const std::string& option, bool allow_zero) {
-  const auto text = vm[option].as<std::string>();
-  const std::optional<Nanoseconds> value = parse_duration(text);
-  if (!value) throw BadValue{bad(option, text, "is not a duration (examples: 500ms, 250us, 1s)")};
-  if (*value < Nanoseconds{0} || (!allow_zero && *value == Nanoseconds{0})) {
-    throw BadValue{bad(option, text, allow_zero ? "must not be negative" : "must be greater than zero")};
-  }
-  return *value;
-}
-
-template <typename Integer>
-Integer integer_value(const po::variables_map& vm, const std::string& option, Integer minimum) {
-  const auto text = vm[option].as<std::string>();
-  Integer value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw BadValue{bad(option, text, minimum >= 0 ? "is not a whole number >= 0" : "is not a whole number")};
-  }
-  if (value < minimum) throw BadValue{bad(option, text, "must be at least " + std::to_string(minimum))};
-  return value;
-}
-
-double ppm_value(const po::variables_map& vm, const std::string& option) {
-  const auto text = vm[option].as<std::string>();
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > 1e5) {
-    throw BadValue{bad(option, text, "is not a drift in ppm between 0 and 100000")};
-  }
-  return value;
+  return cli::duration_value(option, text_of(vm, option), allow_zero);
 }
 
 ClockKind clock_value(const std::string& text) {
   if (text == "sim" || text == "simulated") return ClockKind::simulated;
   if (text == "system" || text == "wtime") return ClockKind::mpi_wtime;
   if (text == "realtime") return ClockKind::realtime;
-  throw BadValue{bad("clock", text, "is not one of: sim, system, realtime")};
+  throw BadValue{cli::bad_value("clock", text, "is not one of: sim, system, realtime")};
 }
 
 po::options_description describe_options() {
@@ -135,21 +107,21 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
   }
   try {
     RunOptions options;
-    options.rounds = integer_value<int>(vm, "rounds", 1);
-    options.seed = integer_value<std::uint64_t>(vm, "seed", 0);
+    options.rounds = int_value(vm, "rounds", 1);
+    options.seed = cli::unsigned_value("seed", text_of(vm, "seed"));
     options.max_offset_ns = duration_value(vm, "max-offset", true);
-    options.drift_ppm = ppm_value(vm, "drift-ppm");
+    options.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
     if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
-    options.clock = clock_value(vm["clock"].as<std::string>());
-    const auto method_text = vm["method"].as<std::string>();
+    options.clock = clock_value(text_of(vm, "clock"));
+    const auto method_text = text_of(vm, "method");
     const std::optional<SyncMethod> method = parse_sync_method(method_text);
-    if (!method) throw BadValue{bad("method", method_text, "is not one of: collective, pingpong, tree")};
+    if (!method) throw BadValue{cli::bad_value("method", method_text, "is not one of: collective, pingpong, tree")};
     options.method = *method;
     options.interval_ns = duration_value(vm, "interval", true);
-    options.node_size = integer_value<int>(vm, "node-size", 0);
+    options.node_size = int_value(vm, "node-size", 0);
     if (vm.count("require-precision") != 0) options.require_precision_ns = duration_value(vm, "require-precision", false);
     if (vm.count("json") != 0) {
-      options.json_path = vm["json"].as<std::string>();
+      options.json_path = text_of(vm, "json");
       if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
     }
     options.quiet = vm.count("quiet") != 0;

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "cli/exit_codes.hpp"
-#include "core/duration_text.hpp"
+#include "cli/option_values.hpp"
 
 namespace po = boost::program_options;
 
@@ -23,47 +23,13 @@ constexpr const char* kExample =
     "Durations take a unit: ns, us, ms, s (a bare number is seconds).\n"
     "Exit codes: 0 ok, 2 bad command line, 3 --json not writable, 1 internal error.\n";
 
-struct BadValue {
-  std::string message;
-};
-
-std::string bad(const std::string& option, const std::string& value, const std::string& expected) {
-  return "--" + option + ": '" + value + "' " + expected;
-}
+using cli::bad_value;
+using cli::BadValue;
 
 std::string text_of(const po::variables_map& vm, const std::string& option) { return vm[option].as<std::string>(); }
 
 Nanoseconds duration_value(const po::variables_map& vm, const std::string& option, bool allow_zero) {
-  const std::string text = text_of(vm, option);
-  const std::optional<Nanoseconds> value = parse_duration(text);
-  if (!value) throw BadValue{bad(option, text, "is not a duration (examples: 5us, 250ns, 1ms)")};
-  if (*value < Nanoseconds{0} || (!allow_zero && *value == Nanoseconds{0})) {
-    throw BadValue{bad(option, text, allow_zero ? "must not be negative" : "must be greater than zero")};
-  }
-  return *value;
-}
-
-double number_value(const std::string& option, const std::string& text, double minimum, double maximum,
-                    const std::string& what) {
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !(value >= minimum) ||
-      value > maximum) {
-    throw BadValue{bad(option, text, what)};
-  }
-  return value;
-}
-
-std::int64_t whole_value(const std::string& option, const std::string& text, std::int64_t minimum,
-                         std::int64_t maximum) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  const std::string range = std::to_string(minimum) + ".." + std::to_string(maximum);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    throw BadValue{bad(option, text, "is not a whole number in " + range)};
-  }
-  if (value < minimum || value > maximum) throw BadValue{bad(option, text, "is out of range " + range)};
-  return value;
+  return cli::duration_value(option, text_of(vm, option), allow_zero);
 }
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -85,18 +51,18 @@ int size_value(const std::string& item) {
     return !text.empty() && error == std::errc() && end == text.data() + text.size();
   };
   if (e == std::string::npos) {
-    if (!whole(item, value)) throw BadValue{bad("sizes", item, expected)};
+    if (!whole(item, value)) throw BadValue{bad_value("sizes", item, expected)};
   } else {
     std::int64_t mantissa = 0;
     std::int64_t exponent = 0;
     if (!whole(item.substr(0, e), mantissa) || !whole(item.substr(e + 1), exponent) || mantissa < 1 || exponent < 0 ||
         exponent > 6) {
-      throw BadValue{bad("sizes", item, expected)};
+      throw BadValue{bad_value("sizes", item, expected)};
     }
     value = mantissa;
     for (std::int64_t i = 0; i < exponent && value <= kMaxParticipants; ++i) value *= 10;
   }
-  if (value < 2 || value > kMaxParticipants) throw BadValue{bad("sizes", item, expected)};
+  if (value < 2 || value > kMaxParticipants) throw BadValue{bad_value("sizes", item, expected)};
   return static_cast<int>(value);
 }
 
@@ -104,7 +70,8 @@ std::vector<SimMethod> methods_value(const std::string& text) {
   std::vector<SimMethod> methods;
   for (const std::string& item : split_list(text)) {
     const std::optional<SimMethod> method = parse_sim_method(item);
-    if (!method) throw BadValue{bad("methods", item, "is not one of: collective, pingpong, tree, tree-collective")};
+    if (!method)
+      throw BadValue{bad_value("methods", item, "is not one of: collective, pingpong, tree, tree-collective")};
     methods.push_back(*method);
   }
   return methods;
@@ -147,23 +114,22 @@ po::options_description describe_options() {
 
 NetworkParams network_value(const po::variables_map& vm) {
   NetworkParams n;
-  n.seed =
-      static_cast<std::uint64_t>(whole_value("seed", text_of(vm, "seed"), 0, std::numeric_limits<std::int64_t>::max()));
+  n.seed = static_cast<std::uint64_t>(
+      cli::integer_value("seed", text_of(vm, "seed"), 0, std::numeric_limits<std::int64_t>::max()));
   n.latency_ns = duration_value(vm, "latency", true);
   n.jitter_ns = duration_value(vm, "jitter", true);
   n.asymmetry_ns = duration_value(vm, "asymmetry", true);
   if (n.asymmetry_ns > n.latency_ns) {
     throw BadValue{
-        bad("asymmetry", text_of(vm, "asymmetry"), "must not exceed --latency (" + text_of(vm, "latency") + ")")};
+        bad_value("asymmetry", text_of(vm, "asymmetry"), "must not exceed --latency (" + text_of(vm, "latency") + ")")};
   }
   n.message_cost_ns = duration_value(vm, "message-cost", true);
   const std::string fraction = "is not a fraction between 0 and 1";
-  n.slow_fraction = number_value("slow-fraction", text_of(vm, "slow-fraction"), 0.0, 1.0, fraction);
+  n.slow_fraction = cli::number_value("slow-fraction", text_of(vm, "slow-fraction"), 0.0, 1.0, fraction);
   n.slow_delay_ns = duration_value(vm, "slow-delay", true);
-  n.silent_fraction = number_value("silent-fraction", text_of(vm, "silent-fraction"), 0.0, 1.0, fraction);
+  n.silent_fraction = cli::number_value("silent-fraction", text_of(vm, "silent-fraction"), 0.0, 1.0, fraction);
   n.timeout_ns = duration_value(vm, "timeout", false);
-  n.drift_ppm =
-      number_value("drift-ppm", text_of(vm, "drift-ppm"), 0.0, 1e5, "is not a drift in ppm between 0 and 100000");
+  n.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
   n.max_offset_ns = duration_value(vm, "max-offset", true);
   return n;
 }
@@ -176,14 +142,14 @@ BenchOptions options_value(const po::variables_map& vm) {
   options.methods = methods_value(text_of(vm, "methods"));
   const std::string node_size = text_of(vm, "node-size");
   options.node_size =
-      node_size == "sqrt" ? 0 : static_cast<int>(whole_value("node-size", node_size, 1, kMaxParticipants));
+      node_size == "sqrt" ? 0 : static_cast<int>(cli::integer_value("node-size", node_size, 1, kMaxParticipants));
   options.pingpong.min_exchanges =
-      static_cast<int>(whole_value("min-exchanges", text_of(vm, "min-exchanges"), 1, 1000));
+      static_cast<int>(cli::integer_value("min-exchanges", text_of(vm, "min-exchanges"), 1, 1000));
   options.pingpong.max_exchanges =
-      static_cast<int>(whole_value("max-exchanges", text_of(vm, "max-exchanges"), 1, 1000));
+      static_cast<int>(cli::integer_value("max-exchanges", text_of(vm, "max-exchanges"), 1, 1000));
   if (options.pingpong.max_exchanges < options.pingpong.min_exchanges) {
-    throw BadValue{bad("max-exchanges", text_of(vm, "max-exchanges"),
-                       "is below --min-exchanges (" + text_of(vm, "min-exchanges") + ")")};
+    throw BadValue{bad_value("max-exchanges", text_of(vm, "max-exchanges"),
+                             "is below --min-exchanges (" + text_of(vm, "min-exchanges") + ")")};
   }
   if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
   if (vm.count("json") != 0) {
