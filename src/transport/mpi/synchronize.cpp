@@ -73,7 +73,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     if (!master) continue;
 
     const auto duration = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - started);
-    for (std::size_t r = 0; r < ranks; ++r) {
+    for (std::size_t r = 0; r < ranks && options.corrects_drift(); ++r) {  // only the drift fit needs them
       if (!estimates[r]) continue;
       const OffsetEstimate& e = estimates[r]->best;
       // the master's own offset is 0 by definition, at the end of the round
