@@ -4,6 +4,7 @@
 #include <limits>
 #include <sstream>
 
+#include "cli/command_line.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 
@@ -23,7 +24,7 @@ constexpr const char* kExample =
 
 using cli::BadValue;
 
-std::string text_of(const po::variables_map& vm, const std::string& option) { return vm[option].as<std::string>(); }
+using cli::text_of;
 
 int int_value(const po::variables_map& vm, const std::string& option, int minimum) {
   return static_cast<int>(cli::integer_value(option, text_of(vm, option), minimum, std::numeric_limits<int>::max()));
@@ -85,52 +86,35 @@ const char* clock_kind_name(ClockKind kind) {
 
 ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
   const po::options_description desc = describe_options();
-  ParsedCommandLine parsed;
-  po::variables_map vm;
-  try {
-    // no guessing of abbreviated option names: "--max" is an error, not silently "--max-offset"
-    const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(args).options(desc).style(style).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    parsed.exit_code = kExitUsage;
-    parsed.message = std::string(error.what()) + " (see --help)";
-    return parsed;
-  }
-  if (vm.count("help") != 0) {
-    std::ostringstream help;
-    help << kUsage << "\n\nOne Berkeley clock synchronization: rank 0 is the time master and gathers every rank's "
-         << "clock,\naverages them (fault-tolerant, its own included) and scatters each rank its correction.\n\n"
-         << desc << '\n' << kExample;
-    parsed.message = help.str();
-    return parsed;
-  }
-  try {
-    RunOptions options;
-    options.rounds = int_value(vm, "rounds", 1);
-    options.seed = cli::unsigned_value("seed", text_of(vm, "seed"));
-    options.max_offset_ns = duration_value(vm, "max-offset", true);
-    options.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
-    if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
-    options.clock = clock_value(text_of(vm, "clock"));
-    const auto method_text = text_of(vm, "method");
-    const std::optional<SyncMethod> method = parse_sync_method(method_text);
-    if (!method) throw BadValue{cli::bad_value("method", method_text, "is not one of: collective, pingpong, tree")};
-    options.method = *method;
-    options.interval_ns = duration_value(vm, "interval", true);
-    options.node_size = int_value(vm, "node-size", 0);
-    if (vm.count("require-precision") != 0) options.require_precision_ns = duration_value(vm, "require-precision", false);
-    if (vm.count("json") != 0) {
-      options.json_path = text_of(vm, "json");
-      if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
-    }
-    options.quiet = vm.count("quiet") != 0;
-    parsed.options = options;
-  } catch (const BadValue& error) {
-    parsed.exit_code = kExitUsage;
-    parsed.message = error.message;
-  }
-  return parsed;
+  std::ostringstream help;
+  help << kUsage << "\n\nOne Berkeley clock synchronization: rank 0 is the time master and gathers every rank's "
+       << "clock,\naverages them (fault-tolerant, its own included) and scatters each rank its correction.\n\n"
+       << desc << '\n' << kExample;
+  return cli::parse_command_line<ParsedCommandLine>(
+      cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedCommandLine& parsed) {
+        RunOptions options;
+        options.rounds = int_value(vm, "rounds", 1);
+        options.seed = cli::unsigned_value("seed", text_of(vm, "seed"));
+        options.max_offset_ns = duration_value(vm, "max-offset", true);
+        options.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
+        if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
+        options.clock = clock_value(text_of(vm, "clock"));
+        const auto method_text = text_of(vm, "method");
+        const std::optional<SyncMethod> method = parse_sync_method(method_text);
+        if (!method) throw BadValue{cli::bad_value("method", method_text, "is not one of: collective, pingpong, tree")};
+        options.method = *method;
+        options.interval_ns = duration_value(vm, "interval", true);
+        options.node_size = int_value(vm, "node-size", 0);
+        if (vm.count("require-precision") != 0) {
+          options.require_precision_ns = duration_value(vm, "require-precision", false);
+        }
+        if (vm.count("json") != 0) {
+          options.json_path = text_of(vm, "json");
+          if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
+        }
+        options.quiet = vm.count("quiet") != 0;
+        parsed.options = options;
+      });
 }
 
 }  // namespace berkeley

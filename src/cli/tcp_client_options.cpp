@@ -3,6 +3,8 @@
 #include <boost/program_options.hpp>
 #include <sstream>
 
+#include "cli/command_line.hpp"
+#include "cli/tcp_clock_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 #include "transport/tcp/protocol.hpp"
@@ -51,28 +53,21 @@ po::options_description describe() {
   return desc;
 }
 
-tcp::TcpClockKind clock_value(const std::string& text) {
-  if (text == "sim" || text == "simulated") return tcp::TcpClockKind::simulated;
-  if (text == "system") return tcp::TcpClockKind::system;
-  throw BadValue{cli::bad_value("clock", text, "is not one of: sim, system")};
-}
-
-std::string text(const po::variables_map& vm, const char* name) { return vm[name].as<std::string>(); }
 
 tcp::ClientConfig build(const po::variables_map& vm) {
   tcp::ClientConfig c;
   if (vm.count("id") == 0) throw BadValue{"--id is required: this client's id, 1..1000000 (see --help)"};
-  c.client_id = cli::integer_value("id", text(vm, "id"), 1, tcp::kMaxClientId);
-  c.host = text(vm, "host");
+  c.client_id = cli::integer_value("id", cli::text_of(vm, "id"), 1, tcp::kMaxClientId);
+  c.host = cli::text_of(vm, "host");
   if (c.host.empty() || c.host.size() > 253)
     throw BadValue{cli::bad_value("host", c.host, "is not a host name or address")};
-  c.port = cli::port_value("port", text(vm, "port"), false);
-  c.clock = clock_value(text(vm, "clock"));
-  c.seed = cli::unsigned_value("seed", text(vm, "seed"));
-  c.max_offset_ns = cli::duration_value("max-offset", text(vm, "max-offset"), true, kHour);
-  c.drift_ppm = cli::drift_value("drift-ppm", text(vm, "drift-ppm"));
-  c.timeout_ns = cli::duration_value("timeout", text(vm, "timeout"), false, tcp::kMaxTimeout);
-  c.idle_timeout_ns = cli::duration_value("idle-timeout", text(vm, "idle-timeout"), false, 24 * kHour);
+  c.port = cli::port_value("port", cli::text_of(vm, "port"), false);
+  c.clock = cli::tcp_clock_value(cli::text_of(vm, "clock"));
+  c.seed = cli::unsigned_value("seed", cli::text_of(vm, "seed"));
+  c.max_offset_ns = cli::duration_value("max-offset", cli::text_of(vm, "max-offset"), true, kHour);
+  c.drift_ppm = cli::drift_value("drift-ppm", cli::text_of(vm, "drift-ppm"));
+  c.timeout_ns = cli::duration_value("timeout", cli::text_of(vm, "timeout"), false, tcp::kMaxTimeout);
+  c.idle_timeout_ns = cli::duration_value("idle-timeout", cli::text_of(vm, "idle-timeout"), false, 24 * kHour);
   c.quiet = vm.count("quiet") != 0;
   return c;
 }
@@ -81,30 +76,11 @@ tcp::ClientConfig build(const po::variables_map& vm) {
 
 ParsedClientCommandLine parse_client_options(const std::vector<std::string>& args) {
   const po::options_description desc = describe();
-  ParsedClientCommandLine parsed;
-  po::variables_map vm;
-  try {
-    const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(args).options(desc).style(style).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    parsed.exit_code = kExitUsage;
-    parsed.message = std::string(error.what()) + " (see --help)";
-    return parsed;
-  }
-  if (vm.count("help") != 0) {
-    std::ostringstream help;
-    help << kUsage << "\n\n" << kAbout << '\n' << desc << '\n' << kExample;
-    parsed.message = help.str();
-    return parsed;
-  }
-  try {
-    parsed.config = build(vm);
-  } catch (const BadValue& error) {
-    parsed.exit_code = kExitUsage;
-    parsed.message = error.message;
-  }
-  return parsed;
+  std::ostringstream help;
+  help << kUsage << "\n\n" << kAbout << '\n' << desc << '\n' << kExample;
+  return cli::parse_command_line<ParsedClientCommandLine>(
+      cli::read_command_line(args, desc, help.str()),
+      [](const po::variables_map& vm, ParsedClientCommandLine& parsed) { parsed.config = build(vm); });
 }
 
 }  // namespace berkeley

@@ -3,6 +3,8 @@
 #include <boost/program_options.hpp>
 #include <sstream>
 
+#include "cli/command_line.hpp"
+#include "cli/tcp_clock_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 #include "transport/tcp/protocol.hpp"
@@ -73,51 +75,44 @@ po::options_description describe() {
   return desc;
 }
 
-tcp::TcpClockKind clock_value(const std::string& text) {
-  if (text == "sim" || text == "simulated") return tcp::TcpClockKind::simulated;
-  if (text == "system") return tcp::TcpClockKind::system;
-  throw BadValue{cli::bad_value("clock", text, "is not one of: sim, system")};
-}
-
-std::string text(const po::variables_map& vm, const char* name) { return vm[name].as<std::string>(); }
 
 tcp::MasterConfig build(const po::variables_map& vm) {
   tcp::MasterConfig c;
   if (vm.count("clients") == 0) throw BadValue{"missing N, the number of clients to wait for (see --help)"};
-  const std::string clients = text(vm, "clients");
+  const std::string clients = cli::text_of(vm, "clients");
   try {
     c.clients = cli::integer_value("N", clients, 1, tcp::kMaxClients);
   } catch (const BadValue&) {
     throw BadValue{"N: '" + clients + "' is not a number of clients (1.." + std::to_string(tcp::kMaxClients) + ")"};
   }
-  c.bind_address = cli::ip_address_value("bind", text(vm, "bind"));
-  c.port = cli::port_value("port", text(vm, "port"), true);
-  c.rounds = static_cast<int>(cli::integer_value("rounds", text(vm, "rounds"), 1, tcp::kMaxRound));
-  c.interval_ns = cli::duration_value("interval", text(vm, "interval"), true, kHour);
-  c.timeout_ns = cli::duration_value("timeout", text(vm, "timeout"), false, tcp::kMaxTimeout);
-  c.join_timeout_ns = cli::duration_value("join-timeout", text(vm, "join-timeout"), false, 24 * kHour);
-  c.pingpong.min_exchanges = static_cast<int>(cli::integer_value("min-exchanges", text(vm, "min-exchanges"), 1, 1000));
-  c.pingpong.max_exchanges = static_cast<int>(cli::integer_value("max-exchanges", text(vm, "max-exchanges"), 1, 1000));
+  c.bind_address = cli::ip_address_value("bind", cli::text_of(vm, "bind"));
+  c.port = cli::port_value("port", cli::text_of(vm, "port"), true);
+  c.rounds = static_cast<int>(cli::integer_value("rounds", cli::text_of(vm, "rounds"), 1, tcp::kMaxRound));
+  c.interval_ns = cli::duration_value("interval", cli::text_of(vm, "interval"), true, kHour);
+  c.timeout_ns = cli::duration_value("timeout", cli::text_of(vm, "timeout"), false, tcp::kMaxTimeout);
+  c.join_timeout_ns = cli::duration_value("join-timeout", cli::text_of(vm, "join-timeout"), false, 24 * kHour);
+  c.pingpong.min_exchanges = static_cast<int>(cli::integer_value("min-exchanges", cli::text_of(vm, "min-exchanges"), 1, 1000));
+  c.pingpong.max_exchanges = static_cast<int>(cli::integer_value("max-exchanges", cli::text_of(vm, "max-exchanges"), 1, 1000));
   if (c.pingpong.min_exchanges > c.pingpong.max_exchanges) {
-    throw BadValue{"--min-exchanges " + text(vm, "min-exchanges") + " is more than --max-exchanges " +
-                   text(vm, "max-exchanges")};
+    throw BadValue{"--min-exchanges " + cli::text_of(vm, "min-exchanges") + " is more than --max-exchanges " +
+                   cli::text_of(vm, "max-exchanges")};
   }
-  c.audit_exchanges = static_cast<int>(cli::integer_value("audit-exchanges", text(vm, "audit-exchanges"), 0, 1000));
+  c.audit_exchanges = static_cast<int>(cli::integer_value("audit-exchanges", cli::text_of(vm, "audit-exchanges"), 0, 1000));
   if (vm.count("require-precision") != 0) {
     if (c.audit_exchanges == 0) throw BadValue{"--require-precision needs the audit (--audit-exchanges > 0)"};
-    c.require_precision_ns = cli::duration_value("require-precision", text(vm, "require-precision"), false, kHour);
+    c.require_precision_ns = cli::duration_value("require-precision", cli::text_of(vm, "require-precision"), false, kHour);
   }
-  c.clock = clock_value(text(vm, "clock"));
-  c.seed = cli::unsigned_value("seed", text(vm, "seed"));
-  c.max_offset_ns = cli::duration_value("max-offset", text(vm, "max-offset"), true, kHour);
-  c.drift_ppm = cli::drift_value("drift-ppm", text(vm, "drift-ppm"));
+  c.clock = cli::tcp_clock_value(cli::text_of(vm, "clock"));
+  c.seed = cli::unsigned_value("seed", cli::text_of(vm, "seed"));
+  c.max_offset_ns = cli::duration_value("max-offset", cli::text_of(vm, "max-offset"), true, kHour);
+  c.drift_ppm = cli::drift_value("drift-ppm", cli::text_of(vm, "drift-ppm"));
   const Nanoseconds default_tolerance =
       c.clock == tcp::TcpClockKind::simulated ? 2 * c.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
   c.tolerance_ns = vm.count("tolerance") != 0
-                       ? cli::duration_value("tolerance", text(vm, "tolerance"), true, 2 * tcp::kMaxClockOffset)
+                       ? cli::duration_value("tolerance", cli::text_of(vm, "tolerance"), true, 2 * tcp::kMaxClockOffset)
                        : default_tolerance;
   if (vm.count("json") != 0) {
-    c.json_path = text(vm, "json");
+    c.json_path = cli::text_of(vm, "json");
     if (c.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
   }
   c.quiet = vm.count("quiet") != 0;
@@ -132,30 +127,11 @@ ParsedMasterCommandLine parse_master_options(const std::vector<std::string>& arg
   all.add(desc).add_options()("clients", po::value<std::string>(), "N");
   po::positional_options_description positional;
   positional.add("clients", 1);
-  ParsedMasterCommandLine parsed;
-  po::variables_map vm;
-  try {
-    const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    parsed.exit_code = kExitUsage;
-    parsed.message = std::string(error.what()) + " (see --help)";
-    return parsed;
-  }
-  if (vm.count("help") != 0) {
-    std::ostringstream help;
-    help << kUsage << "\n\n" << kAbout << '\n' << desc << '\n' << kExample;
-    parsed.message = help.str();
-    return parsed;
-  }
-  try {
-    parsed.config = build(vm);
-  } catch (const BadValue& error) {
-    parsed.exit_code = kExitUsage;
-    parsed.message = error.message;
-  }
-  return parsed;
+  std::ostringstream help;
+  help << kUsage << "\n\n" << kAbout << '\n' << desc << '\n' << kExample;
+  return cli::parse_command_line<ParsedMasterCommandLine>(
+      cli::read_command_line(args, all, help.str(), &positional),
+      [](const po::variables_map& vm, ParsedMasterCommandLine& parsed) { parsed.config = build(vm); });
 }
 
 }  // namespace berkeley

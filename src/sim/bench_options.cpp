@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/exit_codes.hpp"
+#include "cli/command_line.hpp"
 #include "cli/option_values.hpp"
 
 namespace po = boost::program_options;
@@ -26,7 +27,7 @@ constexpr const char* kExample =
 using cli::bad_value;
 using cli::BadValue;
 
-std::string text_of(const po::variables_map& vm, const std::string& option) { return vm[option].as<std::string>(); }
+using cli::text_of;
 
 Nanoseconds duration_value(const po::variables_map& vm, const std::string& option, bool allow_zero) {
   return cli::duration_value(option, text_of(vm, option), allow_zero);
@@ -163,35 +164,15 @@ BenchOptions options_value(const po::variables_map& vm) {
 
 ParsedBenchCommandLine parse_bench_options(const std::vector<std::string>& args) {
   const po::options_description desc = describe_options();
-  ParsedBenchCommandLine parsed;
-  po::variables_map vm;
-  try {
-    // no guessing of abbreviated option names: "--lat" is an error, not silently "--latency"
-    const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(args).options(desc).style(style).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    parsed.exit_code = kExitUsage;
-    parsed.message = std::string(error.what()) + " (see --help)";
-    return parsed;
-  }
-  if (vm.count("help") != 0) {
-    std::ostringstream help;
-    help << kUsage << "\n\nSimulates p participants in this one process (no MPI, no sockets) and runs the project's "
-         << "Berkeley\nsynchronization over them: for each method and p, the messages handled by the busiest "
-         << "participant,\nthe simulated sync time, and the true spread of the clocks before and after.\n\n"
-         << desc << '\n'
-         << kExample;
-    parsed.message = help.str();
-    return parsed;
-  }
-  try {
-    parsed.options = options_value(vm);
-  } catch (const BadValue& error) {
-    parsed.exit_code = kExitUsage;
-    parsed.message = error.message;
-  }
-  return parsed;
+  std::ostringstream help;
+  help << kUsage << "\n\nSimulates p participants in this one process (no MPI, no sockets) and runs the project's "
+       << "Berkeley\nsynchronization over them: for each method and p, the messages handled by the busiest "
+       << "participant,\nthe simulated sync time, and the true spread of the clocks before and after.\n\n"
+       << desc << '\n'
+       << kExample;
+  return cli::parse_command_line<ParsedBenchCommandLine>(
+      cli::read_command_line(args, desc, help.str()),
+      [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) { parsed.options = options_value(vm); });
 }
 
 }  // namespace berkeley::sim

@@ -1,0 +1,51 @@
+#pragma once
+// The part every berkeley_* command line shares: read the arguments (no guessing of abbreviated option
+// names: "--max" is an error, not silently "--max-offset"), answer --help, turn a Boost.Program_options
+// error or a bad value into one line that names it (exit kExitUsage). Each program only says how its
+// values become its configuration.
+#include <boost/program_options.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/exit_codes.hpp"
+#include "cli/option_values.hpp"
+
+namespace berkeley::cli {
+
+struct CommandLine {
+  std::optional<boost::program_options::variables_map> values;  // set when the program should run
+  int exit_code = kExitOk;  // when values is empty: kExitOk after --help, kExitUsage after an error
+  std::string message;      // the help text, or one line naming the problem
+};
+
+// `help` is printed for --help (which `options` must define); `positional` may be null.
+[[nodiscard]] CommandLine read_command_line(const std::vector<std::string>& args,
+                                            const boost::program_options::options_description& options,
+                                            const std::string& help,
+                                            const boost::program_options::positional_options_description* positional = nullptr);
+
+// The text given for an option that has a (default) value.
+[[nodiscard]] inline std::string text_of(const boost::program_options::variables_map& values, const std::string& option) {
+  return values[option].as<std::string>();
+}
+
+// Reads the command line and, when the program should run, lets fill(values, parsed) build the
+// configuration; a BadValue it throws becomes the usage error. Parsed needs exit_code and message.
+template <typename Parsed, typename Fill>
+[[nodiscard]] Parsed parse_command_line(const CommandLine& read, Fill&& fill) {
+  Parsed parsed;
+  parsed.exit_code = read.exit_code;
+  parsed.message = read.message;
+  if (!read.values) return parsed;
+  try {
+    fill(*read.values, parsed);
+  } catch (const BadValue& error) {
+    parsed = Parsed{};
+    parsed.exit_code = kExitUsage;
+    parsed.message = error.message;
+  }
+  return parsed;
+}
+
+}  // namespace berkeley::cli
