@@ -95,6 +95,9 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   sync_options.tolerance_ns = options.effective_tolerance();
   sync_options.method = options.method;
   sync_options.virtual_node_size = options.node_size;
+  if (options.polite_waiting) {
+    sync_options.waiting = *options.polite_waiting ? berkeley::mpi::Waiting::polite : berkeley::mpi::Waiting::busy;
+  }
   const auto outcome = berkeley::mpi::synchronize(world, clock, sync_options, [&](const RoundReport& round) {
     if (!options.quiet) write_round_line(std::cout, round, options.rounds);
   });

@@ -57,6 +57,10 @@ po::options_description describe_options() {
       ("method", po::value<std::string>()->default_value("collective"),
        "collective: broadcast request, MPI_Gather, MPI_Scatter; pingpong: one rank at a time, min round trip; "
        "tree: pingpong within each node, then among the node leaders")
+      ("wait", po::value<std::string>()->default_value("auto"),
+       "pingpong/tree: how ranks wait for their turn. busy: spin (fastest hand-over); polite: sleep between "
+       "polls (the pair being measured keeps the cores: far more precise when oversubscribed); auto: polite "
+       "where a node runs more ranks than it has cores")
       ("node-size", po::value<std::string>()->default_value("0"),
        "tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node)")
       ("interval", po::value<std::string>()->default_value("0"),
@@ -105,6 +109,12 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         options.method = *method;
         options.interval_ns = duration_value(vm, "interval", true);
         options.node_size = int_value(vm, "node-size", 0);
+        const std::string wait = text_of(vm, "wait");
+        if (wait == "busy" || wait == "polite") {
+          options.polite_waiting = wait == "polite";
+        } else if (wait != "auto") {
+          throw BadValue{cli::bad_value("wait", wait, "is not one of: auto, busy, polite")};
+        }
         if (vm.count("require-precision") != 0) {
           options.require_precision_ns = duration_value(vm, "require-precision", false);
         }

@@ -27,6 +27,8 @@ struct RunOptions {
   SyncMethod method = SyncMethod::collective;
   Nanoseconds interval_ns{0};                       // pause between rounds (rounds ≥ 3 with one: drift)
   int node_size = 0;                                // tree: virtual nodes of this many ranks (0: real nodes)
+  // pingpong/tree: how ranks wait for their turn. unset (auto): polite where a node has more ranks than cores
+  std::optional<bool> polite_waiting;
   std::optional<Nanoseconds> require_precision_ns;  // exit kExitPrecisionFailed when the audit exceeds it
   std::string json_path;  // empty: no JSON report
   bool quiet = false;

@@ -64,3 +64,18 @@ TEST(RunOptions, HelpShowsDefaultsAndAnExample) {
 
 }  // namespace
 }  // namespace berkeley
+
+namespace berkeley {
+namespace {
+
+TEST(RunOptions, WaitModeIsAutoUnlessChosen) {
+  EXPECT_FALSE(parse_run_options({}).options->polite_waiting.has_value());
+  EXPECT_EQ(parse_run_options({"--wait", "busy"}).options->polite_waiting, std::optional<bool>(false));
+  EXPECT_EQ(parse_run_options({"--wait", "polite"}).options->polite_waiting, std::optional<bool>(true));
+  const ParsedCommandLine bad = parse_run_options({"--wait", "lazy"});
+  EXPECT_FALSE(bad.options.has_value());
+  EXPECT_NE(bad.message.find("'lazy'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace berkeley
