@@ -14,13 +14,20 @@ function(berkeley_mpiexec_command out_var ranks)
   set(${out_var} ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} ${MPIEXEC_PREFLAGS} PARENT_SCOPE)
 endfunction()
 
-# berkeley_add_unit_test(NAME SOURCES ... LIBRARIES ...): a plain GoogleTest binary, one ctest per test case.
+# berkeley_add_unit_test(NAME SOURCES ... LIBRARIES ... [LABEL unit] [TIMEOUT 60]): a plain GoogleTest binary,
+# one ctest per test case, with one label (the suite it belongs to: unit, tcp, sim).
 function(berkeley_add_unit_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
+  if(NOT ARG_LABEL)
+    set(ARG_LABEL unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 60)
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} GTest::gtest_main)
   berkeley_warnings(${name})
-  gtest_discover_tests(${name} PROPERTIES LABELS unit TIMEOUT 60)
+  gtest_discover_tests(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT})
 endfunction()
 
 # berkeley_add_mpi_test(NAME SOURCES ... LIBRARIES ... RANKS 1 2 3 4 7 [TIMEOUT s] [LABELS ...]):
