@@ -10,11 +10,13 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "bench/floors.hpp"
 #include "bench/method_run.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/command_line.hpp"
 #include "cli/option_values.hpp"
 #include "core/duration_text.hpp"
 
@@ -33,8 +35,15 @@ struct BenchOptions {
   std::string json_path;
 };
 
-int parse(int argc, char** argv, BenchOptions& out, bool speak) {
+struct ParsedBenchCommandLine {
+  std::optional<BenchOptions> options;
+  int exit_code = kExitOk;
+  std::string message;
+};
+
+ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
   po::options_description desc("berkeley_bench options");
+  // clang-format off
   desc.add_options()("help,h", "show this help")
       ("syncs", po::value<std::string>()->default_value("10"), "syncs per method (the median is reported)")
       ("methods", po::value<std::string>()->default_value("collective,pingpong,tree"), "comma-separated methods")
@@ -42,38 +51,29 @@ int parse(int argc, char** argv, BenchOptions& out, bool speak) {
       ("later", po::value<std::string>()->default_value("1s"), "also measure the true spread this long after each sync")
       ("clock", po::value<std::string>()->default_value("system"), "system: each rank's MPI_Wtime; sim: simulated")
       ("json", po::value<std::string>(), "write the figures to this file");
-  try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    if (vm.count("help") != 0) {
-      if (speak) std::cout << "Usage: mpirun -np N berkeley_bench [options]\n\n" << desc << '\n';
-      return kExitOk + 100;
-    }
-    out.syncs = static_cast<int>(cli::integer_value("syncs", vm["syncs"].as<std::string>(), 1, 100'000));
-    out.methods.clear();
-    std::string list = vm["methods"].as<std::string>();
-    for (std::size_t start = 0; start <= list.size();) {
-      const std::size_t comma = std::min(list.find(',', start), list.size());
-      const std::string name = list.substr(start, comma - start);
-      const std::optional<SyncMethod> method = parse_sync_method(name);
-      if (!method) throw cli::BadValue{cli::bad_value("methods", name, "is not one of: collective, pingpong, tree")};
-      out.methods.push_back(*method);
-      start = comma + 1;
-    }
-    out.node_size = static_cast<int>(cli::integer_value("node-size", vm["node-size"].as<std::string>(), 0, 1'000'000));
-    out.later_ns = cli::duration_value("later", vm["later"].as<std::string>(), true, Nanoseconds{std::chrono::hours(1)});
-    const std::string clock = vm["clock"].as<std::string>();
-    if (clock != "system" && clock != "sim") throw cli::BadValue{cli::bad_value("clock", clock, "is not one of: system, sim")};
-    out.simulated = clock == "sim";
-    if (vm.count("json") != 0) out.json_path = vm["json"].as<std::string>();
-  } catch (const po::error& error) {
-    if (speak) std::cerr << "berkeley_bench: " << error.what() << '\n';
-    return kExitUsage;
-  } catch (const cli::BadValue& error) {
-    if (speak) std::cerr << "berkeley_bench: " << error.message << '\n';
-    return kExitUsage;
-  }
-  return kExitOk;
+  // clang-format on
+  std::ostringstream help;
+  help << "Usage: mpirun -np N berkeley_bench [options]\n\n" << desc << '\n';
+  return cli::parse_command_line<ParsedBenchCommandLine>(
+      cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) {
+        BenchOptions out;
+        out.syncs = static_cast<int>(cli::integer_value("syncs", cli::text_of(vm, "syncs"), 1, 100'000));
+        out.methods.clear();
+        for (const std::string& name : cli::split_list(cli::text_of(vm, "methods"))) {
+          const std::optional<SyncMethod> method = parse_sync_method(name);
+          if (!method) throw cli::BadValue{cli::bad_value("methods", name, "is not one of: collective, pingpong, tree")};
+          out.methods.push_back(*method);
+        }
+        out.node_size = static_cast<int>(cli::integer_value("node-size", cli::text_of(vm, "node-size"), 0, 1'000'000));
+        out.later_ns = cli::duration_value("later", cli::text_of(vm, "later"), true, Nanoseconds{std::chrono::hours(1)});
+        const std::string clock = cli::text_of(vm, "clock");
+        if (clock != "system" && clock != "sim") {
+          throw cli::BadValue{cli::bad_value("clock", clock, "is not one of: system, sim")};
+        }
+        out.simulated = clock == "sim";
+        if (vm.count("json") != 0) out.json_path = cli::text_of(vm, "json");
+        parsed.options = out;
+      });
 }
 
 std::string us(Nanoseconds value) {
@@ -88,9 +88,14 @@ int main(int argc, char** argv) {
   bmpi::environment env(argc, argv);
   const bmpi::communicator world;
   const bool master = world.rank() == 0;
-  BenchOptions options;
-  const int parsed = parse(argc, argv, options, master);
-  if (parsed != kExitOk) return parsed == kExitOk + 100 ? kExitOk : parsed;
+  // every rank parses the same arguments to the same verdict; only rank 0 speaks
+  const ParsedBenchCommandLine parsed = parse(std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.options) {
+    if (master && parsed.exit_code == kExitOk) std::cout << parsed.message << '\n';
+    if (master && parsed.exit_code != kExitOk) std::cerr << "berkeley_bench: " << parsed.message << '\n';
+    return parsed.exit_code;
+  }
+  const BenchOptions& options = *parsed.options;
 
   std::ofstream json_file;
   if (master && !options.json_path.empty()) json_file.open(options.json_path);

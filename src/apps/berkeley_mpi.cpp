@@ -67,6 +67,31 @@ RunParameters describe(const RunOptions& options, int ranks) {
   return p;
 }
 
+// Rank 0: the table (or summary) and the JSON report; the exit code says whether both were written and
+// whether the required precision was met.
+int write_outputs(const RunOptions& options, const RunReport& report, std::ofstream& json_file) {
+  if (options.quiet) {
+    write_summary(std::cout, report);
+  } else {
+    write_table(std::cout, report);
+  }
+  if (json_file.is_open()) {
+    write_json(json_file, report);
+    json_file.close();
+    if (!json_file) {
+      std::cerr << "berkeley_mpi: --json: writing '" << options.json_path << "' failed\n";
+      return kExitOutputError;
+    }
+  }
+  if (!report.precision_met) {
+    std::cerr << "berkeley_mpi: --require-precision " << format_duration(*options.require_precision_ns)
+              << " not met: the audit found a clock " << format_duration(report.audit_max_abs_residual_ns)
+              << " from the master\n";
+    return kExitPrecisionFailed;
+  }
+  return kExitOk;
+}
+
 int run(const bmpi::communicator& world, const RunOptions& options) {
   const bool master = world.rank() == 0;
 
@@ -125,31 +150,11 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
                               options.require_precision_ns);
     report.levels = outcome.levels;
   }
-  // the precision verdict is rank 0's; every rank exits with it
-  bool precision_met = report.precision_met;
-  bmpi::broadcast(world, precision_met, 0);
-  if (!master) return precision_met ? kExitOk : kExitPrecisionFailed;
-
-  if (options.quiet) {
-    write_summary(std::cout, report);
-  } else {
-    write_table(std::cout, report);
-  }
-  if (json_file.is_open()) {
-    write_json(json_file, report);
-    json_file.close();
-    if (!json_file) {
-      std::cerr << "berkeley_mpi: --json: writing '" << options.json_path << "' failed\n";
-      return kExitOutputError;
-    }
-  }
-  if (!precision_met) {
-    std::cerr << "berkeley_mpi: --require-precision " << format_duration(*options.require_precision_ns)
-              << " not met: the audit found a clock " << format_duration(report.audit_max_abs_residual_ns)
-              << " from the master\n";
-    return kExitPrecisionFailed;
-  }
-  return kExitOk;
+  // rank 0 writes the report and decides the exit code; every rank exits with it
+  int exit_code = kExitOk;
+  if (master) exit_code = write_outputs(options, report, json_file);
+  bmpi::broadcast(world, exit_code, 0);
+  return exit_code;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "cli/option_values.hpp"
 
+#include <sstream>
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -74,6 +76,14 @@ std::string ip_address_value(const std::string& option, const std::string& text)
   unsigned char bytes[16];
   if (inet_pton(AF_INET, text.c_str(), bytes) == 1 || inet_pton(AF_INET6, text.c_str(), bytes) == 1) return text;
   throw BadValue{bad_value(option, text, "is not an IP address (examples: 127.0.0.1, ::1)")};
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) items.push_back(item);
+  if (items.empty() || text.back() == ',') items.push_back("");
+  return items;
 }
 
 }  // namespace berkeley::cli

@@ -3,6 +3,7 @@
 // either returns the value or throws BadValue with one line that names both. No I/O.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -31,5 +32,9 @@ struct BadValue {
 [[nodiscard]] double drift_value(const std::string& option, const std::string& text);
 // an IPv4 or IPv6 address literal ("127.0.0.1", "::1")
 [[nodiscard]] std::string ip_address_value(const std::string& option, const std::string& text);
+
+// "a,b,c" → {"a", "b", "c"}; an empty list or a trailing comma gives an empty item, which the caller
+// then names as bad
+[[nodiscard]] std::vector<std::string> split_list(const std::string& text);
 
 }  // namespace berkeley::cli

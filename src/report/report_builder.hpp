@@ -28,7 +28,6 @@ struct RankInputs {
   PeerEstimate first_estimate;  // round 1
   std::optional<RankDriftPlan> drift;
   AuditEstimate audit;
-  Nanoseconds total_correction_ns{0};
   bool excluded = false;
   Nanoseconds simulated_offset_ns{0};
   double simulated_drift_ppm = 0.0;

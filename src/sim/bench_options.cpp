@@ -33,14 +33,6 @@ Nanoseconds duration_value(const po::variables_map& vm, const std::string& optio
   return cli::duration_value(option, text_of(vm, option), allow_zero);
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream list(text);
-  for (std::string item; std::getline(list, item, ',');) items.push_back(item);
-  if (items.empty() || text.back() == ',') items.push_back("");  // an empty item is named as bad
-  return items;
-}
-
 // "100", "1e5" or "100000": a participant count
 int size_value(const std::string& item) {
   const std::string expected =
@@ -69,7 +61,7 @@ int size_value(const std::string& item) {
 
 std::vector<SimMethod> methods_value(const std::string& text) {
   std::vector<SimMethod> methods;
-  for (const std::string& item : split_list(text)) {
+  for (const std::string& item : cli::split_list(text)) {
     const std::optional<SimMethod> method = parse_sim_method(item);
     if (!method)
       throw BadValue{bad_value("methods", item, "is not one of: collective, pingpong, tree, tree-collective")};
@@ -139,7 +131,7 @@ BenchOptions options_value(const po::variables_map& vm) {
   BenchOptions options;
   options.network = network_value(vm);
   options.sizes.clear();
-  for (const std::string& item : split_list(text_of(vm, "sizes"))) options.sizes.push_back(size_value(item));
+  for (const std::string& item : cli::split_list(text_of(vm, "sizes"))) options.sizes.push_back(size_value(item));
   options.methods = methods_value(text_of(vm, "methods"));
   const std::string node_size = text_of(vm, "node-size");
   options.node_size =

@@ -9,7 +9,6 @@ RankInputs rank_at(const char* host, std::int64_t raw, std::int64_t correction, 
   RankInputs r;
   r.host = host;
   r.at_instant = InstantObservation{Nanoseconds{raw}, Nanoseconds{raw + correction}, Nanoseconds{40}, {}, {}};
-  r.total_correction_ns = Nanoseconds{correction};
   r.excluded = excluded;
   return r;
 }

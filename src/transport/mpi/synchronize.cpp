@@ -27,10 +27,6 @@ std::vector<std::int64_t> flatten(const std::vector<LinearCorrection>& correctio
   return flat;
 }
 
-}  // namespace
-
-namespace {
-
 std::unique_ptr<Topology> topology_for(const boost::mpi::communicator& comm, const SyncOptions& options) {
   TopologyOptions topology_options{options.method, options.pingpong, Waiting::busy, options.virtual_node_size};
   topology_options.waiting = options.waiting ? *options.waiting : waiting_for_this_node(comm);
@@ -50,12 +46,10 @@ SyncOutcome synchronize(const boost::mpi::communicator& comm, CorrectedClock& cl
 }
 
 SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_round) {
-  const boost::mpi::communicator& comm = comm_;
   const SyncOptions& options = options_;
-  Topology* const topology = topology_.get();
   SyncOutcome outcome;
-  const bool master = comm.rank() == 0;
-  const auto ranks = static_cast<std::size_t>(comm.size());
+  const bool master = comm_.rank() == 0;
+  const auto ranks = static_cast<std::size_t>(comm_.size());
 
   // rank 0's bookkeeping: every rank's summed step corrections, and the offsets of the *uncorrected*
   // clocks (the measured offset minus the corrections already applied) for the drift fit
@@ -65,10 +59,10 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
   for (int round = 1; round <= options.rounds; ++round) {
     if (round > 1 && options.interval_ns > Nanoseconds{0} && master) std::this_thread::sleep_for(options.interval_ns);
     const auto started = std::chrono::steady_clock::now();
-    const GroupEstimates estimates = topology->measure(clock);
+    const GroupEstimates estimates = topology_->measure(clock);
     GroupStep step;
     if (master) step = berkeley_step_over(estimates, options.tolerance_ns);
-    const Nanoseconds mine{topology->deliver(flatten(step.step.corrections_ns), 1).front()};
+    const Nanoseconds mine{topology_->deliver(flatten(step.step.corrections_ns), 1).front()};
     clock.apply(mine);
     if (!master) continue;
 
@@ -84,7 +78,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     if (round == 1) {
       outcome.first_estimates = estimates;
       outcome.excluded = step.step.excluded;
-      outcome.levels = topology->levels();
+      outcome.levels = topology_->levels();
     }
     outcome.rounds.push_back(summarize_round(round, estimates, step.step, duration));
     if (on_round) on_round(outcome.rounds.back());
@@ -96,7 +90,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
       outcome.drift = plan_drift_correction(raw_offsets, options.tolerance_ns);
       for (const RankDriftPlan& r : outcome.drift->ranks) corrections.push_back(r.correction);
     }
-    const std::vector<std::int64_t> mine = topology->deliver(flatten(corrections), 3);
+    const std::vector<std::int64_t> mine = topology_->deliver(flatten(corrections), 3);
     clock.set_linear(Nanoseconds{mine[0]}, std::bit_cast<double>(mine[1]), Nanoseconds{mine[2]});
   }
   return outcome;

@@ -43,7 +43,6 @@ SessionReport build_session_report(const RunParameters& parameters, const std::v
     row.host = m.host;
     row.at_instant = *m.at_instant;
     row.first_estimate = m.first_estimate.value_or(PeerEstimate{});
-    row.total_correction_ns = m.total_correction_ns;
     row.excluded = m.excluded_in_round_1;
     if (m.audit) row.audit = *m.audit;
     rows.push_back(row);
