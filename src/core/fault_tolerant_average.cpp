@@ -6,8 +6,8 @@
 namespace berkeley {
 namespace {
 
-Nanoseconds median_of(std::span<const Nanoseconds> values) {
-  std::vector<Nanoseconds> sorted(values.begin(), values.end());
+Nanoseconds median_of(std::span<const Nanoseconds> values, std::vector<Nanoseconds>& sorted) {
+  sorted.assign(values.begin(), values.end());
   std::sort(sorted.begin(), sorted.end());
   const std::size_t n = sorted.size();
   const Nanoseconds upper = sorted[n / 2];
@@ -21,12 +21,20 @@ Nanoseconds distance(Nanoseconds a, Nanoseconds b) { return a > b ? a - b : b - 
 }  // namespace
 
 BerkeleyStep berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds tolerance_ns) {
+  BerkeleyStep step;
+  std::vector<Nanoseconds> scratch;
+  berkeley_step(offsets_ns, tolerance_ns, step, scratch);
+  return step;
+}
+
+void berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds tolerance_ns, BerkeleyStep& step,
+                   std::vector<Nanoseconds>& scratch) {
   if (offsets_ns.empty()) throw std::invalid_argument("berkeley_step: no clocks");
   if (tolerance_ns < Nanoseconds{0}) throw std::invalid_argument("berkeley_step: negative tolerance");
 
-  BerkeleyStep step;
-  step.median_offset_ns = median_of(offsets_ns);
-  step.excluded.resize(offsets_ns.size());
+  step.median_offset_ns = median_of(offsets_ns, scratch);
+  step.clocks_averaged = 0;
+  step.excluded.assign(offsets_ns.size(), false);
 
   // Sum of differences from the median, not of raw offsets: stays small, so no int64 overflow.
   std::int64_t sum_from_median = 0;
@@ -43,9 +51,8 @@ BerkeleyStep berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds 
     step.average_offset_ns += Nanoseconds{sum_from_median / static_cast<std::int64_t>(step.clocks_averaged)};
   }
 
-  step.corrections_ns.reserve(offsets_ns.size());
+  step.corrections_ns.clear();
   for (const Nanoseconds offset : offsets_ns) step.corrections_ns.push_back(step.average_offset_ns - offset);
-  return step;
 }
 
 }  // namespace berkeley

@@ -29,4 +29,9 @@ struct BerkeleyStep {
 // is kept. Requires at least one offset and tolerance ≥ 0.
 [[nodiscard]] BerkeleyStep berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds tolerance_ns);
 
+// The same into `out`, reusing its buffers and `scratch` (for the median): a sync that runs round after
+// round allocates nothing here once the buffers have grown.
+void berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds tolerance_ns, BerkeleyStep& out,
+                   std::vector<Nanoseconds>& scratch);
+
 }  // namespace berkeley

@@ -29,8 +29,8 @@ class GroupChannel {
   virtual void prepare(int member) { (void)member; }
   // the master will not call exchange(member) again this round (a responder may stop listening)
   virtual void release(int member) = 0;
-  // one request to all members and their readings back
-  [[nodiscard]] virtual CollectiveReadings request_all() = 0;
+  // one request to all members and their readings back, into `got` (whose buffers are reused)
+  virtual void request_all(CollectiveReadings& got) = 0;
 };
 
 }  // namespace berkeley

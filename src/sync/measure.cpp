@@ -3,8 +3,15 @@
 namespace berkeley {
 
 GroupEstimates measure_collective(GroupChannel& channel) {
-  const CollectiveReadings got = channel.request_all();
-  GroupEstimates estimates(static_cast<std::size_t>(channel.size()));
+  GroupEstimates estimates;
+  CollectiveReadings got;
+  measure_collective(channel, estimates, got);
+  return estimates;
+}
+
+void measure_collective(GroupChannel& channel, GroupEstimates& estimates, CollectiveReadings& got) {
+  channel.request_all(got);
+  estimates.assign(static_cast<std::size_t>(channel.size()), std::nullopt);
   estimates[0] = PeerEstimate{};
   for (std::size_t member = 1; member < estimates.size(); ++member) {
     const std::optional<ClockReading>& reading = got.readings_ns[member];
@@ -12,7 +19,6 @@ GroupEstimates measure_collective(GroupChannel& channel) {
     const OffsetEstimate e = cristian_estimate(OffsetSample{got.t_send_ns, *reading, got.t_recv_ns});
     estimates[member] = PeerEstimate{e, e.round_trip_ns, 1};
   }
-  return estimates;
 }
 
 GroupEstimates measure_pingpong(GroupChannel& channel, const PingPongPolicy& policy) {
@@ -38,17 +44,27 @@ GroupEstimates measure_pingpong(GroupChannel& channel, const PingPongPolicy& pol
 }
 
 GroupStep berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_ns) {
-  std::vector<Nanoseconds> offsets;
-  std::vector<std::size_t> member_of;
   GroupStep out;
-  out.answered.resize(estimates.size());
+  StepWorkspace workspace;
+  berkeley_step_over(estimates, tolerance_ns, out, workspace);
+  return out;
+}
+
+void berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_ns, GroupStep& out,
+                        StepWorkspace& workspace) {
+  std::vector<Nanoseconds>& offsets = workspace.offsets;
+  std::vector<std::size_t>& member_of = workspace.member_of;
+  offsets.clear();
+  member_of.clear();
+  out.answered.assign(estimates.size(), false);
   for (std::size_t m = 0; m < estimates.size(); ++m) {
     out.answered[m] = estimates[m].has_value();
     if (!estimates[m]) continue;
     offsets.push_back(estimates[m]->best.offset_ns);
     member_of.push_back(m);
   }
-  const BerkeleyStep answered_step = berkeley_step(offsets, tolerance_ns);
+  const BerkeleyStep& answered_step = workspace.answered;
+  berkeley_step(offsets, tolerance_ns, workspace.answered, workspace.scratch);
   out.step.median_offset_ns = answered_step.median_offset_ns;
   out.step.average_offset_ns = answered_step.average_offset_ns;
   out.step.clocks_averaged = answered_step.clocks_averaged;
@@ -58,7 +74,6 @@ GroupStep berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolera
     out.step.corrections_ns[member_of[i]] = answered_step.corrections_ns[i];
     out.step.excluded[member_of[i]] = answered_step.excluded[i];
   }
-  return out;
 }
 
 }  // namespace berkeley

@@ -14,6 +14,8 @@ using GroupEstimates = std::vector<std::optional<PeerEstimate>>;
 
 // collective: one request to all, readings gathered; every estimate is bounded by the one interval
 [[nodiscard]] GroupEstimates measure_collective(GroupChannel& channel);
+// the same into `estimates`, reusing its buffer and that of `got`, the readings it is made from
+void measure_collective(GroupChannel& channel, GroupEstimates& estimates, CollectiveReadings& got);
 
 // pingpong: one member at a time (never all at once, so no queueing lands inside a round trip),
 // exchanges until the MinRttFilter is satisfied; the Cristian estimate of the smallest round trip
@@ -26,5 +28,17 @@ struct GroupStep {
   std::vector<bool> answered;
 };
 [[nodiscard]] GroupStep berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_ns);
+
+// Buffers that a sync reuses from round to round and from one sync to the next, so that once they have
+// grown the master allocates nothing between gathering the clocks and sending the corrections.
+struct StepWorkspace {
+  std::vector<Nanoseconds> offsets;
+  std::vector<std::size_t> member_of;
+  std::vector<Nanoseconds> scratch;
+  BerkeleyStep answered;
+};
+// berkeley_step_over into `out`, reusing its buffers and the workspace's
+void berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_ns, GroupStep& out,
+                        StepWorkspace& workspace);
 
 }  // namespace berkeley

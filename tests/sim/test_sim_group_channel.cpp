@@ -137,7 +137,8 @@ TEST_P(SimGroupChannelGather, TheMastersIntervalGrowsWithTheNumberOfMembers) {
   for (int id = 0; id < participants; ++id) profiles.push_back(link(2'500, 2'500, 1'000 * id));
   SimNetwork network(no_jitter(), profiles);
   SimGroupChannel channel(network, first(participants), TrueInstant{0});
-  const CollectiveReadings got = channel.request_all();
+  CollectiveReadings got;
+  channel.request_all(got);
   // requests leave at k·c (k = 1..p−1); reply k arrives at k·c + 2c + 2L, one c after the previous one.
   // The master handles none before its last request is out, at (p−1)·c, then one per c: it is done at
   // the later of 2(p−1)·c (the replies queued up meanwhile) and (p−1)·c + 3c + 2L (they had not)
@@ -164,7 +165,8 @@ INSTANTIATE_TEST_SUITE_P(Sizes, SimGroupChannelGather, ::testing::Values(2, 10, 
 TEST(SimGroupChannelGather, WaitsForASilentMembersDeadlineAndLeavesItOut) {
   SimNetwork network(no_jitter(), {link(2'500, 2'500, 0), link(2'500, 2'500, 0), silent(), link(2'500, 2'500, 0)});
   SimGroupChannel channel(network, first(4), TrueInstant{0});
-  const CollectiveReadings got = channel.request_all();
+  CollectiveReadings got;
+  channel.request_all(got);
   EXPECT_TRUE(got.readings_ns[1].has_value());
   EXPECT_FALSE(got.readings_ns[2].has_value());
   EXPECT_TRUE(got.readings_ns[3].has_value());

@@ -14,6 +14,23 @@ std::vector<Nanoseconds> ns(std::initializer_list<std::int64_t> values) {
   return out;
 }
 
+TEST(BerkeleyStep, ReusedBuffersGiveTheSameStepAsFreshOnes) {
+  // a sync reuses one BerkeleyStep round after round: a larger group before must leave nothing behind
+  BerkeleyStep reused;
+  std::vector<Nanoseconds> scratch;
+  berkeley_step(ns({0, 10, -10, 5000, 7, 9}), Nanoseconds{100}, reused, scratch);
+  ASSERT_EQ(reused.corrections_ns.size(), 6U);
+  const std::vector<Nanoseconds> smaller = ns({0, 1000, 1010, 990});
+  berkeley_step(smaller, Nanoseconds{50}, reused, scratch);
+  const BerkeleyStep fresh = berkeley_step(smaller, Nanoseconds{50});
+  EXPECT_EQ(reused.median_offset_ns, fresh.median_offset_ns);
+  EXPECT_EQ(reused.average_offset_ns, fresh.average_offset_ns);
+  EXPECT_EQ(reused.clocks_averaged, fresh.clocks_averaged);
+  EXPECT_EQ(reused.corrections_ns, fresh.corrections_ns);
+  EXPECT_EQ(reused.excluded, fresh.excluded);
+  EXPECT_EQ(reused.clocks_averaged, 3U);  // the master at 0 is 995 from the median: out
+}
+
 TEST(BerkeleyStep, AverageIncludesTheMastersOwnClock) {
   // master 0, slaves +100 and +200: the average of all three is +100, not the slaves' +150
   const BerkeleyStep step = berkeley_step(ns({0, 100, 200}), Nanoseconds{1000});

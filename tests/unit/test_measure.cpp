@@ -37,8 +37,8 @@ class ScriptedChannel final : public GroupChannel {
     return sample;
   }
   void release(int member) override { released_[member] = true; }
-  [[nodiscard]] CollectiveReadings request_all() override {
-    CollectiveReadings got;
+  void request_all(CollectiveReadings& got) override {
+    got.readings_ns.clear();
     got.t_send_ns = Nanoseconds{now_};
     for (std::size_t m = 0; m < offsets_.size(); ++m) {
       const bool silent = std::find(silent_.begin(), silent_.end(), static_cast<int>(m)) != silent_.end();
@@ -48,7 +48,6 @@ class ScriptedChannel final : public GroupChannel {
     }
     now_ += 10'000;
     got.t_recv_ns = Nanoseconds{now_};
-    return got;
   }
   int exchanges(int member) { return exchanges_[member]; }
 
@@ -95,6 +94,26 @@ TEST(MeasurePingpong, ASilentMemberIsMissingAndGetsNoCorrection) {
   EXPECT_EQ(step.step.corrections_ns[2], Nanoseconds{0});
   EXPECT_TRUE(step.step.excluded[2]);
   EXPECT_EQ(step.step.corrections_ns[3], Nanoseconds{(0 + 100 + 300) / 3 - 300});
+}
+
+TEST(BerkeleyStepOver, ReusedBuffersGiveTheSameStepAsFreshOnes) {
+  // round after round into the same GroupStep: a member silent in the first round answers in the second
+  ScriptedChannel first({0, 100, 200, 300, 400});
+  first.silence(2);
+  GroupStep reused;
+  StepWorkspace workspace;
+  berkeley_step_over(measure_pingpong(first, PingPongPolicy{4, 4, 0.0}), Nanoseconds{1'000'000}, reused, workspace);
+  ASSERT_FALSE(reused.answered[2]);
+  ScriptedChannel second({0, -50, 70, 20});
+  const GroupEstimates e = measure_pingpong(second, PingPongPolicy{4, 4, 0.0});
+  berkeley_step_over(e, Nanoseconds{60}, reused, workspace);
+  const GroupStep fresh = berkeley_step_over(e, Nanoseconds{60});
+  EXPECT_EQ(reused.answered, fresh.answered);
+  EXPECT_EQ(reused.answered, (std::vector<bool>{true, true, true, true}));
+  EXPECT_EQ(reused.step.corrections_ns, fresh.step.corrections_ns);
+  EXPECT_EQ(reused.step.excluded, fresh.step.excluded);
+  EXPECT_EQ(reused.step.average_offset_ns, fresh.step.average_offset_ns);
+  EXPECT_EQ(reused.step.clocks_averaged, fresh.step.clocks_averaged);
 }
 
 TEST(MeasureCollective, OneIntervalBoundsEveryEstimate) {

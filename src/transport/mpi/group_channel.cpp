@@ -18,10 +18,10 @@ constexpr std::int32_t kPrepare = 2;
 
 std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
   std::int64_t reading = 0;
-  const ClockReading t_send = clock_.now();
+  const ClockReading t_send = clock_->now();
   comm_.send(member, kTagCommand, kPing);
   comm_.recv(member, kTagReading, reading);
-  const ClockReading t_recv = clock_.now();
+  const ClockReading t_recv = clock_->now();
   return OffsetSample{t_send, Nanoseconds{reading}, t_recv};
 }
 
@@ -29,24 +29,25 @@ void MpiGroupChannel::prepare(int member) { comm_.send(member, kTagCommand, kPre
 
 void MpiGroupChannel::release(int member) { comm_.send(member, kTagCommand, kRelease); }
 
-CollectiveReadings MpiGroupChannel::request_all() {
+void MpiGroupChannel::request_all(CollectiveReadings& got) {
+  // plain MPI calls into reused buffers: this is the whole critical path of the collective method
+  const MPI_Comm comm = comm_;
   std::int32_t request = kPing;
-  CollectiveReadings got;
-  got.t_send_ns = clock_.now();
-  bmpi::broadcast(comm_, request, kMaster);
-  std::vector<std::int64_t> readings;
-  bmpi::gather(comm_, got.t_send_ns.count(), readings, kMaster);
-  got.t_recv_ns = clock_.now();
-  got.readings_ns.reserve(readings.size());
-  for (const std::int64_t r : readings) got.readings_ns.emplace_back(Nanoseconds{r});
-  return got;
+  gathered_.resize(static_cast<std::size_t>(comm_.size()));
+  got.t_send_ns = clock_->now();
+  MPI_Bcast(&request, 1, MPI_INT32_T, kMaster, comm);
+  std::int64_t own = got.t_send_ns.count();
+  MPI_Gather(&own, 1, MPI_INT64_T, gathered_.data(), 1, MPI_INT64_T, kMaster, comm);
+  got.t_recv_ns = clock_->now();
+  got.readings_ns.clear();
+  for (const std::int64_t r : gathered_) got.readings_ns.emplace_back(Nanoseconds{r});
 }
 
 void answer_collective(const bmpi::communicator& comm, const Clock& clock) {
   std::int32_t request = 0;
-  bmpi::broadcast(comm, request, kMaster);
-  const std::int64_t reading = clock.now().count();
-  bmpi::gather(comm, reading, kMaster);
+  MPI_Bcast(&request, 1, MPI_INT32_T, kMaster, comm);
+  std::int64_t reading = clock.now().count();
+  MPI_Gather(&reading, 1, MPI_INT64_T, nullptr, 1, MPI_INT64_T, kMaster, comm);
 }
 
 void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting waiting) {

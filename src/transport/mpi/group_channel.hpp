@@ -2,6 +2,8 @@
 // GroupChannel over an MPI communicator (rank 0 is the master), and the responder loops the other
 // ranks run while the master measures. This layer only moves messages.
 #include <boost/mpi/communicator.hpp>
+#include <cstdint>
+#include <vector>
 
 #include "clock/clock.hpp"
 #include "sync/group_channel.hpp"
@@ -10,19 +12,25 @@
 namespace berkeley::mpi {
 
 // Rank 0's side. Exchanges are blocking point-to-point messages (one member at a time);
-// request_all is a broadcast followed by MPI_Gather.
+// request_all is MPI_Bcast followed by MPI_Gather. A topology keeps one channel for all its syncs, so
+// its buffers are reused.
 class MpiGroupChannel final : public GroupChannel {
  public:
-  MpiGroupChannel(const boost::mpi::communicator& comm, const Clock& clock) : comm_(comm), clock_(clock) {}
+  MpiGroupChannel(const boost::mpi::communicator& comm, const Clock& clock) : comm_(comm), clock_(&clock) {}
+  // a channel whose clock is set by use() before it is used
+  explicit MpiGroupChannel(const boost::mpi::communicator& comm) : comm_(comm) {}
+  // time the exchanges on `clock` from now on
+  void use(const Clock& clock) { clock_ = &clock; }
   [[nodiscard]] int size() const override { return comm_.size(); }
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
   void prepare(int member) override;
   void release(int member) override;
-  [[nodiscard]] CollectiveReadings request_all() override;
+  void request_all(CollectiveReadings& got) override;
 
  private:
   const boost::mpi::communicator& comm_;
-  const Clock& clock_;
+  const Clock* clock_ = nullptr;
+  std::vector<std::int64_t> gathered_;
 };
 
 // The other ranks' side of request_all: wait for the request, read the clock, join the gather.

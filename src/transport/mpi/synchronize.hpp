@@ -72,6 +72,10 @@ class Synchronizer {
   const boost::mpi::communicator& comm_;
   SyncOptions options_;
   std::unique_ptr<Topology> topology_;
+  // rank 0's buffers, reused by every round of every run
+  GroupStep step_;
+  StepWorkspace step_workspace_;
+  std::vector<std::int64_t> records_;
 };
 
 // One-shot convenience: Synchronizer(comm, options).run(clock, on_round).

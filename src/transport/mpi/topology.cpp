@@ -28,25 +28,33 @@ namespace {
 
 constexpr int kRoot = 0;
 
-// rank 0 measures a group over `comm` (collective or pingpong); the others answer
-GroupEstimates measure_group(const bmpi::communicator& comm, const Clock& clock, SyncMethod method,
-                             const PingPongPolicy& policy, Waiting waiting) {
+// rank 0 measures a group over `comm` (collective or pingpong) into `estimates`; the others answer
+// and leave `estimates` empty
+// (`channel` is rank 0's channel over `comm`, `readings` its buffer for the collective)
+void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, const Clock& clock, SyncMethod method,
+                   const PingPongPolicy& policy, Waiting waiting, GroupEstimates& estimates,
+                   CollectiveReadings& readings) {
   if (comm.rank() != kRoot) {
     if (method == SyncMethod::collective) {
       answer_collective(comm, clock);
     } else {
       answer_pingpong(comm, clock, waiting);
     }
-    return {};
+    estimates.clear();
+    return;
   }
-  MpiGroupChannel channel(comm, clock);
-  return method == SyncMethod::collective ? measure_collective(channel) : measure_pingpong(channel, policy);
+  channel.use(clock);
+  if (method == SyncMethod::collective) {
+    measure_collective(channel, estimates, readings);
+  } else {
+    estimates = measure_pingpong(channel, policy);
+  }
 }
 
-// MPI_Scatter of `width` int64 per rank of `comm` from its rank 0
-std::vector<std::int64_t> scatter_records(const bmpi::communicator& comm, const std::vector<std::int64_t>& records,
-                                          int width, Waiting waiting) {
-  std::vector<std::int64_t> mine(static_cast<std::size_t>(width));
+// MPI_Scatter of `width` int64 per rank of `comm` from its rank 0, into `mine`
+std::span<const std::int64_t> scatter_records(const bmpi::communicator& comm, std::span<const std::int64_t> records,
+                                              int width, Waiting waiting, std::vector<std::int64_t>& mine) {
+  mine.resize(static_cast<std::size_t>(width));
   if (waiting == Waiting::busy) {
     MPI_Scatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm);
   } else {
@@ -59,26 +67,30 @@ std::vector<std::int64_t> scatter_records(const bmpi::communicator& comm, const 
 
 class FlatTopology final : public Topology {
  public:
-  FlatTopology(const bmpi::communicator& comm, const TopologyOptions& options) : comm_(comm), options_(options) {}
+  FlatTopology(const bmpi::communicator& comm, const TopologyOptions& options)
+      : comm_(comm), options_(options), channel_(comm) {}
 
-  GroupEstimates measure(const Clock& clock) override {
-    GroupEstimates estimates = measure_group(comm_, clock, options_.method, options_.pingpong, options_.waiting);
-    if (comm_.rank() == kRoot) {
-      levels_ = {summarize_level(1, std::string(sync_method_name(options_.method)) + ", rank 0 to every rank", 1, estimates)};
-    }
-    return estimates;
+  const GroupEstimates& measure(const Clock& clock) override {
+    measure_group(comm_, channel_, clock, options_.method, options_.pingpong, options_.waiting, estimates_, readings_);
+    return estimates_;
   }
-  std::vector<std::int64_t> deliver(const std::vector<std::int64_t>& records, int width) override {
+  std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
     // the collective method's ranks are all in the collective anyway: no point in sleeping there
     const Waiting waiting = options_.method == SyncMethod::collective ? Waiting::busy : options_.waiting;
-    return scatter_records(comm_, records, width, waiting);
+    return scatter_records(comm_, records, width, waiting, mine_);
   }
-  std::vector<LevelReport> levels() const override { return levels_; }
+  // summarized only when asked for, not on every round's critical path
+  std::vector<LevelReport> levels() const override {
+    return {summarize_level(1, std::string(sync_method_name(options_.method)) + ", rank 0 to every rank", 1, estimates_)};
+  }
 
  private:
   const bmpi::communicator& comm_;
   TopologyOptions options_;
-  std::vector<LevelReport> levels_;
+  MpiGroupChannel channel_;
+  GroupEstimates estimates_;
+  CollectiveReadings readings_;
+  std::vector<std::int64_t> mine_;
 };
 
 // Per member of a node, what its leader sends up: world rank, then the estimate.
@@ -109,14 +121,20 @@ class TreeTopology final : public Topology {
     }
   }
 
-  GroupEstimates measure(const Clock& clock) override {
+  const GroupEstimates& measure(const Clock& clock) override {
+    composed_.clear();
     // level 1: every node leader measures its own members, all nodes at once
-    const GroupEstimates node_estimates =
-        measure_group(node_, clock, SyncMethod::pingpong, options_.pingpong, options_.waiting);
-    if (node_.rank() != 0) return {};
+    GroupEstimates node_estimates;
+    MpiGroupChannel node_channel(node_);
+    CollectiveReadings unused;
+    measure_group(node_, node_channel, clock, SyncMethod::pingpong, options_.pingpong, options_.waiting, node_estimates,
+                  unused);
+    if (node_.rank() != 0) return composed_;
     // level 2: rank 0 measures the leaders
-    const GroupEstimates leader_estimates =
-        measure_group(leaders_, clock, SyncMethod::pingpong, options_.pingpong, options_.waiting);
+    GroupEstimates leader_estimates;
+    MpiGroupChannel leader_channel(leaders_);
+    measure_group(leaders_, leader_channel, clock, SyncMethod::pingpong, options_.pingpong, options_.waiting,
+                  leader_estimates, unused);
 
     // every leader sends its node's members and estimates up to rank 0
     std::vector<std::int64_t> mine;
@@ -128,7 +146,7 @@ class TreeTopology final : public Topology {
                                e ? e->best.local_midpoint_ns.count() : 0});
     }
     const std::vector<std::int64_t> all = gather_variable(mine, kMemberFields);
-    if (world_.rank() != kRoot) return {};
+    if (world_.rank() != kRoot) return composed_;
 
     // rank 0: rebuild the node estimates, and compose
     std::vector<GroupEstimates> per_node;
@@ -156,10 +174,11 @@ class TreeTopology final : public Topology {
     for (const GroupEstimates& node : per_node) level1.insert(level1.end(), node.begin() + 1, node.end());
     levels_ = {summarize_level(1, "pingpong within each node, all nodes at once", static_cast<int>(layout_.size()), level1),
                summarize_level(2, "pingpong from rank 0 to the node leaders", 1, leader_estimates)};
-    return compose_tree(layout_, per_node, leader_estimates, world_.size());
+    composed_ = compose_tree(layout_, per_node, leader_estimates, world_.size());
+    return composed_;
   }
 
-  std::vector<std::int64_t> deliver(const std::vector<std::int64_t>& records, int width) override {
+  std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
     // rank 0 → each leader its node's records (in the node's order) → each member its own
     std::vector<std::int64_t> for_my_node;
     if (node_.rank() == 0) {
@@ -180,7 +199,7 @@ class TreeTopology final : public Topology {
       MPI_Scatterv(by_node.data(), counts.data(), displacements.data(), MPI_INT64_T, for_my_node.data(),
                    static_cast<int>(for_my_node.size()), MPI_INT64_T, kRoot, leaders_);
     }
-    return scatter_records(node_, for_my_node, width, options_.waiting);
+    return scatter_records(node_, for_my_node, width, options_.waiting, mine_);
   }
 
   std::vector<LevelReport> levels() const override { return levels_; }
@@ -213,6 +232,8 @@ class TreeTopology final : public Topology {
   NodeLayout layout_;               // rank 0: world ranks of every node, leader first
   std::vector<std::int64_t> node_sizes_;
   std::vector<LevelReport> levels_;
+  GroupEstimates composed_;  // rank 0: the last measure()
+  std::vector<std::int64_t> mine_;
 };
 
 }  // namespace

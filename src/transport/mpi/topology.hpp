@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "clock/clock.hpp"
@@ -20,10 +21,12 @@ namespace berkeley::mpi {
 class Topology {
  public:
   virtual ~Topology() = default;
-  // rank 0 gets one estimate per rank (its own: 0); the other ranks an empty vector
-  [[nodiscard]] virtual GroupEstimates measure(const Clock& clock) = 0;
+  // rank 0 gets one estimate per rank (its own: 0); the other ranks an empty vector. Valid until the
+  // next measure(): the topology reuses its buffers, so a round allocates nothing once they have grown.
+  [[nodiscard]] virtual const GroupEstimates& measure(const Clock& clock) = 0;
   // rank 0 passes `width` values per rank, in rank order; every rank gets its own `width` values back
-  [[nodiscard]] virtual std::vector<std::int64_t> deliver(const std::vector<std::int64_t>& records, int width) = 0;
+  // (valid until the next deliver())
+  [[nodiscard]] virtual std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) = 0;
   // rank 0: what each level of the last measure() saw (one level for a flat topology)
   [[nodiscard]] virtual std::vector<LevelReport> levels() const = 0;
 };

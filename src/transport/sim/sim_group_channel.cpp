@@ -53,11 +53,10 @@ void SimGroupChannel::release(int member) {
   if (network_.answers(id)) network_.count_message(id);
 }
 
-CollectiveReadings SimGroupChannel::request_all() {
+void SimGroupChannel::request_all(CollectiveReadings& got) {
   const Nanoseconds cost = network_.params().message_cost_ns;
   const int master = participants_[0];
   const std::size_t members = participants_.size();
-  CollectiveReadings got;
   got.t_send_ns = network_.read_clock(master, now_);
   got.readings_ns.assign(members, std::nullopt);
   got.readings_ns[0] = got.t_send_ns;  // the master's own reading, as a gather includes it
@@ -96,7 +95,6 @@ CollectiveReadings SimGroupChannel::request_all() {
   }
   now_ = std::max(master_free, gave_up);
   got.t_recv_ns = network_.read_clock(master, now_);
-  return got;
 }
 
 }  // namespace berkeley::sim

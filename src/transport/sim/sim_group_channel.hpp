@@ -29,7 +29,7 @@ class SimGroupChannel final : public GroupChannel {
   [[nodiscard]] int size() const override { return static_cast<int>(participants_.size()); }
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
   void release(int member) override;
-  [[nodiscard]] CollectiveReadings request_all() override;
+  void request_all(CollectiveReadings& got) override;
 
   // the group's simulated time: when its master finished the last operation
   [[nodiscard]] TrueInstant now() const { return now_; }

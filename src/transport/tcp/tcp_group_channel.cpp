@@ -99,9 +99,8 @@ std::optional<OffsetSample> TcpGroupChannel::exchange(int index) {
   return std::nullopt;
 }
 
-CollectiveReadings TcpGroupChannel::request_all() {
+void TcpGroupChannel::request_all(CollectiveReadings& got) {
   const std::int64_t seq = ++last_seq_;
-  CollectiveReadings got;
   got.readings_ns.assign(members_.size() + 1, std::nullopt);
   got.t_send_ns = clock_.now();
   got.readings_ns[0] = got.t_send_ns;
@@ -133,7 +132,6 @@ CollectiveReadings TcpGroupChannel::request_all() {
                                               : "no answer within " + format_duration(timeout_);
     }
   }
-  return got;
 }
 
 }  // namespace berkeley::tcp

@@ -23,7 +23,7 @@ class TcpGroupChannel final : public GroupChannel {
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
   // nothing to do: a TCP client answers any POLL at any time
   void release(int member) override;
-  [[nodiscard]] CollectiveReadings request_all() override;
+  void request_all(CollectiveReadings& got) override;
 
   [[nodiscard]] const Member& member(int index) const { return members_[static_cast<std::size_t>(index - 1)]; }
   // why the member's last exchange gave nothing ("no answer within 200 ms", "disconnected"); empty if it answered
