@@ -10,9 +10,15 @@ install_build_dependencies
 BERKELEY_BUILD_TYPE=Release build_project >/dev/null
 out_dir=${BENCH_DIR:-$PWD/bench-results}
 mkdir -p "$out_dir"
+cores=$(nproc)
 for np in ${NPS:-2 4 8 16}; do
+  # Idle ranks yield the core only where ranks outnumber cores (as Open MPI itself decides when it sees
+  # the oversubscription; lib.sh forces it on for launches where it cannot see it). With a core per rank,
+  # yielding only puts a system call into every poll of the latencies being measured.
+  yield=0
+  if (( np > cores )); then yield=1; fi
   # bounded: a hung launch must not hang the benchmark (see docs: mpirun of many ranks can hang)
-  timeout 600 mpirun -np "$np" "$BERKELEY_BUILD_DIR/berkeley_bench" --syncs "${SYNCS:-10}" \
+  OMPI_MCA_mpi_yield_when_idle=$yield timeout 600 mpirun -np "$np" "$BERKELEY_BUILD_DIR/berkeley_bench" --syncs "${SYNCS:-10}" \
     --json "$out_dir/bench-$np.json" "$@"
   echo
 done

@@ -3,10 +3,12 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 
 #include "bench/floors.hpp"
 #include "clock/monotonic_clock.hpp"
+#include "clock/shift_calibration.hpp"
 #include "clock/simulated_clock.hpp"
 #include "report/report_builder.hpp"
 #include "transport/mpi/instant_probe.hpp"
@@ -17,6 +19,24 @@ namespace berkeley::bench {
 namespace {
 
 constexpr Nanoseconds kInstantLead{std::chrono::milliseconds(5)};
+// 2000 bracketed reads over ~6 ms: enough for the intersection to reach the fastest brackets
+constexpr int kCalibrationReads = 2'000;
+constexpr Nanoseconds kCalibrationSpacing{std::chrono::microseconds(2)};
+
+// Collective: rank 0 learns whether every rank's calibrations agreed, and the largest bound.
+void settle_truth(const boost::mpi::communicator& comm, const std::optional<ShiftCalibration>& before,
+                  const std::optional<ShiftCalibration>& after, MethodFigures& figures) {
+  const bool agree = before && after &&
+                     std::abs((before->shift_ns - after->shift_ns).count()) <= (before->bound_ns + after->bound_ns).count();
+  int mine = agree ? 1 : 0;
+  std::int64_t bound = agree ? std::max(before->bound_ns, after->bound_ns).count() : 0;
+  int all_agree = 0;
+  std::int64_t largest = 0;
+  MPI_Reduce(&mine, &all_agree, 1, MPI_INT, MPI_MIN, 0, comm);
+  MPI_Reduce(&bound, &largest, 1, MPI_INT64_T, MPI_MAX, 0, comm);
+  figures.truth_calibrated = all_agree == 1;
+  figures.truth_bound_ns = Nanoseconds{largest};
+}
 
 Nanoseconds spread_of_corrected(const std::vector<InstantObservation>& observations) {
   std::vector<ClockReading> corrected;
@@ -32,7 +52,13 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
   const SimulatedClock simulated(reference, draw_simulated_clock(3, static_cast<std::uint64_t>(comm.rank()),
                                                                  Nanoseconds{std::chrono::seconds(1)}, 0.0),
                                  reference.now());
-  const Clock& local = options.simulated ? static_cast<const Clock&>(simulated) : wtime;
+  // MPI_Wtime's truth: Open MPI's is CLOCK_MONOTONIC minus a per-process constant, which the calibration
+  // pins down and checks (see clock/shift_calibration.hpp); the probes then compute instead of read it
+  std::optional<ShiftCalibration> calibration;
+  if (!options.simulated) calibration = calibrate_shift(wtime, reference, kCalibrationReads, kCalibrationSpacing);
+  const CalibratedClock calibrated(wtime, reference, calibration.value_or(ShiftCalibration{}));
+  const Clock& real = calibration ? static_cast<const Clock&>(calibrated) : wtime;
+  const Clock& local = options.simulated ? static_cast<const Clock&>(simulated) : real;
   mpi::SyncOptions sync;
   sync.method = options.method;
   sync.virtual_node_size = options.node_size;
@@ -70,6 +96,11 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
     spreads.push_back(spread_of_corrected(now));
     spreads_later.push_back(spread_of_corrected(later));
     figures.spreads_after_ns.push_back(spreads.back().count());
+  }
+  if (!options.simulated) {
+    const std::optional<ShiftCalibration> after =
+        calibrate_shift(wtime, reference, kCalibrationReads, kCalibrationSpacing);
+    settle_truth(comm, calibration, after, figures);
   }
   if (comm.rank() == 0) {
     figures.median_sync_time_ns = median_of(times);

@@ -26,6 +26,12 @@ struct MethodFigures {
   Nanoseconds max_spread_after_ns{0};
   std::vector<std::int64_t> sync_times_ns;
   std::vector<std::int64_t> spreads_after_ns;
+  // How the true spread was known. Simulated clocks: exactly. MPI_Wtime: as a calibrated shift of the
+  // shared CLOCK_MONOTONIC (truth_bound_ns: the largest bound on any rank's shift, from calibrations
+  // before and after the syncs that agreed), or, where a rank's MPI_Wtime is not such a shift, from
+  // reads bracketed by CLOCK_MONOTONIC at the instant (truth_calibrated false).
+  bool truth_calibrated = false;
+  Nanoseconds truth_bound_ns{0};
 };
 
 // Collective. Rank 0 gets the figures.
