@@ -20,12 +20,19 @@ std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
   std::int64_t reading = 0;
   const ClockReading t_send = clock_->now();
   comm_.send(member, kTagCommand, kPing);
+  if (doorbells_ != nullptr && member != awake_) {  // its first ping: it sleeps until rung (this RTT is
+    doorbells_->ring(member);                       // long, and the min-RTT filter drops it)
+    awake_ = member;
+  }
   comm_.recv(member, kTagReading, reading);
   const ClockReading t_recv = clock_->now();
   return OffsetSample{t_send, Nanoseconds{reading}, t_recv};
 }
 
-void MpiGroupChannel::prepare(int member) { comm_.send(member, kTagCommand, kPrepare); }
+void MpiGroupChannel::prepare(int member) {
+  if (doorbells_ != nullptr && doorbells_->reaches(member)) return;  // the ring with its first ping does it
+  comm_.send(member, kTagCommand, kPrepare);
+}
 
 void MpiGroupChannel::release(int member) { comm_.send(member, kTagCommand, kRelease); }
 
@@ -50,12 +57,13 @@ void answer_collective(const bmpi::communicator& comm, const Clock& clock) {
   MPI_Gather(&reading, 1, MPI_INT64_T, nullptr, 1, MPI_INT64_T, kMaster, comm);
 }
 
-void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting waiting) {
+void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting waiting,
+                     std::atomic<std::uint32_t>* doorbell) {
   // until the master turns to this rank, wait (politely: without holding a core); then answer at full speed
   std::int32_t command = kRelease;
   MPI_Request request = MPI_REQUEST_NULL;
   MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
-  complete(request, waiting);
+  complete(request, waiting, doorbell);
   if (command == kPrepare) {  // the master is measuring the rank before this one: be quick, not yet busy
     MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
     complete(request, waiting == Waiting::polite ? Waiting::alert : Waiting::busy);

@@ -7,6 +7,7 @@
 
 #include "clock/clock.hpp"
 #include "sync/group_channel.hpp"
+#include "transport/mpi/doorbells.hpp"
 #include "transport/mpi/waiting.hpp"
 
 namespace berkeley::mpi {
@@ -19,8 +20,13 @@ class MpiGroupChannel final : public GroupChannel {
   MpiGroupChannel(const boost::mpi::communicator& comm, const Clock& clock) : comm_(comm), clock_(&clock) {}
   // a channel whose clock is set by use() before it is used
   explicit MpiGroupChannel(const boost::mpi::communicator& comm) : comm_(comm) {}
-  // time the exchanges on `clock` from now on
-  void use(const Clock& clock) { clock_ = &clock; }
+  // time the exchanges on `clock` from now on (and start a new measurement: every member asleep)
+  void use(const Clock& clock) {
+    clock_ = &clock;
+    awake_ = 0;
+  }
+  // ring a member's doorbell with its first ping (its answer_pingpong sleeps on it)
+  void use(Doorbells* doorbells) { doorbells_ = doorbells; }
   [[nodiscard]] int size() const override { return comm_.size(); }
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
   void prepare(int member) override;
@@ -30,12 +36,16 @@ class MpiGroupChannel final : public GroupChannel {
  private:
   const boost::mpi::communicator& comm_;
   const Clock* clock_ = nullptr;
+  Doorbells* doorbells_ = nullptr;
+  int awake_ = 0;  // the member last rung
   std::vector<std::int64_t> gathered_;
 };
 
 // The other ranks' side of request_all: wait for the request, read the clock, join the gather.
 void answer_collective(const boost::mpi::communicator& comm, const Clock& clock);
 // The other ranks' side of the ping-pong: answer every ping with a clock reading until released.
-void answer_pingpong(const boost::mpi::communicator& comm, const Clock& clock, Waiting waiting);
+// With a doorbell it sleeps on it until the master's first ping rings it.
+void answer_pingpong(const boost::mpi::communicator& comm, const Clock& clock, Waiting waiting,
+                     std::atomic<std::uint32_t>* doorbell = nullptr);
 
 }  // namespace berkeley::mpi

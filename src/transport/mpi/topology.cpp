@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
+#include <memory>
 #include <string>
 
+#include "transport/mpi/doorbells.hpp"
 #include "transport/mpi/group_channel.hpp"
 
 namespace berkeley::mpi {
@@ -33,12 +35,12 @@ constexpr int kRoot = 0;
 // (`channel` is rank 0's channel over `comm`, `readings` its buffer for the collective)
 void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, const Clock& clock, SyncMethod method,
                    const PingPongPolicy& policy, Waiting waiting, GroupEstimates& estimates,
-                   CollectiveReadings& readings) {
+                   CollectiveReadings& readings, std::atomic<std::uint32_t>* doorbell = nullptr) {
   if (comm.rank() != kRoot) {
     if (method == SyncMethod::collective) {
       answer_collective(comm, clock);
     } else {
-      answer_pingpong(comm, clock, waiting);
+      answer_pingpong(comm, clock, waiting, doorbell);
     }
     estimates.clear();
     return;
@@ -52,15 +54,22 @@ void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, con
 }
 
 // MPI_Scatter of `width` int64 per rank of `comm` from its rank 0, into `mine`
+// (with `doorbells`, rank 0 rings every rank once the records are out, and the others sleep on theirs)
 std::span<const std::int64_t> scatter_records(const bmpi::communicator& comm, std::span<const std::int64_t> records,
-                                              int width, Waiting waiting, std::vector<std::int64_t>& mine) {
+                                              int width, Waiting waiting, std::vector<std::int64_t>& mine,
+                                              Doorbells* doorbells = nullptr) {
   mine.resize(static_cast<std::size_t>(width));
   if (waiting == Waiting::busy) {
     MPI_Scatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm);
   } else {
     MPI_Request request = MPI_REQUEST_NULL;
     MPI_Iscatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm, &request);
-    complete(request, comm.rank() == kRoot ? Waiting::busy : waiting);
+    if (comm.rank() == kRoot) {
+      complete(request, Waiting::busy);
+      if (doorbells != nullptr) doorbells->ring_all();
+    } else {
+      complete(request, waiting, doorbells != nullptr ? doorbells->mine() : nullptr);
+    }
   }
   return mine;
 }
@@ -68,16 +77,25 @@ std::span<const std::int64_t> scatter_records(const bmpi::communicator& comm, st
 class FlatTopology final : public Topology {
  public:
   FlatTopology(const bmpi::communicator& comm, const TopologyOptions& options)
-      : comm_(comm), options_(options), channel_(comm) {}
+      : comm_(comm), options_(options), channel_(comm) {
+    // Pingpong ranks wait their turn on doorbells where they wait politely. Made on every rank whatever
+    // its node decided (the setup is collective), rung only by a master that waits politely itself:
+    // the ranks on its node are exactly the ones that decided the same.
+    if (options.method == SyncMethod::pingpong) {
+      doorbells_ = std::make_unique<Doorbells>(comm);
+      if (options.waiting != Waiting::busy) channel_.use(doorbells_.get());
+    }
+  }
 
   const GroupEstimates& measure(const Clock& clock) override {
-    measure_group(comm_, channel_, clock, options_.method, options_.pingpong, options_.waiting, estimates_, readings_);
+    measure_group(comm_, channel_, clock, options_.method, options_.pingpong, options_.waiting, estimates_, readings_,
+                  sleeps_on_doorbell() ? doorbells_->mine() : nullptr);
     return estimates_;
   }
   std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
     // the collective method's ranks are all in the collective anyway: no point in sleeping there
     const Waiting waiting = options_.method == SyncMethod::collective ? Waiting::busy : options_.waiting;
-    return scatter_records(comm_, records, width, waiting, mine_);
+    return scatter_records(comm_, records, width, waiting, mine_, sleeps_on_doorbell() ? doorbells_.get() : nullptr);
   }
   // summarized only when asked for, not on every round's critical path
   std::vector<LevelReport> levels() const override {
@@ -85,9 +103,12 @@ class FlatTopology final : public Topology {
   }
 
  private:
+  [[nodiscard]] bool sleeps_on_doorbell() const { return doorbells_ != nullptr && options_.waiting != Waiting::busy; }
+
   const bmpi::communicator& comm_;
   TopologyOptions options_;
   MpiGroupChannel channel_;
+  std::unique_ptr<Doorbells> doorbells_;  // pingpong only
   GroupEstimates estimates_;
   CollectiveReadings readings_;
   std::vector<std::int64_t> mine_;

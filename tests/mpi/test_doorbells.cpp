@@ -1,0 +1,58 @@
+// MPI tests of the doorbells pingpong ranks sleep on: every rank on rank 0's node gets its own word,
+// rank 0 rings exactly that word, and a rank asleep on it wakes with the message. Expectations are
+// computed from the communicator size (all ranks of a ctest run share one host).
+#include <gtest/gtest.h>
+
+#include <boost/mpi/communicator.hpp>
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#include "transport/mpi/doorbells.hpp"
+#include "transport/mpi/waiting.hpp"
+
+namespace berkeley {
+namespace {
+
+namespace bmpi = boost::mpi;
+
+TEST(Doorbells, RankZeroRingsEachRanksOwnWord) {
+  const bmpi::communicator world;
+  mpi::Doorbells doorbells(world);
+  ASSERT_NE(doorbells.mine(), nullptr);  // one host: every rank shares rank 0's node
+  // rank 0 rings rank r exactly r times; each rank must see exactly its own count
+  if (world.rank() == 0) {
+    for (int r = 1; r < world.size(); ++r) {
+      EXPECT_TRUE(doorbells.reaches(r));
+      for (int k = 0; k < r; ++k) doorbells.ring(r);
+    }
+  }
+  MPI_Barrier(world);
+  if (world.rank() != 0) {
+    EXPECT_EQ(doorbells.mine()->load(), static_cast<std::uint32_t>(world.rank())) << "rank " << world.rank();
+  }
+  MPI_Barrier(world);
+}
+
+TEST(Doorbells, ASleepingRankWakesWithTheMessage) {
+  const bmpi::communicator world;
+  mpi::Doorbells doorbells(world);
+  std::int64_t value = -1;
+  if (world.rank() == 0) {
+    for (int r = 1; r < world.size(); ++r) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // rank r is asleep by now
+      const std::int64_t payload = 1000 + r;
+      MPI_Send(&payload, 1, MPI_INT64_T, r, 9, world);
+      doorbells.ring(r);
+    }
+  } else {
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Irecv(&value, 1, MPI_INT64_T, 0, 9, world, &request);
+    mpi::complete(request, mpi::Waiting::polite, doorbells.mine());
+    EXPECT_EQ(value, 1000 + world.rank());
+  }
+  MPI_Barrier(world);
+}
+
+}  // namespace
+}  // namespace berkeley
