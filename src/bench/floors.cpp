@@ -31,6 +31,16 @@ Nanoseconds median_of(std::vector<Nanoseconds> values) {
   return *middle;
 }
 
+Nanoseconds time_gather_scatter(const boost::mpi::communicator& comm) {
+  std::vector<std::int64_t> gathered(static_cast<std::size_t>(comm.size()));
+  std::int64_t value = comm.rank();
+  MPI_Barrier(comm);
+  const auto start = std::chrono::steady_clock::now();
+  MPI_Gather(&value, 1, MPI_INT64_T, gathered.data(), 1, MPI_INT64_T, 0, comm);
+  MPI_Scatter(gathered.data(), 1, MPI_INT64_T, &value, 1, MPI_INT64_T, 0, comm);
+  return elapsed_since(start);
+}
+
 Floors measure_floors(const boost::mpi::communicator& comm, int repetitions) {
   Floors floors;
   std::vector<Nanoseconds> samples;

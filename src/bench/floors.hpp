@@ -15,6 +15,11 @@ struct Floors {
 // Collective; every rank gets the figures.
 [[nodiscard]] Floors measure_floors(const boost::mpi::communicator& comm, int repetitions = 200);
 
+// Collective: one MPI_Gather + MPI_Scatter of one int64 at rank 0, timed on this rank (after a barrier).
+// The benchmark times one before every sync, so that each method's ratio is to a floor measured under
+// the same conditions (on an oversubscribed node the floor moves by 2x between moments of one run).
+[[nodiscard]] Nanoseconds time_gather_scatter(const boost::mpi::communicator& comm);
+
 // Median of the values (the upper median for an even count); 0 for none.
 [[nodiscard]] Nanoseconds median_of(std::vector<Nanoseconds> values);
 

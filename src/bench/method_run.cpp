@@ -69,11 +69,15 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
   MethodFigures figures;
   figures.method = options.method;
   std::vector<Nanoseconds> times;
+  std::vector<Nanoseconds> floors;
   std::vector<Nanoseconds> spreads;
   std::vector<Nanoseconds> spreads_later;
   // Sync time: back to back, each after a barrier, exactly as the floors are timed (a sync right after a
   // sleeping probe would also time the cores waking up). One warm-up sync first, not counted.
   for (int i = -1; i < options.syncs; ++i) {
+    std::int64_t floor_mine = time_gather_scatter(comm).count();
+    std::int64_t floor_slowest = 0;
+    MPI_Reduce(&floor_mine, &floor_slowest, 1, MPI_INT64_T, MPI_MAX, 0, comm);
     CorrectedClock clock(local);  // every sync starts from the raw clocks
     MPI_Barrier(comm);
     const auto start = std::chrono::steady_clock::now();
@@ -83,6 +87,7 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
     MPI_Reduce(&mine, &slowest, 1, MPI_INT64_T, MPI_MAX, 0, comm);
     if (i < 0 || comm.rank() != 0) continue;
     times.emplace_back(slowest);
+    floors.emplace_back(floor_slowest);
     figures.sync_times_ns.push_back(slowest);
   }
   // Precision: the true spread at a shared instant just after each sync, and `later_ns` after it.
@@ -104,6 +109,7 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
   }
   if (comm.rank() == 0) {
     figures.median_sync_time_ns = median_of(times);
+    figures.median_floor_ns = median_of(floors);
     figures.median_spread_after_ns = median_of(spreads);
     figures.median_spread_later_ns = median_of(spreads_later);
     figures.max_spread_after_ns = *std::max_element(spreads.begin(), spreads.end());

@@ -21,6 +21,8 @@ struct MethodRunOptions {
 struct MethodFigures {
   SyncMethod method = SyncMethod::collective;
   Nanoseconds median_sync_time_ns{0};
+  // MPI_Gather+MPI_Scatter timed just before each sync (slowest rank, median): the ratio's floor
+  Nanoseconds median_floor_ns{0};
   Nanoseconds median_spread_after_ns{0};
   Nanoseconds median_spread_later_ns{0};
   Nanoseconds max_spread_after_ns{0};
