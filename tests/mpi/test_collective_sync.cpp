@@ -123,5 +123,31 @@ TEST(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
   }
 }
 
+// Ranks decide per node how to wait (busy with a core each, polite when oversubscribed), so in a job over
+// several nodes they differ. The delivery must still be one collective that every rank joins the same way:
+// here odd ranks spin and even ranks sleep, as two kinds of node would.
+class MixedWaiting : public ::testing::TestWithParam<SyncMethod> {};
+
+TEST_P(MixedWaiting, RanksThatWaitDifferentlyStillMeetInOneDelivery) {
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
+  CorrectedClock clock(local);
+  mpi::SyncOptions options = sync_options(2, 2 * kSecond);
+  options.method = GetParam();
+  options.virtual_node_size = 2;
+  options.waiting = world.rank() % 2 == 1 ? mpi::Waiting::busy : mpi::Waiting::polite;
+  const auto outcome = mpi::synchronize(world, clock, options);
+  const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
+  if (world.rank() != 0) return;
+  ASSERT_EQ(outcome.rounds.size(), 2U);
+  for (int r = 1; r < world.size(); ++r) {
+    EXPECT_LE(std::abs((readings[r].corrected_ns - readings[0].corrected_ns).count()), kLoadedMachineBound.count())
+        << "rank " << r;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(PingpongAndTree, MixedWaiting, ::testing::Values(SyncMethod::pingpong, SyncMethod::tree));
+
 }  // namespace
 }  // namespace berkeley

@@ -53,13 +53,18 @@ void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, con
   }
 }
 
+// How the records go out. Every rank of the communicator must make the same call (a blocking and a
+// nonblocking collective do not match), so this follows the method, which all ranks share, and never the
+// waiting, which is decided per node: only how a rank completes the nonblocking one is its own choice.
+enum class Scatter { blocking, nonblocking };
+
 // MPI_Scatter of `width` int64 per rank of `comm` from its rank 0, into `mine`
 // (with `doorbells`, rank 0 rings every rank once the records are out, and the others sleep on theirs)
 std::span<const std::int64_t> scatter_records(const bmpi::communicator& comm, std::span<const std::int64_t> records,
-                                              int width, Waiting waiting, std::vector<std::int64_t>& mine,
-                                              Doorbells* doorbells = nullptr) {
+                                              int width, Scatter scatter, Waiting waiting,
+                                              std::vector<std::int64_t>& mine, Doorbells* doorbells = nullptr) {
   mine.resize(static_cast<std::size_t>(width));
-  if (waiting == Waiting::busy) {
+  if (scatter == Scatter::blocking) {
     MPI_Scatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm);
   } else {
     MPI_Request request = MPI_REQUEST_NULL;
@@ -93,9 +98,11 @@ class FlatTopology final : public Topology {
     return estimates_;
   }
   std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
-    // the collective method's ranks are all in the collective anyway: no point in sleeping there
-    const Waiting waiting = options_.method == SyncMethod::collective ? Waiting::busy : options_.waiting;
-    return scatter_records(comm_, records, width, waiting, mine_, sleeps_on_doorbell() ? doorbells_.get() : nullptr);
+    // the collective method's ranks are all in the collective anyway: no point in sleeping there (and
+    // the blocking MPI_Scatter is the fastest); pingpong ranks that were idle may sleep until it arrives
+    const Scatter scatter = options_.method == SyncMethod::collective ? Scatter::blocking : Scatter::nonblocking;
+    return scatter_records(comm_, records, width, scatter, options_.waiting, mine_,
+                           sleeps_on_doorbell() ? doorbells_.get() : nullptr);
   }
   // summarized only when asked for, not on every round's critical path
   std::vector<LevelReport> levels() const override {
@@ -220,7 +227,8 @@ class TreeTopology final : public Topology {
       MPI_Scatterv(by_node.data(), counts.data(), displacements.data(), MPI_INT64_T, for_my_node.data(),
                    static_cast<int>(for_my_node.size()), MPI_INT64_T, kRoot, leaders_);
     }
-    return scatter_records(node_, for_my_node, width, options_.waiting, mine_);
+    // a virtual node may span hosts whose ranks decided differently how to wait: always nonblocking
+    return scatter_records(node_, for_my_node, width, Scatter::nonblocking, options_.waiting, mine_);
   }
 
   std::vector<LevelReport> levels() const override { return levels_; }
