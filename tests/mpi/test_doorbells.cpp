@@ -34,6 +34,29 @@ TEST(Doorbells, RankZeroRingsEachRanksOwnWord) {
   MPI_Barrier(world);
 }
 
+TEST(Doorbells, TheRingIsWhatWakesASleeper) {
+  // each rank sleeps with a 5 s timeout; rank 0 rings it after 20 ms: it must be up long before 5 s
+  const bmpi::communicator world;
+  mpi::Doorbells doorbells(world);
+  constexpr auto kRingAfter = std::chrono::milliseconds(20);
+  for (int r = 1; r < world.size(); ++r) {
+    if (world.rank() == 0) {
+      std::this_thread::sleep_for(kRingAfter);
+      doorbells.ring(r);
+    } else if (world.rank() == r) {
+      const std::uint32_t seen = doorbells.mine()->load();
+      const auto start = std::chrono::steady_clock::now();
+      while (doorbells.mine()->load() == seen && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+        mpi::sleep_on(*doorbells.mine(), seen, 5'000'000'000L);  // a spurious wake-up sleeps again
+      }
+      const auto slept = std::chrono::steady_clock::now() - start;
+      EXPECT_LT(slept, std::chrono::seconds(1)) << "rank " << r << ": not woken by the ring";
+      EXPECT_GT(doorbells.mine()->load(), seen) << "rank " << r;
+    }
+    MPI_Barrier(world);
+  }
+}
+
 TEST(Doorbells, ASleepingRankWakesWithTheMessage) {
   const bmpi::communicator world;
   mpi::Doorbells doorbells(world);

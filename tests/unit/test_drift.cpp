@@ -66,19 +66,26 @@ TEST(IntersectIntervals, DisjointIntervalsAreFlagged) {
 
 TEST(PlanDriftCorrection, AllClocksFollowTheAverageRateAndOffset) {
   // master perfect; rank 1 +40 ppm, rank 2 −20 ppm: the average drift is +6.667 ppm against the master
-  const std::vector<std::vector<TimedOffset>> raw{line(0, 0, 10), line(3'000, 40.0, 10), line(-6'000, -20.0, 10)};
+  const std::int64_t offsets[] = {0, 3'000, -6'000};
+  const double drifts[] = {0.0, 40.0, -20.0};
+  const std::vector<std::vector<TimedOffset>> raw{line(offsets[0], drifts[0], 10), line(offsets[1], drifts[1], 10),
+                                                  line(offsets[2], drifts[2], 10)};
   const DriftPlan plan = plan_drift_correction(raw, Nanoseconds{1'000'000'000});
   EXPECT_NEAR(plan.average_drift_ppm, 20.0 / 3.0, 1e-6);
+  // the truth at master time t: each clock's offset, and the group's average that every clock must show
+  auto true_offset = [&](std::size_t r, ClockReading t) {
+    return static_cast<double>(offsets[r]) + drifts[r] * 1e-6 * static_cast<double>(t.count());
+  };
+  const ClockReading t = plan.reference_ns + Nanoseconds{10'000 * kMs};  // 10 s after the last measurement
+  const double target_ns = (true_offset(0, t) + true_offset(1, t) + true_offset(2, t)) / 3.0;
   for (std::size_t r = 0; r < 3; ++r) {
     const RankDriftPlan& rank = plan.ranks[r];
     EXPECT_TRUE(rank.rate_applied) << r;
-    // where the plan sends this clock, 10 s after the reference: fitted offset + correction there
-    const Nanoseconds later{10'000 * kMs};
-    const ClockReading t = plan.reference_ns + later;
-    const double own_ns = static_cast<double>(rank.fit.offset_at(t).count());
-    const double correction_ns = static_cast<double>(rank.correction.offset_ns.count()) +
-                                 rank.correction.rate_ppm * 1e-6 * static_cast<double>((t + rank.fit.offset_at(t) - rank.correction.anchor_ns).count());
-    const double target_ns = static_cast<double>(plan.average_offset_ns.count()) + plan.average_drift_ppm * 1e-6 * 1e10;
+    // the correction this clock applies when it reads t + its own offset
+    const double own_ns = true_offset(r, t);
+    const double correction_ns =
+        static_cast<double>(rank.correction.offset_ns.count()) +
+        rank.correction.rate_ppm * 1e-6 * (static_cast<double>(t.count()) + own_ns - static_cast<double>(rank.correction.anchor_ns.count()));
     EXPECT_NEAR(own_ns + correction_ns, target_ns, 5.0) << "rank " << r;
   }
 }

@@ -24,6 +24,7 @@ class ScriptedChannel final : public GroupChannel {
   [[nodiscard]] int size() const override { return static_cast<int>(offsets_.size()); }
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override {
     ++exchanges_[member];
+    order_.push_back(member);
     EXPECT_FALSE(released_[member]) << "member " << member << " asked after release";
     if (std::find(silent_.begin(), silent_.end(), member) != silent_.end()) return std::nullopt;
     auto& queue = delays_[member];
@@ -50,12 +51,15 @@ class ScriptedChannel final : public GroupChannel {
     got.t_recv_ns = Nanoseconds{now_};
   }
   int exchanges(int member) { return exchanges_[member]; }
+  bool released(int member) { return released_[member]; }
+  const std::vector<int>& order() const { return order_; }
 
  private:
   std::vector<std::int64_t> offsets_;
   std::map<int, std::deque<Delay>> delays_;
   std::map<int, int> exchanges_;
   std::map<int, bool> released_;
+  std::vector<int> order_;  // the member of every exchange, in order
   std::vector<int> silent_;
   std::int64_t now_ = 1'000'000'000;
 };
@@ -79,7 +83,12 @@ TEST(MeasurePingpong, FindsTheTrueOffsetThroughQueueingAndAsymmetry) {
 TEST(MeasurePingpong, PollsOneMemberAtATimeAndReleasesEach) {
   ScriptedChannel channel({0, 1, 2, 3, 4});
   const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{3, 3, 0.0});
-  for (int m = 1; m < 5; ++m) EXPECT_EQ(channel.exchanges(m), 3) << m;  // scripted channel fails on ask-after-release
+  for (int m = 1; m < 5; ++m) {
+    EXPECT_EQ(channel.exchanges(m), 3) << m;  // scripted channel fails on ask-after-release
+    EXPECT_TRUE(channel.released(m)) << m;
+  }
+  // one member at a time: all of member 1's exchanges, then all of member 2's, ...
+  EXPECT_EQ(channel.order(), (std::vector<int>{1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4}));
 }
 
 TEST(MeasurePingpong, ASilentMemberIsMissingAndGetsNoCorrection) {
