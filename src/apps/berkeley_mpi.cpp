@@ -84,9 +84,7 @@ int write_outputs(const RunOptions& options, const RunReport& report, std::ofstr
     }
   }
   if (!report.precision_met) {
-    std::cerr << "berkeley_mpi: --require-precision " << format_duration(*options.require_precision_ns)
-              << " not met: the audit found a clock " << format_duration(report.audit_max_abs_residual_ns)
-              << " from the master\n";
+    std::cerr << "berkeley_mpi: " << precision_failure(report) << '\n';
     return kExitPrecisionFailed;
   }
   return kExitOk;

@@ -18,8 +18,7 @@ class CorrectedClock final : public Clock {
     return underlying_ns + correction_at(underlying_ns);
   }
   [[nodiscard]] Nanoseconds correction_at(ClockReading underlying_ns) const {
-    const double elapsed_ns = static_cast<double>((underlying_ns - anchor_ns_).count());
-    return offset_ns_ + Nanoseconds{std::llround(elapsed_ns * rate_ppm_ * 1e-6)};
+    return offset_ns_ + drift_over(underlying_ns - anchor_ns_, rate_ppm_);
   }
   [[nodiscard]] std::optional<ClockReading> exact_at(const Clock& reference, ClockReading reference_ns) const override {
     const std::optional<ClockReading> underlying = underlying_.exact_at(reference, reference_ns);

@@ -35,9 +35,7 @@ SimulatedClock::SimulatedClock(const Clock& reference, SimulatedClockParams para
     : reference_(reference), params_(params), anchor_ns_(anchor_ns) {}
 
 ClockReading SimulatedClock::at_reference(ClockReading reference_ns) const {
-  const double elapsed_ns = static_cast<double>((reference_ns - anchor_ns_).count());
-  const auto drift_ns = static_cast<std::int64_t>(std::llround(elapsed_ns * params_.drift_ppm * 1e-6));
-  return reference_ns + params_.offset_ns + Nanoseconds{drift_ns};
+  return reference_ns + params_.offset_ns + drift_over(reference_ns - anchor_ns_, params_.drift_ppm);
 }
 
 }  // namespace berkeley

@@ -7,8 +7,7 @@
 namespace berkeley {
 
 Nanoseconds DriftFit::offset_at(ClockReading local_ns) const {
-  const double elapsed_ns = static_cast<double>((local_ns - reference_ns).count());
-  return offset_ns + Nanoseconds{std::llround(elapsed_ns * drift_ppm * 1e-6)};
+  return offset_ns + drift_over(local_ns - reference_ns, drift_ppm);
 }
 
 double DriftFit::prediction_stderr_ns(ClockReading local_ns) const {

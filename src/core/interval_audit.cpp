@@ -18,7 +18,7 @@ AuditEstimate intersect_intervals(std::span<const OffsetSample> samples) {
   audit.consistent = low <= high;
   if (!audit.consistent) std::swap(low, high);  // report the gap between them, flagged
   audit.residual_ns = low + (high - low) / 2;
-  audit.uncertainty_ns = (high - low) / 2;
+  audit.uncertainty_ns = (high - low + Nanoseconds{1}) / 2;  // rounded up: the midpoint is rounded down
   return audit;
 }
 

@@ -2,6 +2,7 @@
 // Time in berkeley_mpi is kept as signed 64-bit nanoseconds (std::chrono), never as double seconds:
 // a double of seconds since the epoch resolves only ~240 ns.
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 
 namespace berkeley {
@@ -11,5 +12,10 @@ using Nanoseconds = std::chrono::duration<std::int64_t, std::nano>;
 // A clock reading: nanoseconds since that clock's own epoch. Same representation as a duration,
 // named separately so signatures say which one they mean.
 using ClockReading = Nanoseconds;
+
+// How far a rate of `rate_ppm` moves a clock over `elapsed_ns` (rounded to the nearest ns).
+[[nodiscard]] inline Nanoseconds drift_over(Nanoseconds elapsed_ns, double rate_ppm) {
+  return Nanoseconds{std::llround(static_cast<double>(elapsed_ns.count()) * rate_ppm * 1e-6)};
+}
 
 }  // namespace berkeley

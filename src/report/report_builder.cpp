@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
 #include <set>
+#include <string>
+
+#include "core/duration_text.hpp"
 
 namespace berkeley {
 namespace {
-
-Nanoseconds magnitude(Nanoseconds value) { return value < Nanoseconds{0} ? -value : value; }
 
 // The agreed time: the mean of the averaged clocks' raw readings, taken as differences from the
 // master's reading so that the sum cannot overflow. nullopt when a reading is unknown.
@@ -106,8 +108,8 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
       row.measured_error_ns.push_back(corrected && agreed_later[k] ? std::optional(*corrected - *agreed_later[k])
                                                                    : std::nullopt);
     }
-    report.max_abs_residual_ns = std::max(report.max_abs_residual_ns, magnitude(row.residual_ns));
-    report.audit_max_abs_residual_ns = std::max(report.audit_max_abs_residual_ns, magnitude(row.audit_residual_ns));
+    report.max_abs_residual_ns = std::max(report.max_abs_residual_ns, std::chrono::abs(row.residual_ns));
+    report.audit_max_abs_residual_ns = std::max(report.audit_max_abs_residual_ns, std::chrono::abs(row.audit_residual_ns));
     report.ranks.push_back(std::move(row));
   }
   report.hosts = static_cast<int>(hosts.size());
@@ -115,8 +117,24 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   report.truth_reference = truth_reference;
   report.spread_before_ns = spread_of(before);
   report.spread_after_ns = spread_of(after);
-  report.precision_met = !required_precision_ns || report.audit_max_abs_residual_ns <= *required_precision_ns;
+  report.audits_consistent =
+      std::all_of(report.ranks.begin(), report.ranks.end(), [](const RankReport& r) { return r.audit_consistent; });
+  report.precision_met = !required_precision_ns ||
+                         (report.audits_consistent && report.audit_max_abs_residual_ns <= *required_precision_ns);
   return report;
+}
+
+std::string precision_failure(const RunReport& report) {
+  const std::string required =
+      "--require-precision " + (report.required_precision_ns ? format_duration(*report.required_precision_ns) : "");
+  for (const RankReport& r : report.ranks) {
+    if (!r.audit_consistent) {
+      return required + " not met: the audit of rank " + std::to_string(r.rank) +
+             " is inconsistent (its round-trip intervals do not intersect), so its residual is not bounded";
+    }
+  }
+  return required + " not met: the audit found a clock " + format_duration(report.audit_max_abs_residual_ns) +
+         " from the master";
 }
 
 }  // namespace berkeley

@@ -36,11 +36,15 @@ struct RankInputs {
 // truth_reference names the shared clock; the spreads count as ground truth only when every rank
 // is on one host (otherwise that clock is not shared).
 // later_ns: the instants after the shared one that the observations' later readings refer to.
-// required_precision_ns: the gate on the audit residuals (precision_met is false when any exceeds it).
+// required_precision_ns: the gate on the audit residuals (precision_met is false when any exceeds it, or
+// when an audit is inconsistent: its residual is then not bounded).
 [[nodiscard]] RunReport build_run_report(const RunParameters& parameters, const std::vector<RankInputs>& ranks,
                                          std::vector<RoundReport> rounds, const std::string& truth_reference,
                                          const std::vector<Nanoseconds>& later_ns = {},
                                          std::optional<Nanoseconds> required_precision_ns = std::nullopt);
+
+// Why precision_met is false, for the one line a program prints before it exits 4.
+[[nodiscard]] std::string precision_failure(const RunReport& report);
 
 // max − min; 0 for fewer than two values
 [[nodiscard]] Nanoseconds spread_of(const std::vector<ClockReading>& values);

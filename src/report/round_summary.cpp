@@ -1,12 +1,9 @@
 #include "report/round_summary.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace berkeley {
-namespace {
-Nanoseconds magnitude(Nanoseconds value) { return value < Nanoseconds{0} ? -value : value; }
-}  // namespace
-
 RoundReport summarize_round(int round, std::span<const std::optional<PeerEstimate>> estimates, const BerkeleyStep& step,
                             Nanoseconds duration_ns) {
   RoundReport report;
@@ -16,7 +13,7 @@ RoundReport summarize_round(int round, std::span<const std::optional<PeerEstimat
   report.clocks_averaged = step.clocks_averaged;
   report.clocks_excluded = estimates.size() - step.clocks_averaged;
   for (const Nanoseconds c : step.corrections_ns) {
-    report.max_abs_correction_ns = std::max(report.max_abs_correction_ns, magnitude(c));
+    report.max_abs_correction_ns = std::max(report.max_abs_correction_ns, std::chrono::abs(c));
   }
   for (const auto& e : estimates) {
     if (e) report.max_uncertainty_ns = std::max(report.max_uncertainty_ns, e->best.uncertainty_ns);

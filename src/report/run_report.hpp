@@ -99,7 +99,8 @@ struct RunReport {
   // the audit: largest |residual| of any rank, and the --require-precision gate
   Nanoseconds audit_max_abs_residual_ns{0};
   std::optional<Nanoseconds> required_precision_ns;
-  bool precision_met = true;
+  bool audits_consistent = true;  // every rank's audit intervals intersected (else its residual is unbounded)
+  bool precision_met = true;      // no gate, or every audit consistent and within it
 };
 
 }  // namespace berkeley

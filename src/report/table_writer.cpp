@@ -28,36 +28,13 @@ std::string seconds(ClockReading value) {
   return text;
 }
 
-}  // namespace
-
-void write_table(std::ostream& out, const RunReport& report) {
-  char line[256];
-  std::snprintf(line, sizeof line, "%4s  %-16s %20s %16s %16s %20s %14s  %s\n", "rank", "host", "clock before [s]",
-                "offset [ms]", "correction [ms]", "clock after [s]", "residual [us]", "");
-  out << line;
-  for (const RankReport& r : report.ranks) {
-    std::snprintf(line, sizeof line, "%4d  %-16.16s %20s %16s %16s %20s %14s  %s\n", r.rank, r.host.c_str(),
-                  seconds(r.clock_before_ns).c_str(), fixed(r.offset_before_ns, 1e6, 6).c_str(),
-                  fixed(r.correction_ns, 1e6, 6).c_str(), seconds(r.clock_after_ns).c_str(),
-                  fixed(r.residual_ns, 1e3, 3).c_str(), r.excluded ? "excluded from average" : "");
-    out << line;
-  }
-  for (const LevelReport& level : report.levels) {
-    out << "level " << level.level << " (" << level.description << "): " << level.groups << " group(s), "
-        << level.ranks_measured << " ranks measured, estimates within +-" << format_duration(level.max_uncertainty_ns)
-        << ", largest best round trip " << format_duration(level.max_round_trip_ns) << '\n';
-  }
-  write_audit(out, report);
-  if (report.drift_corrected) write_drift(out, report);
-  write_summary(out, report);
-}
-
 void write_audit(std::ostream& out, const RunReport& report) {
   out << "audit (interval intersection, independent of the sync estimator): largest |residual| "
       << format_duration(report.audit_max_abs_residual_ns);
   Nanoseconds widest{0};
   for (const RankReport& r : report.ranks) widest = std::max(widest, r.audit_uncertainty_ns);
   out << ", each within +-" << format_duration(widest);
+  if (!report.audits_consistent) out << "; INCONSISTENT for some rank (intervals do not intersect)";
   if (report.required_precision_ns) {
     out << "; required " << format_duration(*report.required_precision_ns) << ": "
         << (report.precision_met ? "met" : "NOT met");
@@ -88,6 +65,30 @@ void write_drift(std::ostream& out, const RunReport& report) {
     }
     out << '\n';
   }
+}
+
+}  // namespace
+
+void write_table(std::ostream& out, const RunReport& report) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%4s  %-16s %20s %16s %16s %20s %14s  %s\n", "rank", "host", "clock before [s]",
+                "offset [ms]", "correction [ms]", "clock after [s]", "residual [us]", "");
+  out << line;
+  for (const RankReport& r : report.ranks) {
+    std::snprintf(line, sizeof line, "%4d  %-16.16s %20s %16s %16s %20s %14s  %s\n", r.rank, r.host.c_str(),
+                  seconds(r.clock_before_ns).c_str(), fixed(r.offset_before_ns, 1e6, 6).c_str(),
+                  fixed(r.correction_ns, 1e6, 6).c_str(), seconds(r.clock_after_ns).c_str(),
+                  fixed(r.residual_ns, 1e3, 3).c_str(), r.excluded ? "excluded from average" : "");
+    out << line;
+  }
+  for (const LevelReport& level : report.levels) {
+    out << "level " << level.level << " (" << level.description << "): " << level.groups << " group(s), "
+        << level.ranks_measured << " ranks measured, estimates within +-" << format_duration(level.max_uncertainty_ns)
+        << ", largest best round trip " << format_duration(level.max_round_trip_ns) << '\n';
+  }
+  write_audit(out, report);
+  if (report.drift_corrected) write_drift(out, report);
+  write_summary(out, report);
 }
 
 void write_summary(std::ostream& out, const RunReport& report) {

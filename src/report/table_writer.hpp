@@ -7,10 +7,6 @@ namespace berkeley {
 
 // The human-readable report: one row per rank and a summary line, units always written.
 void write_table(std::ostream& out, const RunReport& report);
-// The audit line: largest residual, its uncertainty, and the --require-precision verdict.
-void write_audit(std::ostream& out, const RunReport& report);
-// The drift table: fitted drift, its uncertainty, the rate applied, predicted and measured errors later.
-void write_drift(std::ostream& out, const RunReport& report);
 // The one summary line (spread before and after, in ns).
 void write_summary(std::ostream& out, const RunReport& report);
 // One line of progress for a finished round.

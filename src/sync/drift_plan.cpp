@@ -9,11 +9,11 @@
 namespace berkeley {
 
 double RankDriftPlan::predicted_error_ns(Nanoseconds after_ns) const {
-  const double seconds_ns = static_cast<double>(after_ns.count());
-  const double fitted = fit.prediction_stderr_ns(fit.reference_ns);  // offset error at the anchor
-  const double rate = rate_stderr_ppm * 1e-6 * seconds_ns;
+  const double elapsed_ns = static_cast<double>(after_ns.count());
+  const double fitted = fit.prediction_stderr_ns(reference_ns);  // offset error at the anchor
+  const double rate = rate_stderr_ppm * 1e-6 * elapsed_ns;
   const double statistical = std::sqrt(fitted * fitted + rate * rate);
-  return rate_applied ? statistical : statistical + std::fabs(rate_correction_ppm) * 1e-6 * seconds_ns;
+  return rate_applied ? statistical : statistical + std::fabs(rate_correction_ppm) * 1e-6 * elapsed_ns;
 }
 
 DriftPlan plan_drift_correction(const std::vector<std::vector<TimedOffset>>& raw_offsets, Nanoseconds tolerance_ns,
@@ -35,24 +35,29 @@ DriftPlan plan_drift_correction(const std::vector<std::vector<TimedOffset>>& raw
   plan.average_offset_ns = step.average_offset_ns;
 
   // the group's rate: the mean drift of the averaged clocks (fault tolerance by offset, as for the step)
+  auto in_average = [&](std::size_t r) { return !step.excluded[r] || step.clocks_averaged == 0; };
+  auto variance = [&](std::size_t r) { return plan.ranks[r].fit.drift_stderr_ppm * plan.ranks[r].fit.drift_stderr_ppm; };
   double drift_sum = 0;
   double variance_sum = 0;
   std::size_t averaged = 0;
   for (std::size_t r = 0; r < plan.ranks.size(); ++r) {
-    plan.ranks[r].excluded = step.excluded[r];
-    if (step.excluded[r] && step.clocks_averaged > 0) continue;
+    if (!in_average(r)) continue;
     drift_sum += plan.ranks[r].fit.drift_ppm;
-    variance_sum += plan.ranks[r].fit.drift_stderr_ppm * plan.ranks[r].fit.drift_stderr_ppm;
+    variance_sum += variance(r);
     ++averaged;
   }
-  plan.average_drift_ppm = drift_sum / static_cast<double>(averaged);
-  plan.average_drift_stderr_ppm = std::sqrt(variance_sum) / static_cast<double>(averaged);
+  const auto n = static_cast<double>(averaged);
+  plan.average_drift_ppm = drift_sum / n;
 
   for (std::size_t r = 0; r < plan.ranks.size(); ++r) {
     RankDriftPlan& rank = plan.ranks[r];
+    rank.reference_ns = plan.reference_ns;
     rank.rate_correction_ppm = plan.average_drift_ppm - rank.fit.drift_ppm;
-    rank.rate_stderr_ppm = std::sqrt(rank.fit.drift_stderr_ppm * rank.fit.drift_stderr_ppm +
-                                     plan.average_drift_stderr_ppm * plan.average_drift_stderr_ppm);
+    // variance of (average − own drift), the fits independent: an averaged rank is part of the average,
+    // so its own noise enters with weight (1 − 1/n) and the others' with 1/n each
+    rank.rate_stderr_ppm = in_average(r) ? std::sqrt(variance(r) * (1.0 - 1.0 / n) * (1.0 - 1.0 / n) +
+                                                     (variance_sum - variance(r)) / (n * n))
+                                         : std::sqrt(variance(r) + variance_sum / (n * n));
     // a rate is applied only where it is larger than the noise of its fit: correcting a drift that is
     // not there makes the clock worse over time
     // (fewer than 3 samples: the noise is unknown, so no rate is applied)

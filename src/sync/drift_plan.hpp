@@ -21,10 +21,11 @@ struct RankDriftPlan {
   double rate_correction_ppm = 0.0;  // average drift − this rank's drift
   double rate_stderr_ppm = 0.0;      // one standard error of that
   bool rate_applied = false;         // only when |rate correction| > significance × its standard error
-  bool excluded = false;             // left out of the average (offset at the reference, see berkeley_step)
   LinearCorrection correction;
+  ClockReading reference_ns{0};      // master time the correction is anchored at (DriftPlan::reference_ns)
   // predicted error against the agreed time, `after_ns` past the reference: 1 standard error of the
-  // fitted offset and rate, plus the whole unapplied rate when it was not applied
+  // fitted offset there (the fit is tightest at its samples' mean time, earlier) and of the rate over
+  // `after_ns`, plus the whole unapplied rate when it was not applied
   [[nodiscard]] double predicted_error_ns(Nanoseconds after_ns) const;
 };
 
@@ -32,7 +33,6 @@ struct DriftPlan {
   ClockReading reference_ns{0};  // master time the plan is anchored at: the last measurement
   Nanoseconds average_offset_ns{0};
   double average_drift_ppm = 0.0;
-  double average_drift_stderr_ppm = 0.0;
   std::vector<RankDriftPlan> ranks;
 };
 

@@ -63,8 +63,8 @@ void berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_n
     offsets.push_back(estimates[m]->best.offset_ns);
     member_of.push_back(m);
   }
-  const BerkeleyStep& answered_step = workspace.answered;
   berkeley_step(offsets, tolerance_ns, workspace.answered, workspace.scratch);
+  const BerkeleyStep& answered_step = workspace.answered;
   out.step.median_offset_ns = answered_step.median_offset_ns;
   out.step.average_offset_ns = answered_step.average_offset_ns;
   out.step.clocks_averaged = answered_step.clocks_averaged;

@@ -58,6 +58,14 @@ TEST(IntersectIntervals, TheIntersectionHoldsTheTruthAndIsNoWiderThanTheBestExch
   EXPECT_EQ(audit.uncertainty_ns, Nanoseconds{15});
 }
 
+TEST(IntersectIntervals, AnOddWidthStillCoversBothEnds) {
+  // one exchange bounds the offset to [0, 3]: the midpoint rounds down to 1, so ±2 is needed to reach 3
+  const std::vector<OffsetSample> samples{{Nanoseconds{0}, Nanoseconds{3}, Nanoseconds{3}}};
+  const AuditEstimate audit = intersect_intervals(samples);
+  EXPECT_EQ(audit.residual_ns, Nanoseconds{1});
+  EXPECT_EQ(audit.uncertainty_ns, Nanoseconds{2});
+}
+
 TEST(IntersectIntervals, DisjointIntervalsAreFlagged) {
   std::vector<OffsetSample> samples{{Nanoseconds{0}, Nanoseconds{1'050}, Nanoseconds{100}},
                                     {Nanoseconds{1'000}, Nanoseconds{9'050}, Nanoseconds{1'100}}};
@@ -98,6 +106,16 @@ TEST(PlanDriftCorrection, NoRateIsAppliedWhereTheDriftIsOnlyNoise) {
     EXPECT_EQ(rank.correction.rate_ppm, 0.0);
     EXPECT_GT(rank.predicted_error_ns(Nanoseconds{10'000 * kMs}), rank.predicted_error_ns(Nanoseconds{0}));
   }
+  // the correction is anchored at the last sample, 0.45 s after the samples' mean: the offset error there
+  // is larger than at the mean
+  for (std::size_t r = 1; r < 3; ++r) {
+    EXPECT_GT(plan.ranks[r].predicted_error_ns(Nanoseconds{0}), plan.ranks[r].fit.offset_stderr_ns) << r;
+  }
+  // rank 1 is one of the 3 averaged (rank 0 noiseless, ranks 1 and 2 equally noisy, σ each):
+  // average − own = (d0 + d2 − 2·d1) / 3, so its error is σ·√(1 + 4)/3
+  const double sigma = plan.ranks[1].fit.drift_stderr_ppm;
+  ASSERT_GT(sigma, 0.0);
+  EXPECT_NEAR(plan.ranks[1].rate_stderr_ppm, sigma * std::sqrt(5.0) / 3.0, 1e-9);
 }
 
 TEST(PlanDriftCorrection, TwoSamplesAreTooFewToApplyARate) {

@@ -42,5 +42,27 @@ TEST(BuildRunReport, SeveralHostsMeanNoGroundTruth) {
   EXPECT_FALSE(report.truth_measured);
 }
 
+TEST(BuildRunReport, AnInconsistentAuditFailsThePrecisionGate) {
+  std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0), rank_at("a", 0, 0)};
+  ranks[1].audit.residual_ns = Nanoseconds{10};
+  ranks[2].audit.residual_ns = Nanoseconds{20};
+  const RunReport within = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{1'000});
+  EXPECT_TRUE(within.audits_consistent);
+  EXPECT_TRUE(within.precision_met);
+  const RunReport tight = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{15});
+  EXPECT_FALSE(tight.precision_met);
+  EXPECT_NE(precision_failure(tight).find("found a clock 20 ns from the master"), std::string::npos)
+      << precision_failure(tight);
+
+  ranks[2].audit.consistent = false;  // residual 20 ns looks fine, but it is not bounded
+  const RunReport inconsistent = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{1'000});
+  EXPECT_FALSE(inconsistent.audits_consistent);
+  EXPECT_FALSE(inconsistent.precision_met);
+  EXPECT_NE(precision_failure(inconsistent).find("rank 2 is inconsistent"), std::string::npos)
+      << precision_failure(inconsistent);
+  // without a gate there is nothing to fail
+  EXPECT_TRUE(build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC").precision_met);
+}
+
 }  // namespace
 }  // namespace berkeley

@@ -56,8 +56,9 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
   std::vector<std::vector<TimedOffset>> raw_offsets(fit_drift ? ranks : 0);
   if (master) outcome.rounds.reserve(static_cast<std::size_t>(options.rounds));
 
-  // The critical path of a round (measure, step, deliver, apply) allocates nothing once the buffers
-  // have grown; the reports are made after the corrections have gone out.
+  // The master's step and the delivery reuse buffers, and the reports are made after the corrections
+  // have gone out: the collective round's critical path allocates nothing once the buffers have grown
+  // (pingpong still makes a filter per member, which is nothing against its round trips).
   for (int round = 1; round <= options.rounds; ++round) {
     if (round > 1 && options.interval_ns > Nanoseconds{0} && master) std::this_thread::sleep_for(options.interval_ns);
     const auto started = std::chrono::steady_clock::now();
