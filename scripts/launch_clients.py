@@ -209,8 +209,11 @@ def run_tmux(args, ids, client_path):
         if log.exists():
             for line in log.read_text(errors="replace").splitlines():
                 print(f"[client {client_id}] {line}", flush=True)
+    unfinished = any(code is None for code in codes.values())
     if not inside and not args.keep:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
+    elif inside and unfinished and not args.keep:  # the finished window stays for reading; live clients do not
+        subprocess.run(["tmux", "kill-window", "-t", target], capture_output=True, timeout=10)
     shutil.rmtree(workdir, ignore_errors=True)
     return codes
 

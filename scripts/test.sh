@@ -13,9 +13,9 @@ build_project
 # Stopped at the end only if this script started it.
 "$BERKELEY_ROOT/scripts/install-slurm.sh"
 if ! "$BERKELEY_ROOT/scripts/slurm-local.sh" status >/dev/null 2>&1; then
-  if "$BERKELEY_ROOT/scripts/slurm-local.sh" up; then
-    trap '"$BERKELEY_ROOT/scripts/slurm-local.sh" down >&2' EXIT
-  else
+  # armed before `up`, so that daemons of a half-finished `up` are stopped too (`down` of nothing is a no-op)
+  trap '"$BERKELEY_ROOT/scripts/slurm-local.sh" down >&2' EXIT
+  if ! "$BERKELEY_ROOT/scripts/slurm-local.sh" up; then
     log "no local Slurm: the slurm tests will be skipped (or fail under BERKELEY_REQUIRE_SLURM=1)"
   fi
 fi

@@ -13,6 +13,7 @@ Every launch is bounded by --launch-timeout; a launch that hits it fails the che
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,13 +33,18 @@ def fail(message):
 def launch(opts, np, program_args):
     command = opts.mpiexec + [opts.numproc_flag, str(np)] + opts.preflags + [opts.exe] + program_args
     print("+", " ".join(command), flush=True)
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=opts.launch_timeout)
-    except subprocess.TimeoutExpired:
-        fail(f"no exit within {opts.launch_timeout} s (a rank left waiting?)")
-    sys.stdout.write(done.stdout)
-    sys.stdout.write(done.stderr)
-    return done
+    # in its own process group, so that a launch that hangs is killed with every rank it started
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as process:
+        try:
+            out, err = process.communicate(timeout=opts.launch_timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            fail(f"no exit within {opts.launch_timeout} s (a rank left waiting?)")
+    sys.stdout.write(out)
+    sys.stdout.write(err)
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def run_with_report(opts, np, extra=()):

@@ -96,11 +96,15 @@ def wait_for_job(job_id, env, deadline_s):
     # not `sbatch --wait`: it returns 0 for a cancelled job and polls only every 2-10 s
     start = time.monotonic()
     fields = {}
-    while time.monotonic() - start < deadline_s:
-        fields = job_fields(job_id, env)
-        if fields.get("JobState") in TERMINAL_STATES:
-            return fields, time.monotonic() - start
-        time.sleep(0.5)
+    try:
+        while time.monotonic() - start < deadline_s:
+            fields = job_fields(job_id, env)
+            if fields.get("JobState") in TERMINAL_STATES:
+                return fields, time.monotonic() - start
+            time.sleep(0.5)
+    except Failure:
+        run(["scancel", job_id], env=env, check=False)  # a failed poll must not leave the job behind
+        raise
     run(["scancel", job_id], env=env, check=False)
     raise Failure(f"job {job_id} not finished after {deadline_s}s (state {fields.get('JobState')}, "
                   f"reason {fields.get('Reason')}); cancelled it")
