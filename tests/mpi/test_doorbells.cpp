@@ -6,6 +6,8 @@
 #include <boost/mpi/communicator.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include "transport/mpi/doorbells.hpp"
@@ -75,6 +77,24 @@ TEST(Doorbells, ASleepingRankWakesWithTheMessage) {
     EXPECT_EQ(value, 1000 + world.rank());
   }
   MPI_Barrier(world);
+}
+
+TEST(Doorbells, ARankUnwindingAloneDoesNotWaitForTheOthers) {
+  // rank 1 throws while it holds doorbells; the others keep theirs. Freeing the shared window would make
+  // rank 1 wait for ranks that never free theirs (in a real run: rank 1 is on its way to MPI_Abort)
+  const bmpi::communicator world;
+  auto doorbells = std::make_unique<mpi::Doorbells>(world);
+  if (world.rank() == 1) {
+    try {
+      const std::unique_ptr<mpi::Doorbells> held = std::move(doorbells);
+      throw std::runtime_error("failure on one rank");
+    } catch (const std::runtime_error&) {
+    }
+  } else {
+    (void)doorbells.release();  // never freed here: rank 1 did not free its part either
+  }
+  MPI_Barrier(world);  // every rank gets here, rank 1 included
+  SUCCEED();
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <exception>
 #include <ctime>
 #include <new>
 
@@ -70,7 +71,9 @@ Doorbells::Doorbells(MPI_Comm comm) {
 }
 
 Doorbells::~Doorbells() {
-  if (window_ != MPI_WIN_NULL) MPI_Win_free(&window_);
+  // MPI_Win_free synchronizes all ranks. Unwinding from an exception on this rank alone, it would wait for
+  // ranks that never come, and the job would hang instead of reaching its abort: leave the window then.
+  if (window_ != MPI_WIN_NULL && std::uncaught_exceptions() == 0) MPI_Win_free(&window_);
 }
 
 void Doorbells::ring(int rank) {

@@ -17,7 +17,7 @@ class Doorbells {
  public:
   // Collective over `comm`.
   explicit Doorbells(MPI_Comm comm);
-  ~Doorbells();  // collective (frees the shared window)
+  ~Doorbells();  // collective (frees the shared window), except while an exception unwinds this rank
   Doorbells(const Doorbells&) = delete;
   Doorbells& operator=(const Doorbells&) = delete;
 
