@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <optional>
 
 #include "core/duration_text.hpp"
 
@@ -25,47 +26,46 @@ Nanoseconds duration_value(const std::string& option, const std::string& text, b
   return *value;
 }
 
+namespace {
+// the whole text as one T (std::from_chars: no sign for unsigned, no spaces, no trailing text); nullopt otherwise
+template <typename T>
+std::optional<T> whole_text_as(const std::string& text) {
+  T value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+}  // namespace
+
 std::int64_t integer_value(const std::string& option, const std::string& text, std::int64_t minimum,
                            std::int64_t maximum) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::optional<std::int64_t> value = whole_text_as<std::int64_t>(text);
   const std::string range = std::to_string(minimum) + ".." + std::to_string(maximum);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-    throw BadValue{bad_value(option, text, "is not a whole number in " + range)};
-  }
-  if (value < minimum || value > maximum) throw BadValue{bad_value(option, text, "is out of range " + range)};
-  return value;
+  if (!value) throw BadValue{bad_value(option, text, "is not a whole number in " + range)};
+  if (*value < minimum || *value > maximum) throw BadValue{bad_value(option, text, "is out of range " + range)};
+  return *value;
 }
 
 std::uint64_t unsigned_value(const std::string& option, const std::string& text) {
-  std::uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-    throw BadValue{bad_value(option, text, "is not a whole number >= 0")};
-  }
-  return value;
+  const std::optional<std::uint64_t> value = whole_text_as<std::uint64_t>(text);
+  if (!value) throw BadValue{bad_value(option, text, "is not a whole number >= 0")};
+  return *value;
 }
 
 std::uint16_t port_value(const std::string& option, const std::string& text, bool allow_zero) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  const std::int64_t minimum = allow_zero ? 0 : 1;
-  if (error != std::errc() || end != text.data() + text.size() || text.empty() || value < minimum || value > 65535) {
+  const std::optional<std::int64_t> value = whole_text_as<std::int64_t>(text);
+  if (!value || *value < (allow_zero ? 0 : 1) || *value > 65535) {
     throw BadValue{bad_value(option, text,
                              allow_zero ? "is not a port (0..65535; 0 picks a free one)" : "is not a port (1..65535)")};
   }
-  return static_cast<std::uint16_t>(value);
+  return static_cast<std::uint16_t>(*value);
 }
 
 double number_value(const std::string& option, const std::string& text, double minimum, double maximum,
                     const std::string& expected) {
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty() || !(value >= minimum) ||
-      value > maximum) {
-    throw BadValue{bad_value(option, text, expected)};
-  }
-  return value;
+  const std::optional<double> value = whole_text_as<double>(text);
+  if (!value || !(*value >= minimum) || *value > maximum) throw BadValue{bad_value(option, text, expected)};
+  return *value;
 }
 
 double drift_value(const std::string& option, const std::string& text) {
