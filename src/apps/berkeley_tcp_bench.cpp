@@ -66,7 +66,8 @@ constexpr const char* kHelp =
     "                          [--min-exchanges 4] [--max-exchanges 16] [--keep-json DIR]\n"
     "Runs berkeley_master against that many client connections on loopback (held by this process) and\n"
     "reports the master's round time and peak RSS. Target: 1,000 clients, one round <= 100 ms, RSS <= 64 MiB.\n"
-    "Exit codes: 0 all runs completed and met the target; 4 a target missed; 5 a run failed; 2 bad command line.\n";
+    "Exit codes: 0 all runs completed and met the target; 4 a target missed; 5 a run failed (a client failed,\n"
+    "or the master did not report or exited non-zero); 2 bad command line.\n";
 
 std::optional<BenchOptions> parse(int argc, char** argv, int& exit_code) {
   BenchOptions options;
@@ -298,6 +299,10 @@ int main(int argc, char** argv) {
                 static_cast<double>(m->max_abs_residual_ns) / 1e3,
                 m->master_exit == 0 ? "" : ("  (master exit " + std::to_string(m->master_exit) + ")").c_str());
     std::fflush(stdout);
+    if (m->master_exit != 0) {  // measured, but the master itself failed: the run failed
+      result = kExitNetworkError;
+      continue;
+    }
     if (clients >= 1000 && (ms(median) > 100.0 || rss_mib > 64.0) && result == kExitOk) result = kExitPrecisionFailed;
   }
   if (result == kExitPrecisionFailed) std::printf("target missed: 1,000 clients, round <= 100 ms, RSS <= 64 MiB\n");

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
 #include <sstream>
 #include <thread>
 
@@ -14,6 +17,7 @@
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
 #include "sync/measure.hpp"
+#include "transport/tcp/connection.hpp"
 #include "transport/tcp/load_clients.hpp"
 #include "transport/tcp/lobby.hpp"
 #include "transport/tcp/tcp_group_channel.hpp"
@@ -205,6 +209,60 @@ TEST(TcpGroupChannel, AnAnswerBeforeItsPollIsAFault) {
   EXPECT_NE(channel.last_failure(1).find("dropped: TIME 1 before POLL 1 was sent"), std::string::npos)
       << channel.last_failure(1);
   master.lobby.close_all("test over", Nanoseconds{100'000'000}, false);
+}
+
+// A peer dropped for a fault: every listener call from then on sees why (not a generic "closed by the
+// master"), and the peer is told ERROR <reason> before its connection closes.
+TEST(Connection, ListenersSeeTheReasonAPeerWasDroppedFor) {
+  namespace asio = boost::asio;
+  IoDriver io;
+  MonotonicClock clock;
+  std::ostringstream log;
+  asio::ip::tcp::acceptor acceptor(io.context(), asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  asio::ip::tcp::socket peer(io.context());
+  peer.connect(acceptor.local_endpoint());
+  const auto connection = std::make_shared<Connection>(acceptor.accept(), clock, log);
+  std::vector<std::string> seen;  // close_reason() at every call after the connection stopped being open
+  connection->start([&seen](Connection& c) {
+    if (!c.open()) seen.push_back(c.close_reason());
+  });
+  connection->fail("test fault");
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(connection->state(), Connection::State::closing);
+  // the peer never hangs up: the connection closes when its grace ends
+  EXPECT_TRUE(
+      io.run_until(deadline_after(2 * kSecond), [&] { return connection->state() == Connection::State::closed; }));
+  EXPECT_GE(seen.size(), 2U);
+  for (const std::string& reason : seen) EXPECT_EQ(reason, "dropped: test fault");
+  EXPECT_NE(log.str().find("dropped: test fault"), std::string::npos) << log.str();
+  std::string received(64, '\0');
+  boost::system::error_code error;
+  received.resize(asio::read(peer, asio::buffer(received), error));
+  EXPECT_EQ(error, asio::error::eof);
+  EXPECT_EQ(received, "ERROR test fault\n");
+}
+
+// After SIGINT/SIGTERM every wait ends at once, but a bounded flush still runs (the peers are told why).
+TEST(IoDriver, ASignalEndsEveryWaitButNotABoundedFlush) {
+  IoDriver io;
+  io.watch_signals();
+  ASSERT_EQ(std::raise(SIGTERM), 0);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(io.run_until(deadline_after(2 * kSecond), [] { return false; }));
+  EXPECT_EQ(io.interrupted_by(), SIGTERM);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500));
+  bool fired = false;
+  boost::asio::steady_timer later(io.context(), std::chrono::milliseconds(50));
+  later.async_wait([&fired](const boost::system::error_code& error) { fired = !error; });
+  EXPECT_TRUE(io.flush_until(deadline_after(2 * kSecond), [&fired] { return fired; }));
+  // and still bounded
+  const auto flush_started = std::chrono::steady_clock::now();
+  boost::asio::steady_timer never(io.context(), std::chrono::hours(1));
+  never.async_wait([](const boost::system::error_code&) {});
+  EXPECT_FALSE(io.flush_until(deadline_after(Nanoseconds{100'000'000}), [] { return false; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - flush_started, std::chrono::milliseconds(1000));
+  never.cancel();
+  io.flush_until(deadline_after(Nanoseconds{100'000'000}), [] { return false; });  // runs the cancelled handler
 }
 
 TEST(Lobby, RefusesADuplicateIdAndAClientBeyondTheCapacityAtOnce) {

@@ -11,18 +11,9 @@
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
-namespace {
-
-class NullBuffer final : public std::streambuf {
- protected:
-  int overflow(int c) override { return c; }
-};
-
-}  // namespace
 
 int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err) {
-  NullBuffer discard;
-  std::ostream quiet_out(&discard);
+  std::ostream quiet_out(nullptr);  // no buffer: every write is discarded
   std::ostream& progress = config.quiet ? quiet_out : out;
   const std::string where = config.host + ":" + std::to_string(config.port);
   const auto fail = [&](int code, const std::string& message) {

@@ -39,7 +39,6 @@ class ClientSession {
   [[nodiscard]] SessionState state() const { return state_; }
   [[nodiscard]] const CorrectedClock& clock() const { return clock_; }
   [[nodiscard]] std::int64_t rounds_adjusted() const { return rounds_adjusted_; }
-  [[nodiscard]] std::int64_t client_id() const { return client_id_; }
 
  private:
   SessionStep end(SessionState state, std::string note);

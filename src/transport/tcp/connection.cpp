@@ -3,6 +3,7 @@
 #include <boost/asio/write.hpp>
 #include <ostream>
 
+#include "transport/tcp/endpoint_text.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
@@ -12,12 +13,6 @@ using boost::system::error_code;
 
 namespace {
 constexpr Nanoseconds kFailGrace{std::chrono::milliseconds(250)};
-
-std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint) {
-  const asio::ip::address address = endpoint.address();
-  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return host + ":" + std::to_string(endpoint.port());
-}
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const Clock& stamp_clock, std::ostream& log)
@@ -28,7 +23,7 @@ Connection::Connection(asio::ip::tcp::socket socket, const Clock& stamp_clock, s
       log_(log) {
   error_code ignored;
   const asio::ip::tcp::endpoint remote = socket_.remote_endpoint(ignored);
-  peer_ = ignored ? "unknown peer" : endpoint_text(remote);
+  peer_ = ignored ? "unknown peer" : host_port_text(remote);
   loopback_ = !ignored && remote.address().is_loopback();
   label_ = "connection from " + peer_;
   // small request/reply lines: send each at once (no Nagle delay inside a measured round trip)
@@ -93,22 +88,23 @@ bool Connection::take_lines(std::string_view bytes, ClockReading stamp) {
 
 void Connection::send(std::string line) {
   if (state_ != State::open) return;
+  const bool idle = outbox_.empty();  // else a write is under way, and write_next() follows it
   outbox_.push_back(std::move(line));
-  if (!writing_) write_next();
+  if (idle) write_next();
 }
 
+// Writes the front of the outbox; a line stays there until it is written, so the outbox is empty exactly
+// when no write is under way (while the connection is open or closing).
 void Connection::write_next() {
   if (outbox_.empty()) {
-    if (shutdown_after_flush_) {
+    if (state_ == State::closing) {
       error_code ignored;
       socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);  // the peer reads our last line, then EOF
     }
     return;
   }
-  writing_ = true;
   asio::async_write(socket_, asio::buffer(outbox_.front()),
                     [self = shared_from_this()](const error_code& error, std::size_t) {
-                      self->writing_ = false;
                       if (self->state_ == State::closed) return;
                       if (error) {
                         if (self->state_ == State::open)
@@ -121,15 +117,15 @@ void Connection::write_next() {
                     });
 }
 
-void Connection::finish(std::string last_line, Nanoseconds grace) {
+void Connection::finish(std::string last_line, Nanoseconds grace, std::string reason) {
   if (state_ != State::open) return;
+  const bool idle = outbox_.empty();
   outbox_.push_back(std::move(last_line));
   state_ = State::closing;
-  close_reason_ = "closed by the master";
-  shutdown_after_flush_ = true;
+  close_reason_ = std::move(reason);
   inbox_.clear();
   disarm_watchdog();
-  if (!writing_) write_next();
+  if (idle) write_next();
   grace_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(grace));
   grace_.async_wait([self = shared_from_this()](const error_code& error) {
     if (!error) self->close_now(self->close_reason_);
@@ -140,11 +136,8 @@ void Connection::finish(std::string last_line, Nanoseconds grace) {
 void Connection::fail(const std::string& reason) {
   if (state_ != State::open) return;
   log_ << label_ << ": dropped: " << reason << '\n';
-  finish(format_line(Error{reason}), kFailGrace);
-  close_reason_ = "dropped: " + reason;
+  finish(format_line(Error{reason}), kFailGrace, "dropped: " + reason);
 }
-
-void Connection::abort(const std::string& reason) { close_now(reason); }
 
 void Connection::arm_watchdog(Nanoseconds limit, std::string reason) {
   watchdog_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit));

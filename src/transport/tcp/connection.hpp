@@ -52,11 +52,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void send(std::string line);
   // Writes a last line (BYE, REFUSED), then closes: waits for the peer to hang up, at most `grace`.
-  void finish(std::string last_line, Nanoseconds grace);
+  // `reason` is the close_reason() from now on (listeners see it at once).
+  void finish(std::string last_line, Nanoseconds grace, std::string reason = "closed by the master");
   // The peer broke the protocol: logs the reason, tells the peer ERROR <reason>, closes.
   void fail(const std::string& reason);
-  // Drops the connection now, without a word (the master is going away).
-  void abort(const std::string& reason);
+  // Drops the connection now, without a word (the master is going away, the peer gave up).
+  void close_now(const std::string& reason);
 
   // If not disarmed within `limit`, the connection fails with `reason` (e.g. no HELLO in time).
   void arm_watchdog(Nanoseconds limit, std::string reason);
@@ -64,7 +65,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] bool open() const { return state_ == State::open; }
-  [[nodiscard]] bool flushed() const { return outbox_.empty(); }
   [[nodiscard]] const std::string& close_reason() const { return close_reason_; }
   [[nodiscard]] std::deque<Inbound>& inbox() { return inbox_; }
 
@@ -73,7 +73,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_read(const boost::system::error_code& error, std::size_t bytes);
   bool take_lines(std::string_view bytes, ClockReading stamp);
   void write_next();
-  void close_now(const std::string& reason);
   void notify();
 
   boost::asio::ip::tcp::socket socket_;
@@ -90,9 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   LineDecoder decoder_;
   std::array<char, 512> read_buffer_{};
   std::deque<Inbound> inbox_;
-  std::deque<std::string> outbox_;
-  bool writing_ = false;
-  bool shutdown_after_flush_ = false;
+  std::deque<std::string> outbox_;  // its front is being written
 };
 
 }  // namespace berkeley::tcp

@@ -29,7 +29,6 @@ LineStep LineDecoder::consume(std::string_view input) {
   if (line_complete_) {
     line_.clear();
     line_complete_ = false;
-    bytes_seen_ = 0;
   }
   for (std::size_t i = 0; i < input.size(); ++i) {
     const char c = input[i];
@@ -38,14 +37,15 @@ LineStep LineDecoder::consume(std::string_view input) {
       line_complete_ = true;
       return LineStep{LineStatus::good, i + 1};
     }
-    if (pending_cr_) return fail("CR not followed by LF at column " + std::to_string(bytes_seen_), i + 1);
+    // line_ holds every byte of the current line so far (the terminator not counted)
+    if (pending_cr_) return fail("CR not followed by LF at column " + std::to_string(line_.size()), i + 1);
     if (c == '\r') {
       pending_cr_ = true;
       continue;
     }
-    ++bytes_seen_;
-    if (!printable(c)) return fail(describe_byte(static_cast<unsigned char>(c), bytes_seen_), i + 1);
-    if (bytes_seen_ > max_line_bytes_) {
+    const std::size_t column = line_.size() + 1;
+    if (!printable(c)) return fail(describe_byte(static_cast<unsigned char>(c), column), i + 1);
+    if (column > max_line_bytes_) {
       return fail("line longer than " + std::to_string(max_line_bytes_) + " bytes", i + 1);
     }
     line_.push_back(c);

@@ -45,7 +45,6 @@ class LineDecoder {
   std::string error_;
   bool line_complete_ = false;
   bool pending_cr_ = false;
-  std::size_t bytes_seen_ = 0;  // of the current line, the terminator not counted
 };
 
 }  // namespace berkeley::tcp

@@ -21,7 +21,6 @@ struct LoadConfig {
 };
 
 struct LoadOutcome {
-  std::int64_t connected = 0;
   std::int64_t finished = 0;  // ended with BYE
   std::int64_t failed = 0;    // refused, error, closed without BYE, or still running at the deadline
   std::string first_failure;

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "core/duration_text.hpp"
+#include "transport/tcp/endpoint_text.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
@@ -29,11 +30,11 @@ Lobby::~Lobby() {
   acceptor_.close(ignored);
   for (const auto& connection : pending_) {
     connection->stop_listening();
-    connection->abort("master exiting");
+    connection->close_now("master exiting");
   }
   for (const Member& member : members_) {
     member.connection->stop_listening();
-    member.connection->abort("master exiting");
+    member.connection->close_now("master exiting");
   }
 }
 
@@ -42,7 +43,7 @@ std::optional<std::string> Lobby::listen(const std::string& address, std::uint16
   const asio::ip::address ip = asio::ip::make_address(address, error);
   if (error) return "'" + address + "' is not an IP address";
   const asio::ip::tcp::endpoint endpoint(ip, port);
-  const std::string where = (ip.is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(port);
+  const std::string where = host_port_text(endpoint);
   if (acceptor_.open(endpoint.protocol(), error)) return "cannot open a socket for " + where + ": " + error.message();
   acceptor_.set_option(asio::socket_base::reuse_address(true), error);  // a restart may reuse the port at once
   if (acceptor_.bind(endpoint, error)) return "cannot listen on " + where + ": " + error.message();
@@ -59,10 +60,7 @@ std::uint16_t Lobby::port() const {
 
 std::string Lobby::endpoint_text() const {
   error_code ignored;
-  const asio::ip::tcp::endpoint local = acceptor_.local_endpoint(ignored);
-  const std::string host =
-      local.address().is_v6() ? "[" + local.address().to_string() + "]" : local.address().to_string();
-  return host + ":" + std::to_string(local.port());
+  return host_port_text(acceptor_.local_endpoint(ignored));
 }
 
 void Lobby::start_accepting(JoinObserver on_join) {
@@ -118,7 +116,7 @@ void Lobby::on_message(const std::shared_ptr<Connection>& connection) {
       if (!inbox.empty()) on_message(connection);  // what came with the HELLO is a member's message now
     } else if (const auto* error = std::get_if<Error>(&first.message)) {
       log_ << connection->label() << ": gave up before HELLO: " << error->reason << '\n';
-      connection->abort("gave up: " + error->reason);
+      connection->close_now("gave up: " + error->reason);
     } else {
       connection->fail(std::string(command_name(first.message)) + " before HELLO");
     }
@@ -132,7 +130,7 @@ void Lobby::on_message(const std::shared_ptr<Connection>& connection) {
     }
     if (const auto* error = std::get_if<Error>(&in.message)) {
       log_ << connection->label() << ": gave up: " << error->reason << '\n';
-      connection->abort("gave up: " + error->reason);
+      connection->close_now("gave up: " + error->reason);
       return;
     }
   }
@@ -179,7 +177,8 @@ void Lobby::close_all(const std::string& reason, Nanoseconds grace, bool as_erro
     });
     return members_closed && pending_.empty();
   };
-  io_.run_until(deadline_after(grace + std::chrono::milliseconds(50)), all_closed);
+  // bounded, and not cut short by a signal: after SIGINT/SIGTERM the peers are still told why
+  io_.flush_until(deadline_after(grace + std::chrono::milliseconds(50)), all_closed);
 }
 
 }  // namespace berkeley::tcp

@@ -11,6 +11,7 @@
 #include "clock/monotonic_clock.hpp"
 #include "core/duration_text.hpp"
 #include "report/json_writer.hpp"
+#include "report/report_builder.hpp"
 #include "report/round_summary.hpp"
 #include "report/table_writer.hpp"
 #include "sync/measure.hpp"
@@ -185,9 +186,7 @@ int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& membe
     return kExitPrecisionFailed;
   }
   if (!report.run.precision_met) {
-    log_ << "berkeley_master: --require-precision " << format_duration(*config_.require_precision_ns)
-         << " not met: the audit found a clock " << format_duration(report.run.audit_max_abs_residual_ns)
-         << " from the master\n";
+    log_ << "berkeley_master: " << precision_failure(report.run) << '\n';
     return kExitPrecisionFailed;
   }
   return kExitOk;

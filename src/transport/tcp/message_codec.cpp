@@ -46,18 +46,19 @@ void expect_fields(const std::vector<std::string_view>& fields, std::size_t coun
 // canonical decimal int64 within [minimum, maximum]
 std::int64_t number(std::string_view command, std::string_view name, std::string_view text, std::int64_t minimum,
                     std::int64_t maximum) {
-  const std::string where = std::string(command) + ": " + std::string(name) + " " + quoted(text);
+  // the context of an error, built only when one is thrown (this runs for every field of every message)
+  const auto where = [&] { return std::string(command) + ": " + std::string(name) + " " + quoted(text); };
   const std::size_t digits_at = (!text.empty() && text[0] == '-') ? 1 : 0;
   const std::string_view digits = text.substr(digits_at);
   bool canonical = !digits.empty() && (digits == "0" || digits[0] != '0') && !(digits_at == 1 && digits == "0");
   for (const char c : digits) canonical = canonical && c >= '0' && c <= '9';
-  if (!canonical) throw Malformed{where + " is not a decimal integer"};
+  if (!canonical) throw Malformed{where() + " is not a decimal integer"};
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error == std::errc::result_out_of_range) throw Malformed{where + " is out of range (does not fit in int64)"};
-  if (error != std::errc() || end != text.data() + text.size()) throw Malformed{where + " is not a decimal integer"};
+  if (error == std::errc::result_out_of_range) throw Malformed{where() + " is out of range (does not fit in int64)"};
+  if (error != std::errc() || end != text.data() + text.size()) throw Malformed{where() + " is not a decimal integer"};
   if (value < minimum || value > maximum) {
-    throw Malformed{where + " is out of range " + std::to_string(minimum) + ".." + std::to_string(maximum)};
+    throw Malformed{where() + " is out of range " + std::to_string(minimum) + ".." + std::to_string(maximum)};
   }
   return value;
 }

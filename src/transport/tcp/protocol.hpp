@@ -13,7 +13,6 @@
 namespace berkeley::tcp {
 
 inline constexpr std::string_view kProtocolVersion = "BERKELEY/1";
-inline constexpr int kProtocolVersionNumber = 1;
 
 // Longest line either side may send, terminator excluded. A peer that sends more is dropped.
 inline constexpr std::size_t kMaxLineBytes = 256;

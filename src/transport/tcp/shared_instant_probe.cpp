@@ -5,16 +5,11 @@
 
 #include "clock/shared_instant.hpp"
 #include "core/duration_text.hpp"
+#include "transport/tcp/clock_distance.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
 namespace {
-
-bool within(ClockReading value, ClockReading around, Nanoseconds limit) {
-  const auto a = static_cast<std::uint64_t>(value.count());
-  const auto b = static_cast<std::uint64_t>(around.count());
-  return (value >= around ? a - b : b - a) <= static_cast<std::uint64_t>(limit.count());
-}
 
 enum class Wait { pending, answered, failed };
 

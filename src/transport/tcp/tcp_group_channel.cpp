@@ -3,21 +3,10 @@
 #include <algorithm>
 
 #include "core/duration_text.hpp"
+#include "transport/tcp/clock_distance.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
-namespace {
-
-// The reading of a clock within kMaxClockOffset of ours; further is out of range (and could overflow
-// the offset arithmetic). Differences are taken in unsigned arithmetic so that no input can overflow.
-bool within_range(ClockReading reading, ClockReading ours) {
-  const auto a = static_cast<std::uint64_t>(reading.count());
-  const auto b = static_cast<std::uint64_t>(ours.count());
-  const std::uint64_t distance = reading >= ours ? a - b : b - a;
-  return distance <= static_cast<std::uint64_t>(kMaxClockOffset.count());
-}
-
-}  // namespace
 
 TcpGroupChannel::TcpGroupChannel(IoDriver& io, std::vector<Member> members, const Clock& clock, Nanoseconds timeout)
     : io_(io), members_(std::move(members)), clock_(clock), timeout_(timeout), failures_(members_.size() + 1) {}
@@ -59,7 +48,7 @@ TcpGroupChannel::Wait TcpGroupChannel::take_time(int index, std::int64_t seq, Cl
              std::to_string(seq) + ")");
       break;
     }
-    if (!within_range(time->clock_ns, t_send)) {
+    if (!within(time->clock_ns, t_send, kMaxClockOffset)) {
       c.fail("TIME " + std::to_string(seq) + ": clock_ns " + std::to_string(time->clock_ns.count()) +
              " is out of range (more than " + format_duration(kMaxClockOffset) + " from the master's clock)");
       break;
