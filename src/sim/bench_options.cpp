@@ -2,7 +2,6 @@
 
 #include <boost/program_options.hpp>
 #include <charconv>
-#include <limits>
 #include <sstream>
 
 #include "cli/exit_codes.hpp"
@@ -14,7 +13,7 @@ namespace po = boost::program_options;
 namespace berkeley::sim {
 namespace {
 
-constexpr int kMaxParticipants = 1'000'000;  // about 120 bytes each
+constexpr int kMaxParticipants = 1'000'000;  // a whole run: about 330 bytes each (docs/simulation.md)
 
 constexpr const char* kUsage = "Usage: berkeley_sim_bench [options]";
 constexpr const char* kExample =
@@ -107,8 +106,7 @@ po::options_description describe_options() {
 
 NetworkParams network_value(const po::variables_map& vm) {
   NetworkParams n;
-  n.seed = static_cast<std::uint64_t>(
-      cli::integer_value("seed", text_of(vm, "seed"), 0, std::numeric_limits<std::int64_t>::max()));
+  n.seed = cli::unsigned_value("seed", text_of(vm, "seed"));  // 0..2^64-1, as berkeley_mpi and berkeley_client
   n.latency_ns = duration_value(vm, "latency", true);
   n.jitter_ns = duration_value(vm, "jitter", true);
   n.asymmetry_ns = duration_value(vm, "asymmetry", true);

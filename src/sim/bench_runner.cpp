@@ -7,9 +7,11 @@ namespace berkeley::sim {
 std::vector<BenchRun> run_bench(const BenchOptions& options, const std::function<void(const BenchRun&)>& on_run) {
   std::vector<BenchRun> runs;
   for (const int participants : options.sizes) {
+    // drawn once per p: every method's network is built from the same profiles, as if drawn anew
+    const std::vector<ParticipantProfile> profiles = draw_participants(options.network, participants);
     for (const SimMethod method : options.methods) {
       const auto started = std::chrono::steady_clock::now();
-      SimNetwork network(options.network, participants);
+      SimNetwork network(options.network, profiles);
       SimSyncOptions sync;
       sync.method = method;
       sync.pingpong = options.pingpong;

@@ -1,6 +1,7 @@
 #pragma once
-// The benchmark's runs: for each p and each method, a fresh network drawn from the same seed (so every
-// method meets the same links and clocks), one synchronization round, and the wall time it took to simulate.
+// The benchmark's runs: for each p the participants are drawn once from the seed; each method gets a fresh
+// network built from them (so every method meets the same links and clocks), one synchronization round, and
+// the wall time it took to simulate.
 #include <functional>
 #include <vector>
 
@@ -11,7 +12,9 @@ namespace berkeley::sim {
 
 struct BenchRun {
   SimSyncResult result;
-  Nanoseconds wall_ns{0};  // this process's time to draw the network and simulate the round
+  // this process's time to build the network from the drawn profiles and simulate the round (the draw, once
+  // per p, is not counted)
+  Nanoseconds wall_ns{0};
 };
 
 // Runs every (p, method) pair in order; on_run, when given, sees each run as it completes.

@@ -82,6 +82,12 @@ TEST(BenchOptions, EveryOptionReachesItsField) {
   EXPECT_EQ(o.json_path, "out.json");
 }
 
+TEST(BenchOptions, SeedTakesTheWholeUnsignedRangeAsTheOtherPrograms) {
+  const ParsedBenchCommandLine parsed = parse({"--seed", "18446744073709551615"});
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  EXPECT_EQ(parsed.options->network.seed, 18'446'744'073'709'551'615ULL);
+}
+
 struct BadCase {
   std::vector<std::string> args;
   std::string named;  // the message must contain this
@@ -114,6 +120,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--silent-fraction", "nan"}, "--silent-fraction: 'nan'"},
         BadCase{{"--timeout", "0"}, "--timeout: '0' must be greater than zero"},
         BadCase{{"--drift-ppm", "-3"}, "--drift-ppm: '-3'"}, BadCase{{"--seed", "-1"}, "--seed: '-1'"},
+        BadCase{{"--seed", "18446744073709551616"}, "--seed: '18446744073709551616'"},
         BadCase{{"--min-exchanges", "9", "--max-exchanges", "4"}, "--max-exchanges: '4'"},
         BadCase{{"--json", ""}, "--json: ''"}, BadCase{{"--no-such-option"}, "no-such-option"},
         BadCase{{"--lat", "5us"}, "lat"}));

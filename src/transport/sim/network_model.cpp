@@ -1,6 +1,7 @@
 #include "transport/sim/network_model.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "transport/sim/sim_random.hpp"
 
@@ -20,6 +21,15 @@ ParticipantProfile draw_participant(const NetworkParams& params, std::uint64_t i
   profile.silent = id != 0 && random_unit(params.seed, RandomStream::silent, id) < params.silent_fraction;
   profile.clock = draw_simulated_clock(params.seed, id, params.max_offset_ns, params.drift_ppm);
   return profile;
+}
+
+std::vector<ParticipantProfile> draw_participants(const NetworkParams& params, int participants) {
+  if (participants < 1) throw std::invalid_argument("draw_participants: at least one participant is needed");
+  std::vector<ParticipantProfile> profiles;
+  profiles.reserve(static_cast<std::size_t>(participants));
+  for (int id = 0; id < participants; ++id)
+    profiles.push_back(draw_participant(params, static_cast<std::uint64_t>(id)));
+  return profiles;
 }
 
 ParticipantProfile symmetric_participant(Nanoseconds latency_ns, SimulatedClockParams clock) {

@@ -9,6 +9,7 @@
 // x = 0 are `latency` apart both ways. A slow participant's link adds slow_delay in each direction.
 // A silent participant never handles or answers anything.
 #include <cstdint>
+#include <vector>
 
 #include "clock/simulated_clock.hpp"
 #include "core/time.hpp"
@@ -40,6 +41,10 @@ struct ParticipantProfile {
 // Participant `id`'s profile. Depends only on (params, id), never on the number of participants, so the
 // same seed gives participant 17 the same link and clock at p = 100 and at p = 100,000.
 [[nodiscard]] ParticipantProfile draw_participant(const NetworkParams& params, std::uint64_t id);
+
+// Participants 0 .. participants − 1, each as draw_participant: what SimNetwork(params, participants) holds.
+// Drawn once, they can build several networks of identical links and clocks (the benchmark's methods).
+[[nodiscard]] std::vector<ParticipantProfile> draw_participants(const NetworkParams& params, int participants);
 
 // A symmetric, fast, answering link of the given one-way latency (tests build networks of known truth).
 [[nodiscard]] ParticipantProfile symmetric_participant(Nanoseconds latency_ns, SimulatedClockParams clock);

@@ -6,21 +6,9 @@
 #include "transport/sim/sim_random.hpp"
 
 namespace berkeley::sim {
-namespace {
-
-std::vector<ParticipantProfile> draw_all(const NetworkParams& params, int participants) {
-  if (participants < 1) throw std::invalid_argument("SimNetwork: at least one participant is needed");
-  std::vector<ParticipantProfile> profiles;
-  profiles.reserve(static_cast<std::size_t>(participants));
-  for (int id = 0; id < participants; ++id)
-    profiles.push_back(draw_participant(params, static_cast<std::uint64_t>(id)));
-  return profiles;
-}
-
-}  // namespace
 
 SimNetwork::SimNetwork(const NetworkParams& params, int participants)
-    : SimNetwork(params, draw_all(params, participants)) {}
+    : SimNetwork(params, draw_participants(params, participants)) {}
 
 SimNetwork::SimNetwork(const NetworkParams& params, std::vector<ParticipantProfile> profiles)
     : params_(params), profiles_(std::move(profiles)), messages_(profiles_.size(), 0) {
