@@ -30,6 +30,13 @@ struct CommandLine {
   return values[option].as<std::string>();
 }
 
+// The duration given for an option, checked as duration_value does.
+[[nodiscard]] inline Nanoseconds duration_of(const boost::program_options::variables_map& values,
+                                             const std::string& option, bool allow_zero,
+                                             Nanoseconds maximum = Nanoseconds::max()) {
+  return duration_value(option, text_of(values, option), allow_zero, maximum);
+}
+
 // Reads the command line and, when the program should run, lets fill(values, parsed) build the
 // configuration; a BadValue it throws becomes the usage error. Parsed needs exit_code and message.
 template <typename Parsed, typename Fill>

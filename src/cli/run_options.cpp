@@ -30,10 +30,6 @@ int int_value(const po::variables_map& vm, const std::string& option, int minimu
   return static_cast<int>(cli::integer_value(option, text_of(vm, option), minimum, std::numeric_limits<int>::max()));
 }
 
-Nanoseconds duration_value(const po::variables_map& vm, const std::string& option, bool allow_zero) {
-  return cli::duration_value(option, text_of(vm, option), allow_zero);
-}
-
 ClockKind clock_value(const std::string& text) {
   if (text == "sim" || text == "simulated") return ClockKind::simulated;
   if (text == "system" || text == "wtime") return ClockKind::mpi_wtime;
@@ -99,15 +95,15 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         RunOptions options;
         options.rounds = int_value(vm, "rounds", 1);
         options.seed = cli::unsigned_value("seed", text_of(vm, "seed"));
-        options.max_offset_ns = duration_value(vm, "max-offset", true);
+        options.max_offset_ns = cli::duration_of(vm, "max-offset", true);
         options.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
-        if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
+        if (vm.count("tolerance") != 0) options.tolerance_ns = cli::duration_of(vm, "tolerance", true);
         options.clock = clock_value(text_of(vm, "clock"));
         const auto method_text = text_of(vm, "method");
         const std::optional<SyncMethod> method = parse_sync_method(method_text);
         if (!method) throw BadValue{cli::bad_value("method", method_text, "is not one of: collective, pingpong, tree")};
         options.method = *method;
-        options.interval_ns = duration_value(vm, "interval", true);
+        options.interval_ns = cli::duration_of(vm, "interval", true);
         options.node_size = int_value(vm, "node-size", 0);
         const std::string wait = text_of(vm, "wait");
         if (wait == "busy" || wait == "polite") {
@@ -116,7 +112,7 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
           throw BadValue{cli::bad_value("wait", wait, "is not one of: auto, busy, polite")};
         }
         if (vm.count("require-precision") != 0) {
-          options.require_precision_ns = duration_value(vm, "require-precision", false);
+          options.require_precision_ns = cli::duration_of(vm, "require-precision", false);
         }
         if (vm.count("json") != 0) {
           options.json_path = text_of(vm, "json");

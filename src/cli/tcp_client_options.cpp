@@ -64,10 +64,10 @@ tcp::ClientConfig build(const po::variables_map& vm) {
   c.port = cli::port_value("port", cli::text_of(vm, "port"), false);
   c.clock = cli::tcp_clock_value(cli::text_of(vm, "clock"));
   c.seed = cli::unsigned_value("seed", cli::text_of(vm, "seed"));
-  c.max_offset_ns = cli::duration_value("max-offset", cli::text_of(vm, "max-offset"), true, kHour);
+  c.max_offset_ns = cli::duration_of(vm, "max-offset", true, kHour);
   c.drift_ppm = cli::drift_value("drift-ppm", cli::text_of(vm, "drift-ppm"));
-  c.timeout_ns = cli::duration_value("timeout", cli::text_of(vm, "timeout"), false, tcp::kMaxTimeout);
-  c.idle_timeout_ns = cli::duration_value("idle-timeout", cli::text_of(vm, "idle-timeout"), false, 24 * kHour);
+  c.timeout_ns = cli::duration_of(vm, "timeout", false, tcp::kMaxTimeout);
+  c.idle_timeout_ns = cli::duration_of(vm, "idle-timeout", false, 24 * kHour);
   c.quiet = vm.count("quiet") != 0;
   return c;
 }

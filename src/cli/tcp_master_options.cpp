@@ -88,9 +88,9 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   c.bind_address = cli::ip_address_value("bind", cli::text_of(vm, "bind"));
   c.port = cli::port_value("port", cli::text_of(vm, "port"), true);
   c.rounds = static_cast<int>(cli::integer_value("rounds", cli::text_of(vm, "rounds"), 1, tcp::kMaxRound));
-  c.interval_ns = cli::duration_value("interval", cli::text_of(vm, "interval"), true, kHour);
-  c.timeout_ns = cli::duration_value("timeout", cli::text_of(vm, "timeout"), false, tcp::kMaxTimeout);
-  c.join_timeout_ns = cli::duration_value("join-timeout", cli::text_of(vm, "join-timeout"), false, 24 * kHour);
+  c.interval_ns = cli::duration_of(vm, "interval", true, kHour);
+  c.timeout_ns = cli::duration_of(vm, "timeout", false, tcp::kMaxTimeout);
+  c.join_timeout_ns = cli::duration_of(vm, "join-timeout", false, 24 * kHour);
   c.pingpong.min_exchanges = static_cast<int>(cli::integer_value("min-exchanges", cli::text_of(vm, "min-exchanges"), 1, 1000));
   c.pingpong.max_exchanges = static_cast<int>(cli::integer_value("max-exchanges", cli::text_of(vm, "max-exchanges"), 1, 1000));
   if (c.pingpong.min_exchanges > c.pingpong.max_exchanges) {
@@ -100,16 +100,16 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   c.audit_exchanges = static_cast<int>(cli::integer_value("audit-exchanges", cli::text_of(vm, "audit-exchanges"), 0, 1000));
   if (vm.count("require-precision") != 0) {
     if (c.audit_exchanges == 0) throw BadValue{"--require-precision needs the audit (--audit-exchanges > 0)"};
-    c.require_precision_ns = cli::duration_value("require-precision", cli::text_of(vm, "require-precision"), false, kHour);
+    c.require_precision_ns = cli::duration_of(vm, "require-precision", false, kHour);
   }
   c.clock = cli::tcp_clock_value(cli::text_of(vm, "clock"));
   c.seed = cli::unsigned_value("seed", cli::text_of(vm, "seed"));
-  c.max_offset_ns = cli::duration_value("max-offset", cli::text_of(vm, "max-offset"), true, kHour);
+  c.max_offset_ns = cli::duration_of(vm, "max-offset", true, kHour);
   c.drift_ppm = cli::drift_value("drift-ppm", cli::text_of(vm, "drift-ppm"));
   const Nanoseconds default_tolerance =
       c.clock == tcp::TcpClockKind::simulated ? 2 * c.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
   c.tolerance_ns = vm.count("tolerance") != 0
-                       ? cli::duration_value("tolerance", cli::text_of(vm, "tolerance"), true, 2 * tcp::kMaxClockOffset)
+                       ? cli::duration_of(vm, "tolerance", true, 2 * tcp::kMaxClockOffset)
                        : default_tolerance;
   if (vm.count("json") != 0) {
     c.json_path = cli::text_of(vm, "json");

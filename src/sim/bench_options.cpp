@@ -28,10 +28,6 @@ using cli::BadValue;
 
 using cli::text_of;
 
-Nanoseconds duration_value(const po::variables_map& vm, const std::string& option, bool allow_zero) {
-  return cli::duration_value(option, text_of(vm, option), allow_zero);
-}
-
 // "100", "1e5" or "100000": a participant count
 int size_value(const std::string& item) {
   const std::string expected =
@@ -107,21 +103,21 @@ po::options_description describe_options() {
 NetworkParams network_value(const po::variables_map& vm) {
   NetworkParams n;
   n.seed = cli::unsigned_value("seed", text_of(vm, "seed"));  // 0..2^64-1, as berkeley_mpi and berkeley_client
-  n.latency_ns = duration_value(vm, "latency", true);
-  n.jitter_ns = duration_value(vm, "jitter", true);
-  n.asymmetry_ns = duration_value(vm, "asymmetry", true);
+  n.latency_ns = cli::duration_of(vm, "latency", true);
+  n.jitter_ns = cli::duration_of(vm, "jitter", true);
+  n.asymmetry_ns = cli::duration_of(vm, "asymmetry", true);
   if (n.asymmetry_ns > n.latency_ns) {
     throw BadValue{
         bad_value("asymmetry", text_of(vm, "asymmetry"), "must not exceed --latency (" + text_of(vm, "latency") + ")")};
   }
-  n.message_cost_ns = duration_value(vm, "message-cost", true);
+  n.message_cost_ns = cli::duration_of(vm, "message-cost", true);
   const std::string fraction = "is not a fraction between 0 and 1";
   n.slow_fraction = cli::number_value("slow-fraction", text_of(vm, "slow-fraction"), 0.0, 1.0, fraction);
-  n.slow_delay_ns = duration_value(vm, "slow-delay", true);
+  n.slow_delay_ns = cli::duration_of(vm, "slow-delay", true);
   n.silent_fraction = cli::number_value("silent-fraction", text_of(vm, "silent-fraction"), 0.0, 1.0, fraction);
-  n.timeout_ns = duration_value(vm, "timeout", false);
+  n.timeout_ns = cli::duration_of(vm, "timeout", false);
   n.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
-  n.max_offset_ns = duration_value(vm, "max-offset", true);
+  n.max_offset_ns = cli::duration_of(vm, "max-offset", true);
   return n;
 }
 
@@ -142,7 +138,7 @@ BenchOptions options_value(const po::variables_map& vm) {
     throw BadValue{bad_value("max-exchanges", text_of(vm, "max-exchanges"),
                              "is below --min-exchanges (" + text_of(vm, "min-exchanges") + ")")};
   }
-  if (vm.count("tolerance") != 0) options.tolerance_ns = duration_value(vm, "tolerance", true);
+  if (vm.count("tolerance") != 0) options.tolerance_ns = cli::duration_of(vm, "tolerance", true);
   if (vm.count("json") != 0) {
     options.json_path = text_of(vm, "json");
     if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};

@@ -45,7 +45,8 @@ def check_run(exe):
         fail("runs are not every (p, method) in order: %s" % [(r["participants"], r["method"]) for r in runs])
     for r in runs:
         label = f"{r['method']} p={r['participants']}"
-        if f"{r['method']:<16}" not in out:
+        # the row of this (method, p): the method left-aligned in 16 columns, then p right-aligned in 8
+        if f"{r['method']:<16}{r['participants']:>8}" not in out:
             fail(f"{label}: no table row")
         if r["answered"] != r["participants"]:
             fail(f"{label}: {r['answered']} answered with nobody silent")
