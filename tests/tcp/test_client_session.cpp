@@ -4,20 +4,14 @@
 
 #include <sstream>
 
+#include "support/manual_clock.hpp"
 #include "transport/tcp/client_session.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
 namespace {
 
-class FixedClock final : public Clock {
- public:
-  [[nodiscard]] ClockReading now() const override { return now_; }
-  void set(ClockReading value) { now_ = value; }
-
- private:
-  ClockReading now_{0};
-};
+using FixedClock = berkeley::testing_support::ManualClock;
 
 constexpr Nanoseconds kTimeout{std::chrono::seconds(5)};
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "clock/corrected_clock.hpp"
-#include "manual_clock.hpp"
+#include "support/manual_clock.hpp"
 
 namespace berkeley {
 namespace {

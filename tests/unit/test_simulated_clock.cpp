@@ -4,7 +4,7 @@
 #include <set>
 
 #include "clock/simulated_clock.hpp"
-#include "manual_clock.hpp"
+#include "support/manual_clock.hpp"
 
 namespace berkeley {
 namespace {
