@@ -108,6 +108,8 @@ TEST(Drift, RatesAreCorrectedSoTheErrorTenSecondsLaterStaysSmall) {
                             draw_simulated_clock(5, 0, kSecond, 50.0).drift_ppm;
     const RankDriftPlan& plan = outcome.drift->ranks[static_cast<std::size_t>(r)];
     EXPECT_NEAR(plan.fit.drift_ppm, true_ppm, 4 * plan.fit.drift_stderr_ppm + 0.5) << "rank " << r;
+    // and that uncertainty is small: a fit that claimed a huge one would pass the line above for anything
+    EXPECT_LT(plan.fit.drift_stderr_ppm, 1.0) << "rank " << r;
     EXPECT_TRUE(plan.rate_applied) << "rank " << r;
   }
 }
