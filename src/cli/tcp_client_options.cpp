@@ -38,12 +38,11 @@ po::options_description describe() {
       ("help,h", "show this help and exit")
       ("id", po::value<std::string>(), "this client's id, 1..1000000 (required; distinct per client)")
       ("host", po::value<std::string>()->default_value("127.0.0.1"), "the master's address or host name")
-      ("port", po::value<std::string>()->default_value(std::to_string(tcp::kDefaultPort)), "the master's TCP port")
-      ("clock", po::value<std::string>()->default_value("sim"),
-       "sim (CLOCK_MONOTONIC + offset drawn from seed and id) or system (CLOCK_REALTIME, read only)")
-      ("seed", po::value<std::string>()->default_value("1"), "seed of the simulated clock")
-      ("max-offset", po::value<std::string>()->default_value("1s"), "simulated offsets are uniform in +-this (<= 1 h)")
-      ("drift-ppm", po::value<std::string>()->default_value("0"), "simulated drift is uniform in +-this many ppm")
+      ("port", po::value<std::string>()->default_value(std::to_string(tcp::kDefaultPort)), "the master's TCP port");
+  cli::add_member_clock_options(desc,
+      "sim (CLOCK_MONOTONIC + offset drawn from seed and id) or system (CLOCK_REALTIME, read only)",
+      "seed of the simulated clock", "simulated drift is uniform in +-this many ppm");
+  desc.add_options()
       ("timeout", po::value<std::string>()->default_value("5s"),
        "connecting (retried while refused), the answer to HELLO, each send, and how far ahead a PROBE may be")
       ("idle-timeout", po::value<std::string>()->default_value("300s"),
@@ -62,10 +61,7 @@ tcp::ClientConfig build(const po::variables_map& vm) {
   if (c.host.empty() || c.host.size() > 253)
     throw BadValue{cli::bad_value("host", c.host, "is not a host name or address")};
   c.port = cli::port_value("port", cli::text_of(vm, "port"), false);
-  c.clock = cli::tcp_clock_value(cli::text_of(vm, "clock"));
-  c.seed = cli::unsigned_value("seed", cli::text_of(vm, "seed"));
-  c.max_offset_ns = cli::duration_of(vm, "max-offset", true, kHour);
-  c.drift_ppm = cli::drift_value("drift-ppm", cli::text_of(vm, "drift-ppm"));
+  c.clock = cli::member_clock_value(vm);
   c.timeout_ns = cli::duration_of(vm, "timeout", false, tcp::kMaxTimeout);
   c.idle_timeout_ns = cli::duration_of(vm, "idle-timeout", false, 24 * kHour);
   c.quiet = vm.count("quiet") != 0;

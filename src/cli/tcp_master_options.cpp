@@ -62,13 +62,12 @@ po::options_description describe() {
        "after the rounds, re-measure each client this many times with the interval-intersection estimator "
        "(independent of the sync); 0: no audit")
       ("require-precision", po::value<std::string>(),
-       "exit 4 when the audit finds a clock further than this from the master")
-      ("clock", po::value<std::string>()->default_value("sim"),
-       "the master's own clock: sim (CLOCK_MONOTONIC + offset drawn from seed and id 0) or system (CLOCK_REALTIME)")
-      ("seed", po::value<std::string>()->default_value("1"), "seed of the master's simulated clock (id 0)")
-      ("max-offset", po::value<std::string>()->default_value("1s"), "simulated offsets are uniform in +-this (<= 1 h)")
-      ("drift-ppm", po::value<std::string>()->default_value("0"),
-       "simulated drift is uniform in +-this; also the group's drift bound used in the stated bound")
+       "exit 4 when the audit finds a clock further than this from the master");
+  cli::add_member_clock_options(desc,
+      "the master's own clock: sim (CLOCK_MONOTONIC + offset drawn from seed and id 0) or system (CLOCK_REALTIME)",
+      "seed of the master's simulated clock (id 0)",
+      "simulated drift is uniform in +-this; also the group's drift bound used in the stated bound");
+  desc.add_options()
       ("json", po::value<std::string>(), "write a machine-readable report (same format as berkeley_mpi) to this file")
       ("quiet,q", "print only the listening line and the summary");
   // clang-format on
@@ -102,12 +101,9 @@ tcp::MasterConfig build(const po::variables_map& vm) {
     if (c.audit_exchanges == 0) throw BadValue{"--require-precision needs the audit (--audit-exchanges > 0)"};
     c.require_precision_ns = cli::duration_of(vm, "require-precision", false, kHour);
   }
-  c.clock = cli::tcp_clock_value(cli::text_of(vm, "clock"));
-  c.seed = cli::unsigned_value("seed", cli::text_of(vm, "seed"));
-  c.max_offset_ns = cli::duration_of(vm, "max-offset", true, kHour);
-  c.drift_ppm = cli::drift_value("drift-ppm", cli::text_of(vm, "drift-ppm"));
+  c.clock = cli::member_clock_value(vm);
   const Nanoseconds default_tolerance =
-      c.clock == tcp::TcpClockKind::simulated ? 2 * c.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
+      c.clock.kind == tcp::TcpClockKind::simulated ? 2 * c.clock.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
   c.tolerance_ns = vm.count("tolerance") != 0
                        ? cli::duration_of(vm, "tolerance", true, 2 * tcp::kMaxClockOffset)
                        : default_tolerance;

@@ -51,7 +51,7 @@ std::thread start_load(std::uint16_t port, std::int64_t first_id, std::int64_t c
     config.port = port;
     config.first_id = first_id;
     config.count = count;
-    config.seed = kSeed;
+    config.clock.seed = kSeed;
     outcome = run_load_clients(config, 10 * kSecond);
   });
 }
@@ -277,7 +277,7 @@ TEST(Lobby, RefusesADuplicateIdAndAClientBeyondTheCapacityAtOnce) {
       LoadConfig config;
       config.port = master.lobby.port();
       config.first_id = id;
-      config.seed = kSeed;
+      config.clock.seed = kSeed;
       extra = run_load_clients(config, 10 * kSecond);
       over = true;
     });

@@ -61,10 +61,10 @@ TEST(MasterOptions, ParsesEveryOption) {
   EXPECT_EQ(c.pingpong.min_exchanges, 2);
   EXPECT_EQ(c.pingpong.max_exchanges, 8);
   EXPECT_EQ(c.audit_exchanges, 0);
-  EXPECT_EQ(c.clock, tcp::TcpClockKind::system);
-  EXPECT_EQ(c.seed, 9U);
-  EXPECT_EQ(c.max_offset_ns, Nanoseconds{50'000'000});
-  EXPECT_DOUBLE_EQ(c.drift_ppm, 20.0);
+  EXPECT_EQ(c.clock.kind, tcp::TcpClockKind::system);
+  EXPECT_EQ(c.clock.seed, 9U);
+  EXPECT_EQ(c.clock.max_offset_ns, Nanoseconds{50'000'000});
+  EXPECT_DOUBLE_EQ(c.clock.drift_ppm, 20.0);
   EXPECT_EQ(c.json_path, "r.json");
   EXPECT_TRUE(c.quiet);
 }
@@ -108,7 +108,7 @@ TEST(ClientOptions, DefaultsAndEveryOption) {
   EXPECT_EQ(defaults.config->host, "127.0.0.1");
   EXPECT_EQ(defaults.config->port, tcp::kDefaultPort);
   EXPECT_EQ(defaults.config->client_id, 2);
-  EXPECT_EQ(defaults.config->clock, tcp::TcpClockKind::simulated);
+  EXPECT_EQ(defaults.config->clock.kind, tcp::TcpClockKind::simulated);
   EXPECT_EQ(defaults.config->timeout_ns, Nanoseconds{5'000'000'000});
 
   const ParsedClientCommandLine all = parse_client_options(
@@ -118,10 +118,10 @@ TEST(ClientOptions, DefaultsAndEveryOption) {
   EXPECT_EQ(all.config->client_id, 1'000'000);
   EXPECT_EQ(all.config->host, "::1");
   EXPECT_EQ(all.config->port, 4000);
-  EXPECT_EQ(all.config->clock, tcp::TcpClockKind::system);
-  EXPECT_EQ(all.config->seed, 3U);
-  EXPECT_EQ(all.config->max_offset_ns, Nanoseconds{2'000'000});
-  EXPECT_DOUBLE_EQ(all.config->drift_ppm, 1.5);
+  EXPECT_EQ(all.config->clock.kind, tcp::TcpClockKind::system);
+  EXPECT_EQ(all.config->clock.seed, 3U);
+  EXPECT_EQ(all.config->clock.max_offset_ns, Nanoseconds{2'000'000});
+  EXPECT_DOUBLE_EQ(all.config->clock.drift_ppm, 1.5);
   EXPECT_EQ(all.config->timeout_ns, Nanoseconds{300'000'000});
   EXPECT_EQ(all.config->idle_timeout_ns, Nanoseconds{2'000'000'000});
   EXPECT_TRUE(all.config->quiet);

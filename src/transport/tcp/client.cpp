@@ -23,7 +23,7 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
 
   const MonotonicClock reference{};
   const std::unique_ptr<Clock> local =
-      make_member_clock(config.clock, config.seed, config.client_id, config.max_offset_ns, config.drift_ppm, reference);
+      make_member_clock(config.clock, config.client_id, reference);
   ClientSession session(config.client_id, *local, reference, config.timeout_ns, progress);
 
   IoDriver io;
@@ -31,7 +31,7 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
   if (const auto problem = link.connect(config.host, config.port, deadline_after(config.timeout_ns))) {
     return fail(kExitNetworkError, *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
   }
-  progress << "client " << config.client_id << ": connected to " << where << ", " << clock_name(config.clock)
+  progress << "client " << config.client_id << ": connected to " << where << ", " << clock_name(config.clock.kind)
            << " clock reads " << format_duration(session.clock().now()) << std::endl;
   if (const auto problem = link.send(session.hello_line(), deadline_after(config.timeout_ns))) {
     return fail(kExitNetworkError, "HELLO to " + where + ": " + *problem);

@@ -28,8 +28,7 @@ class LoadConnection {
                  std::ostream& discard, std::int64_t& ended)
       : socket_(io),
         ended_(ended),
-        clock_(make_member_clock(TcpClockKind::simulated, config.seed, id, config.max_offset_ns, config.drift_ppm,
-                                 reference)),
+        clock_(make_member_clock(config.clock, id, reference)),
         session_(id, *clock_, reference, config.timeout_ns, discard) {}
 
   void start(const tcp::endpoint& master) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/time.hpp"
+#include "transport/tcp/session_config.hpp"
 
 namespace berkeley::tcp {
 
@@ -14,9 +15,7 @@ struct LoadConfig {
   std::uint16_t port = 0;
   std::int64_t first_id = 1;
   std::int64_t count = 1;
-  std::uint64_t seed = 1;
-  Nanoseconds max_offset_ns{std::chrono::seconds(1)};
-  double drift_ppm = 0.0;
+  MemberClockConfig clock;  // kind: always simulated here
   Nanoseconds timeout_ns{std::chrono::seconds(5)};  // PROBE horizon and connect bound
 };
 

@@ -48,7 +48,7 @@ class MasterRun {
         out_(out),
         log_(log),
         local_clock_(
-            make_member_clock(config.clock, config.seed, 0, config.max_offset_ns, config.drift_ppm, reference_)),
+            make_member_clock(config.clock, 0, reference_)),
         clock_(*local_clock_),
         descriptors_(
             raise_descriptor_limit(static_cast<std::uint64_t>(config.clients) + kSpareDescriptors + kMaxPending)),
@@ -157,15 +157,15 @@ int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& membe
   }
   RunParameters parameters;
   parameters.rounds = config_.rounds;
-  parameters.seed = config_.seed;
-  parameters.max_offset_ns = config_.max_offset_ns;
-  parameters.drift_ppm = config_.drift_ppm;
+  parameters.seed = config_.clock.seed;
+  parameters.max_offset_ns = config_.clock.max_offset_ns;
+  parameters.drift_ppm = config_.clock.drift_ppm;
   parameters.tolerance_ns = config_.tolerance_ns;
-  parameters.clock = clock_name(config_.clock);
+  parameters.clock = clock_name(config_.clock.kind);
   parameters.method = "pingpong";
   parameters.interval_ns = config_.interval_ns;
   const SessionReport report =
-      build_session_report(parameters, records_, rounds_, config_.drift_ppm, elapsed, config_.require_precision_ns);
+      build_session_report(parameters, records_, rounds_, config_.clock.drift_ppm, elapsed, config_.require_precision_ns);
   if (config_.quiet) {
     write_summary(out_, report.run);
   } else {
@@ -236,7 +236,7 @@ int MasterRun::run() {
   }
   if (!config_.quiet) {
     out_ << (members.size() == 1 ? "the client joined" : "all " + std::to_string(members.size()) + " clients joined")
-         << "; master clock " << clock_name(config_.clock) << ", seed " << config_.seed << ", " << config_.rounds
+         << "; master clock " << clock_name(config_.clock.kind) << ", seed " << config_.clock.seed << ", " << config_.rounds
          << " round(s), interval " << format_duration(config_.interval_ns) << ", timeout "
          << format_duration(config_.timeout_ns) << std::endl;
   }

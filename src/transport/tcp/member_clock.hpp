@@ -9,8 +9,7 @@
 
 namespace berkeley::tcp {
 
-[[nodiscard]] std::unique_ptr<Clock> make_member_clock(TcpClockKind kind, std::uint64_t seed, std::int64_t id,
-                                                       Nanoseconds max_offset_ns, double drift_ppm,
+[[nodiscard]] std::unique_ptr<Clock> make_member_clock(const MemberClockConfig& config, std::int64_t id,
                                                        const Clock& reference);
 
 }  // namespace berkeley::tcp

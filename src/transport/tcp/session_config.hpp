@@ -22,6 +22,14 @@ enum class TcpClockKind {
   system,     // CLOCK_REALTIME, read only (nothing here ever sets a clock)
 };
 
+// A member's clock (see member_clock.hpp): the same options for the master (id 0) and every client.
+struct MemberClockConfig {
+  TcpClockKind kind = TcpClockKind::simulated;
+  std::uint64_t seed = 1;
+  Nanoseconds max_offset_ns{std::chrono::seconds(1)};
+  double drift_ppm = 0.0;
+};
+
 struct MasterConfig {
   std::int64_t clients = 1;  // N: clients to wait for
   std::string bind_address = "127.0.0.1";
@@ -34,11 +42,7 @@ struct MasterConfig {
   PingPongPolicy pingpong{.max_exchanges = kDefaultMaxExchanges, .min_exchanges = kDefaultMinExchanges};
   int audit_exchanges = 8;                          // per client after the rounds (independent estimator); 0: no audit
   std::optional<Nanoseconds> require_precision_ns;  // exit 4 when the audit finds a clock further than this
-  // the master's own clock (member 0)
-  TcpClockKind clock = TcpClockKind::simulated;
-  std::uint64_t seed = 1;
-  Nanoseconds max_offset_ns{std::chrono::seconds(1)};
-  double drift_ppm = 0.0;
+  MemberClockConfig clock;  // the master's own clock (member 0)
   std::string json_path;  // empty: no JSON report
   bool quiet = false;     // no join and round lines, only the summary
 };
@@ -47,10 +51,7 @@ struct ClientConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = kDefaultPort;
   std::int64_t client_id = 1;
-  TcpClockKind clock = TcpClockKind::simulated;
-  std::uint64_t seed = 1;
-  Nanoseconds max_offset_ns{std::chrono::seconds(1)};
-  double drift_ppm = 0.0;
+  MemberClockConfig clock;
   Nanoseconds timeout_ns{std::chrono::seconds(5)};       // connect (retrying while refused), HELLO, PROBE
   Nanoseconds idle_timeout_ns{std::chrono::minutes(5)};  // longest silence of the master once joined
   bool quiet = false;
