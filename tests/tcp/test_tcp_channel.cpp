@@ -45,8 +45,9 @@ struct Master {
   }
 };
 
-std::thread start_load(std::uint16_t port, std::int64_t first_id, std::int64_t count, LoadOutcome& outcome) {
-  return std::thread([=, &outcome] {
+// a jthread: an ASSERT that returns early joins it (bounded by the load clients' 10 s) instead of std::terminate
+std::jthread start_load(std::uint16_t port, std::int64_t first_id, std::int64_t count, LoadOutcome& outcome) {
+  return std::jthread([=, &outcome] {
     LoadConfig config;
     config.port = port;
     config.first_id = first_id;
@@ -81,7 +82,7 @@ class SilentClient {
 TEST(TcpGroupChannel, PingpongFindsEveryClientsTrueOffsetWithinItsUncertainty) {
   Master master(4);
   LoadOutcome outcome;
-  std::thread load = start_load(master.lobby.port(), 1, 4, outcome);
+  std::jthread load = start_load(master.lobby.port(), 1, 4, outcome);
   ASSERT_TRUE(master.wait_full());
   std::vector<Member> members = master.lobby.members();
   std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
@@ -105,9 +106,9 @@ TEST(TcpGroupChannel, ASilentClientCostsOneTimeoutAndTheOthersAreMeasured) {
   Master master(3);
   SilentClient silent(master.lobby.port(), 2);
   LoadOutcome outcome;
-  std::thread load1 = start_load(master.lobby.port(), 1, 1, outcome);
+  std::jthread load1 = start_load(master.lobby.port(), 1, 1, outcome);
   LoadOutcome outcome3;
-  std::thread load3 = start_load(master.lobby.port(), 3, 1, outcome3);
+  std::jthread load3 = start_load(master.lobby.port(), 3, 1, outcome3);
   ASSERT_TRUE(master.wait_full());
   std::vector<Member> members = master.lobby.members();
   std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
@@ -132,7 +133,7 @@ TEST(TcpGroupChannel, ASilentClientCostsOneTimeoutAndTheOthersAreMeasured) {
 TEST(TcpGroupChannel, CollectiveRequestGathersEveryReadingWithinOneInterval) {
   Master master(3);
   LoadOutcome outcome;
-  std::thread load = start_load(master.lobby.port(), 1, 3, outcome);
+  std::jthread load = start_load(master.lobby.port(), 1, 3, outcome);
   ASSERT_TRUE(master.wait_full());
   std::vector<Member> members = master.lobby.members();
   std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
@@ -154,7 +155,7 @@ TEST(TcpGroupChannel, CollectiveRequestGathersEveryReadingWithinOneInterval) {
 TEST(TcpGroupChannel, ALateAnswerIsNotMistakenForTheNextOne) {
   Master master(1);
   std::atomic<bool> stop{false};
-  std::thread late_client([port = master.lobby.port(), &stop] {
+  std::jthread late_client([port = master.lobby.port(), &stop] {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -268,12 +269,12 @@ TEST(IoDriver, ASignalEndsEveryWaitButNotABoundedFlush) {
 TEST(Lobby, RefusesADuplicateIdAndAClientBeyondTheCapacityAtOnce) {
   Master master(2);
   LoadOutcome first;
-  std::thread load = start_load(master.lobby.port(), 1, 2, first);
+  std::jthread load = start_load(master.lobby.port(), 1, 2, first);
   ASSERT_TRUE(master.wait_full());
   for (const std::int64_t id : {1, 3}) {
     LoadOutcome extra;
     std::atomic<bool> over{false};
-    std::thread late([&] {
+    std::jthread late([&] {
       LoadConfig config;
       config.port = master.lobby.port();
       config.first_id = id;
