@@ -51,7 +51,8 @@ po::options_description describe_options() {
       ("clock", po::value<std::string>()->default_value("sim"),
        "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME")
       ("method", po::value<std::string>()->default_value("collective"),
-       "collective: broadcast request, MPI_Gather, MPI_Scatter; pingpong: one rank at a time, min round trip; "
+       "collective: MPI_Gather of the clocks, MPI_Scatter of the corrections, each rank bounds its own estimate; "
+       "pingpong: one rank at a time, min round trip; "
        "tree: pingpong within each node, then among the node leaders")
       ("wait", po::value<std::string>()->default_value("auto"),
        "pingpong/tree: how ranks wait for their turn. busy: spin (fastest hand-over); polite: sleep between "

@@ -18,6 +18,7 @@ class CorrectedClock final : public Clock {
     return underlying_ns + correction_at(underlying_ns);
   }
   [[nodiscard]] Nanoseconds correction_at(ClockReading underlying_ns) const {
+    if (rate_ppm_ == 0.0) return offset_ns_;  // no rate (most syncs): no floating point in every read
     return offset_ns_ + drift_over(underlying_ns - anchor_ns_, rate_ppm_);
   }
   [[nodiscard]] std::optional<ClockReading> exact_at(const Clock& reference, ClockReading reference_ns) const override {

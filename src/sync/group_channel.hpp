@@ -29,6 +29,13 @@ class GroupChannel {
   virtual void prepare(int member) { (void)member; }
   // the master will not call exchange(member) again this round (a responder may stop listening)
   virtual void release(int member) = 0;
+};
+
+// A channel over which the master can also ask every member at once (TCP, the simulation): their members
+// only answer what they are asked. MPI's collective method needs no request, since every rank enters
+// MPI_Gather by program order (see core/two_leg_estimate.hpp), so its channel is only a GroupChannel.
+class RequestAllChannel : public GroupChannel {
+ public:
   // one request to all members and their readings back, into `got` (whose buffers are reused)
   virtual void request_all(CollectiveReadings& got) = 0;
 };

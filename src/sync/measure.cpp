@@ -2,14 +2,14 @@
 
 namespace berkeley {
 
-GroupEstimates measure_collective(GroupChannel& channel) {
+GroupEstimates measure_collective(RequestAllChannel& channel) {
   GroupEstimates estimates;
   CollectiveReadings got;
   measure_collective(channel, estimates, got);
   return estimates;
 }
 
-void measure_collective(GroupChannel& channel, GroupEstimates& estimates, CollectiveReadings& got) {
+void measure_collective(RequestAllChannel& channel, GroupEstimates& estimates, CollectiveReadings& got) {
   channel.request_all(got);
   estimates.assign(static_cast<std::size_t>(channel.size()), std::nullopt);
   estimates[0] = PeerEstimate{};
@@ -62,6 +62,10 @@ void berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_n
     if (!estimates[m]) continue;
     offsets.push_back(estimates[m]->best.offset_ns);
     member_of.push_back(m);
+  }
+  if (member_of.size() == estimates.size()) {  // everyone answered (always, over MPI): the step is the group's
+    berkeley_step(offsets, tolerance_ns, out.step, workspace.scratch);
+    return;
   }
   berkeley_step(offsets, tolerance_ns, workspace.answered, workspace.scratch);
   const BerkeleyStep& answered_step = workspace.answered;

@@ -7,7 +7,6 @@
 
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
-#include "transport/mpi/group_channel.hpp"
 #include "transport/mpi/instant_probe.hpp"
 #include "transport/mpi/synchronize.hpp"
 #include "transport/mpi/topology.hpp"
@@ -29,25 +28,49 @@ mpi::SyncOptions sync_options(int rounds, Nanoseconds tolerance) {
 
 Nanoseconds offset_of_rank(int rank) { return draw_simulated_clock(11, static_cast<std::uint64_t>(rank), kSecond, 0).offset_ns; }
 
-TEST(CollectiveRound, MasterGetsOneEstimatePerRankEachWithinItsBound) {
+// The two-leg round, step by step through the topology: rank 0 learns lower bounds, every rank finishes
+// its own estimate from the scatter, and finish() brings those estimates to rank 0.
+TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) {
   const bmpi::communicator world;
   const MonotonicClock reference;
   const SimulatedClock clock(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
-  if (world.rank() != 0) {
-    mpi::answer_collective(world, clock);
-    return;
+  auto truth = [](std::size_t r) { return offset_of_rank(static_cast<int>(r)) - offset_of_rank(0); };
+  const auto topology = mpi::make_topology(world, mpi::TopologyOptions{});
+  EXPECT_FALSE(topology->estimates_final());
+  const GroupEstimates& measured = topology->measure(clock);
+
+  // rank 0 sends each rank minus its lower bound (as if the average were 0): each should land on rank 0's clock
+  std::vector<mpi::RoundRecord> rounds(world.rank() == 0 ? 1 : 0);
+  std::vector<std::int64_t> sent;
+  if (world.rank() == 0) {
+    ASSERT_EQ(measured.size(), static_cast<std::size_t>(world.size()));
+    for (std::size_t r = 0; r < measured.size(); ++r) {
+      ASSERT_TRUE(measured[r].has_value()) << "rank " << r;
+      EXPECT_LE(measured[r]->best.offset_ns, truth(r)) << "rank " << r << ": not a lower bound";
+      sent.push_back(-measured[r]->best.offset_ns.count());
+    }
+    rounds[0].estimates = measured;
+    rounds[0].step.step.corrections_ns.assign(measured.size(), Nanoseconds{0});
+  } else {
+    EXPECT_TRUE(measured.empty());
   }
-  mpi::MpiGroupChannel channel(world, clock);
-  const GroupEstimates estimates = measure_collective(channel);
-  ASSERT_EQ(estimates.size(), static_cast<std::size_t>(world.size()));
-  ASSERT_TRUE(estimates[0].has_value());
-  EXPECT_EQ(estimates[0]->best.offset_ns, Nanoseconds{0});
-  for (int r = 1; r < world.size(); ++r) {
-    ASSERT_TRUE(estimates[r].has_value()) << "rank " << r;
-    const Nanoseconds truth = offset_of_rank(r) - offset_of_rank(0);
-    const Nanoseconds error = estimates[r]->best.offset_ns - truth;
-    EXPECT_LE(std::abs(error.count()), estimates[r]->best.uncertainty_ns.count() + 1) << "rank " << r;
-    EXPECT_GT(estimates[r]->best.round_trip_ns, Nanoseconds{0});
+  const Nanoseconds applied = topology->deliver_corrections(sent);
+  std::vector<std::int64_t> all_applied;
+  bmpi::gather(world, applied.count(), all_applied, 0);
+  topology->finish(true, rounds);
+  if (world.rank() != 0) return;
+
+  EXPECT_EQ(applied, Nanoseconds{0});  // rank 0's lower bound of itself is exactly 0
+  const GroupEstimates& final_estimates = rounds[0].estimates;
+  for (std::size_t r = 1; r < final_estimates.size(); ++r) {
+    ASSERT_TRUE(final_estimates[r].has_value()) << "rank " << r;
+    const OffsetEstimate& e = final_estimates[r]->best;
+    EXPECT_LE(std::abs((e.offset_ns - truth(r)).count()), e.uncertainty_ns.count()) << "rank " << r;
+    EXPECT_GT(e.round_trip_ns, Nanoseconds{0}) << "rank " << r;
+    EXPECT_GE(e.offset_ns, measured[r]->best.offset_ns) << "rank " << r << ": the estimate is below the lower bound";
+    // finish() brought back what the rank really applied, and that put it within its bound of rank 0's clock
+    EXPECT_EQ(rounds[0].step.step.corrections_ns[r], Nanoseconds{all_applied[r]}) << "rank " << r;
+    EXPECT_LE(std::abs((truth(r) + Nanoseconds{all_applied[r]}).count()), e.uncertainty_ns.count()) << "rank " << r;
   }
 }
 
@@ -100,6 +123,87 @@ TEST(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
       EXPECT_EQ(correction < Nanoseconds{0}, from_average > Nanoseconds{0}) << "rank " << r;
     }
   }
+}
+
+TEST(Synchronize, TheOutcomeHoldsEveryRanksFinishedEstimateWithinItsBound) {
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
+  CorrectedClock clock(local);
+  const auto outcome = mpi::synchronize(world, clock, sync_options(1, 2 * kSecond));
+  if (world.rank() != 0) return;
+  ASSERT_EQ(outcome.first_estimates.size(), static_cast<std::size_t>(world.size()));
+  ASSERT_EQ(outcome.levels.size(), 1U);
+  EXPECT_EQ(outcome.levels[0].ranks_measured, world.size() - 1);
+  for (int r = 1; r < world.size(); ++r) {
+    ASSERT_TRUE(outcome.first_estimates[r].has_value()) << "rank " << r;
+    const OffsetEstimate& e = outcome.first_estimates[r]->best;
+    const Nanoseconds truth = offset_of_rank(r) - offset_of_rank(0);
+    EXPECT_LE(std::abs((e.offset_ns - truth).count()), e.uncertainty_ns.count()) << "rank " << r;
+    EXPECT_LE(e.uncertainty_ns, outcome.rounds[0].max_uncertainty_ns) << "rank " << r;
+  }
+  if (world.size() > 1) {
+    EXPECT_GT(outcome.rounds[0].max_uncertainty_ns, Nanoseconds{0});
+  }
+}
+
+class BareSync : public ::testing::TestWithParam<SyncMethod> {};
+
+TEST_P(BareSync, WithoutAReportTheClocksStillAgreeAndTheOutcomeIsEmpty) {
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
+  CorrectedClock clock(local);
+  mpi::SyncOptions options = sync_options(2, 2 * kSecond);
+  options.method = GetParam();
+  options.virtual_node_size = 2;
+  options.report = false;
+  mpi::Synchronizer synchronizer(world, options);
+  (void)synchronizer.run(clock);  // twice: what the first run kept must not leak into the second
+  CorrectedClock again(local);
+  const auto outcome = synchronizer.run(again);
+  const auto readings = mpi::probe_shared_instant(world, again, reference, Nanoseconds{20'000'000});
+  if (world.rank() != 0) return;
+  EXPECT_TRUE(outcome.rounds.empty());
+  EXPECT_TRUE(outcome.first_estimates.empty());
+  for (int r = 1; r < world.size(); ++r) {
+    EXPECT_LE(std::abs((readings[r].corrected_ns - readings[0].corrected_ns).count()), kLoadedMachineBound.count())
+        << "rank " << r;
+    // the simulated offsets are up to 1 s apart: an uncorrected clock would be far outside the bound
+    if (std::abs((offset_of_rank(r) - offset_of_rank(0)).count()) > kLoadedMachineBound.count()) {
+      EXPECT_NE(readings[r].corrected_ns, readings[r].raw_ns) << "rank " << r;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllMethods, BareSync,
+                         ::testing::Values(SyncMethod::collective, SyncMethod::pingpong, SyncMethod::tree));
+
+// Rank 0 averages lower bounds, which lie below the estimates: without carrying each round's shift into
+// the next, the group would walk back by it round after round (about 24 × a few µs here, ms when loaded).
+TEST(Synchronize, ManyCollectiveRoundsDoNotWalkAwayFromTheAverage) {
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
+  CorrectedClock clock(local);
+  constexpr int kRounds = 24;
+  const auto outcome = mpi::synchronize(world, clock, sync_options(kRounds, 2 * kSecond));
+  const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
+  if (world.rank() != 0) return;
+
+  std::int64_t offsets = 0;
+  std::int64_t corrected = 0;
+  for (int r = 0; r < world.size(); ++r) {
+    offsets += (offset_of_rank(r) - offset_of_rank(0)).count();
+    corrected += (readings[r].corrected_ns - readings[0].raw_ns).count();
+  }
+  // where the group is, against where the average of the clocks is
+  const Nanoseconds walked{(corrected - offsets) / world.size()};
+  // What remains is the last round's alone: its shift (not carried any further) and its estimates' errors
+  // (each round re-averages the errors of the one before), each within the round's widest bound. The walk
+  // it prevents adds up a shift of every round.
+  const Nanoseconds last = outcome.rounds.back().max_uncertainty_ns;
+  EXPECT_LE(std::abs(walked.count()), 3 * last.count() + 1'000) << "last round's widest bound " << last.count() << " ns";
 }
 
 TEST(Synchronize, AFarOutlierIsExcludedButStillCorrected) {

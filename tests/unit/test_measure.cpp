@@ -15,7 +15,7 @@ struct Delay {
   std::int64_t back_ns;
 };
 
-class ScriptedChannel final : public GroupChannel {
+class ScriptedChannel final : public RequestAllChannel {
  public:
   explicit ScriptedChannel(std::vector<std::int64_t> offsets_ns) : offsets_(std::move(offsets_ns)) {}
   void script(int member, std::vector<Delay> delays) { delays_[member] = {delays.begin(), delays.end()}; }

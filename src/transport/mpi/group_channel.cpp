@@ -1,8 +1,6 @@
 #include "transport/mpi/group_channel.hpp"
 
-#include <boost/mpi/collectives.hpp>
 #include <cstdint>
-#include <vector>
 
 namespace berkeley::mpi {
 
@@ -35,27 +33,6 @@ void MpiGroupChannel::prepare(int member) {
 }
 
 void MpiGroupChannel::release(int member) { comm_.send(member, kTagCommand, kRelease); }
-
-void MpiGroupChannel::request_all(CollectiveReadings& got) {
-  // plain MPI calls into reused buffers: this is the whole critical path of the collective method
-  const MPI_Comm comm = comm_;
-  std::int32_t request = kPing;
-  gathered_.resize(static_cast<std::size_t>(comm_.size()));
-  got.t_send_ns = clock_->now();
-  MPI_Bcast(&request, 1, MPI_INT32_T, kMaster, comm);
-  std::int64_t own = got.t_send_ns.count();
-  MPI_Gather(&own, 1, MPI_INT64_T, gathered_.data(), 1, MPI_INT64_T, kMaster, comm);
-  got.t_recv_ns = clock_->now();
-  got.readings_ns.clear();
-  for (const std::int64_t r : gathered_) got.readings_ns.emplace_back(Nanoseconds{r});
-}
-
-void answer_collective(const bmpi::communicator& comm, const Clock& clock) {
-  std::int32_t request = 0;
-  MPI_Bcast(&request, 1, MPI_INT32_T, kMaster, comm);
-  std::int64_t reading = clock.now().count();
-  MPI_Gather(&reading, 1, MPI_INT64_T, nullptr, 1, MPI_INT64_T, kMaster, comm);
-}
 
 void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting waiting,
                      std::atomic<std::uint32_t>* doorbell) {

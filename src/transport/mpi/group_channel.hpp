@@ -3,7 +3,6 @@
 // ranks run while the master measures. This layer only moves messages.
 #include <boost/mpi/communicator.hpp>
 #include <cstdint>
-#include <vector>
 
 #include "clock/clock.hpp"
 #include "sync/group_channel.hpp"
@@ -12,9 +11,8 @@
 
 namespace berkeley::mpi {
 
-// Rank 0's side. Exchanges are blocking point-to-point messages (one member at a time);
-// request_all is MPI_Bcast followed by MPI_Gather. A topology keeps one channel for all its syncs, so
-// its buffers are reused.
+// Rank 0's side of the ping-pong: blocking point-to-point messages, one member at a time. (The collective
+// method is not a channel: it is the two-leg round of transport/mpi/collective_topology.hpp.)
 class MpiGroupChannel final : public GroupChannel {
  public:
   MpiGroupChannel(const boost::mpi::communicator& comm, const Clock& clock) : comm_(comm), clock_(&clock) {}
@@ -31,18 +29,14 @@ class MpiGroupChannel final : public GroupChannel {
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
   void prepare(int member) override;
   void release(int member) override;
-  void request_all(CollectiveReadings& got) override;
 
  private:
   const boost::mpi::communicator& comm_;
   const Clock* clock_ = nullptr;
   Doorbells* doorbells_ = nullptr;
   int awake_ = 0;  // the member last rung
-  std::vector<std::int64_t> gathered_;
 };
 
-// The other ranks' side of request_all: wait for the request, read the clock, join the gather.
-void answer_collective(const boost::mpi::communicator& comm, const Clock& clock);
 // The other ranks' side of the ping-pong: answer every ping with a clock reading until released.
 // With a doorbell it sleeps on it until the master's first ping rings it.
 void answer_pingpong(const boost::mpi::communicator& comm, const Clock& clock, Waiting waiting,

@@ -12,11 +12,6 @@
 namespace berkeley::mpi {
 namespace {
 
-void flatten(const std::vector<Nanoseconds>& corrections, std::vector<std::int64_t>& flat) {
-  flat.clear();
-  for (const Nanoseconds c : corrections) flat.push_back(c.count());
-}
-
 std::vector<std::int64_t> flatten(const std::vector<LinearCorrection>& corrections) {
   std::vector<std::int64_t> flat;
   for (const LinearCorrection& c : corrections) {
@@ -26,7 +21,8 @@ std::vector<std::int64_t> flatten(const std::vector<LinearCorrection>& correctio
 }
 
 std::unique_ptr<Topology> topology_for(const boost::mpi::communicator& comm, const SyncOptions& options) {
-  TopologyOptions topology_options{options.method, options.pingpong, Waiting::busy, options.virtual_node_size};
+  TopologyOptions topology_options{options.method, options.pingpong, Waiting::busy, options.virtual_node_size,
+                                   options.report || options.corrects_drift()};
   topology_options.waiting = options.waiting ? *options.waiting : waiting_for_this_node(comm);
   return make_topology(comm, topology_options);
 }
@@ -34,7 +30,7 @@ std::unique_ptr<Topology> topology_for(const boost::mpi::communicator& comm, con
 }  // namespace
 
 Synchronizer::Synchronizer(const boost::mpi::communicator& comm, SyncOptions options)
-    : comm_(comm), options_(options), topology_(topology_for(comm, options)) {}
+    : rank_(comm.rank()), size_(comm.size()), options_(options), topology_(topology_for(comm, options)) {}
 
 Synchronizer::~Synchronizer() = default;
 
@@ -43,58 +39,83 @@ SyncOutcome synchronize(const boost::mpi::communicator& comm, CorrectedClock& cl
   return Synchronizer(comm, options).run(clock, on_round);
 }
 
+namespace {
+
+// rank 0: each rank's offsets against the master's uncorrected clock, round by round (the measured offset
+// minus the corrections applied before that round), for the drift fit
+std::vector<std::vector<TimedOffset>> raw_offsets_of(std::span<const RoundRecord> rounds, std::size_t ranks) {
+  std::vector<std::vector<TimedOffset>> raw(ranks);
+  std::vector<Nanoseconds> applied_ns(ranks, Nanoseconds{0});
+  for (const RoundRecord& round : rounds) {
+    for (std::size_t r = 0; r < ranks; ++r) {
+      if (!round.estimates[r]) continue;
+      const OffsetEstimate& e = round.estimates[r]->best;
+      // the master's own offset is 0 by definition, at the end of the round
+      const ClockReading master_raw = r == 0 ? round.master_raw_ns : e.local_midpoint_ns - applied_ns[0];
+      raw[r].push_back(TimedOffset{master_raw, e.offset_ns - (applied_ns[r] - applied_ns[0]), e.uncertainty_ns});
+    }
+    for (std::size_t r = 0; r < ranks; ++r) applied_ns[r] += round.step.step.corrections_ns[r];
+  }
+  return raw;
+}
+
+}  // namespace
+
 SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_round) {
   const SyncOptions& options = options_;
   SyncOutcome outcome;
-  const bool master = comm_.rank() == 0;
-  const auto ranks = static_cast<std::size_t>(comm_.size());
+  const bool master = rank_ == 0;
+  const auto ranks = static_cast<std::size_t>(size_);
+  const auto rounds = static_cast<std::size_t>(options.rounds);
+  // rank 0 keeps every round for the report and the drift fit (the same decision on every rank: finish()
+  // is collective)
+  const bool fit_drift = options.corrects_drift();
+  const bool keep = options.report || fit_drift;
+  if (master && keep) history_.resize(rounds);
+  // the rounds that can be summarized as they end (the collective's estimates are finished after the last)
+  const bool report_as_we_go = master && options.report && topology_->estimates_final();
 
-  // rank 0's bookkeeping for the drift fit: every rank's summed step corrections, and the offsets of
-  // the *uncorrected* clocks (the measured offset minus the corrections already applied)
-  const bool fit_drift = master && options.corrects_drift();
-  std::vector<Nanoseconds> applied_ns(fit_drift ? ranks : 0, Nanoseconds{0});
-  std::vector<std::vector<TimedOffset>> raw_offsets(fit_drift ? ranks : 0);
-  if (master) outcome.rounds.reserve(static_cast<std::size_t>(options.rounds));
+  // The master's step and the delivery reuse buffers, and nothing is summarized until the corrections have
+  // gone out: the collective round's critical path allocates nothing once the buffers have grown (pingpong
+  // still makes a filter per member, which is nothing against its round trips).
+  for (std::size_t round = 0; round < rounds; ++round) {
+    // every rank pauses: a rank that went on would read its clock for the collective's gather early, and
+    // its estimate would only be bounded by the whole pause
+    if (round > 0 && options.interval_ns > Nanoseconds{0}) std::this_thread::sleep_for(options.interval_ns);
+    const auto started = master && keep ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    clock.apply(topology_->round(clock, options.tolerance_ns, step_, step_workspace_));
+    if (!master || !keep) continue;
 
-  // The master's step and the delivery reuse buffers, and the reports are made after the corrections
-  // have gone out: the collective round's critical path allocates nothing once the buffers have grown
-  // (pingpong still makes a filter per member, which is nothing against its round trips).
-  for (int round = 1; round <= options.rounds; ++round) {
-    if (round > 1 && options.interval_ns > Nanoseconds{0} && master) std::this_thread::sleep_for(options.interval_ns);
-    const auto started = std::chrono::steady_clock::now();
-    const GroupEstimates& estimates = topology_->measure(clock);
-    records_.clear();
-    if (master) {
-      berkeley_step_over(estimates, options.tolerance_ns, step_, step_workspace_);
-      flatten(step_.step.corrections_ns, records_);
+    RoundRecord& record = history_[round];
+    record.duration_ns = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - started);
+    record.master_raw_ns = clock.underlying().now();
+    record.estimates = topology_->last_estimates();
+    record.step = step_;
+    if (report_as_we_go) {
+      outcome.rounds.push_back(summarize_round(static_cast<int>(round) + 1, record.estimates, record.step.step,
+                                               record.duration_ns));
+      if (on_round) on_round(outcome.rounds.back());
     }
-    const Nanoseconds mine{topology_->deliver(records_, 1).front()};
-    clock.apply(mine);
-    if (!master) continue;
+  }
+  const std::span<RoundRecord> kept = master && keep ? std::span<RoundRecord>(history_) : std::span<RoundRecord>();
+  topology_->finish(keep, kept);
 
-    const GroupStep& step = step_;
-    const auto duration = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - started);
-    for (std::size_t r = 0; r < ranks && fit_drift; ++r) {
-      if (!estimates[r]) continue;
-      const OffsetEstimate& e = estimates[r]->best;
-      // the master's own offset is 0 by definition, at the end of the round
-      const ClockReading master_raw = r == 0 ? clock.underlying().now() : e.local_midpoint_ns - applied_ns[0];
-      raw_offsets[r].push_back(TimedOffset{master_raw, e.offset_ns - (applied_ns[r] - applied_ns[0]), e.uncertainty_ns});
+  if (master && options.report) {
+    for (std::size_t round = outcome.rounds.size(); round < rounds; ++round) {
+      const RoundRecord& record = history_[round];
+      outcome.rounds.push_back(summarize_round(static_cast<int>(round) + 1, record.estimates, record.step.step,
+                                               record.duration_ns));
+      if (on_round) on_round(outcome.rounds.back());
     }
-    for (std::size_t r = 0; r < ranks && fit_drift; ++r) applied_ns[r] += step.step.corrections_ns[r];
-    if (round == 1) {
-      outcome.first_estimates = estimates;
-      outcome.excluded = step.step.excluded;
-      outcome.levels = topology_->levels();
-    }
-    outcome.rounds.push_back(summarize_round(round, estimates, step.step, duration));
-    if (on_round) on_round(outcome.rounds.back());
+    outcome.first_estimates = history_.front().estimates;
+    outcome.excluded = history_.front().step.step.excluded;
+    outcome.levels = topology_->levels(history_.back().estimates);
   }
 
-  if (options.corrects_drift()) {
+  if (fit_drift) {
     std::vector<LinearCorrection> corrections;
     if (master) {
-      outcome.drift = plan_drift_correction(raw_offsets, options.tolerance_ns);
+      outcome.drift = plan_drift_correction(raw_offsets_of(history_, ranks), options.tolerance_ns);
       for (const RankDriftPlan& r : outcome.drift->ranks) corrections.push_back(r.correction);
     }
     const std::span<const std::int64_t> mine = topology_->deliver(flatten(corrections), 3);

@@ -21,6 +21,7 @@
 #include "sync/drift_plan.hpp"
 #include "sync/measure.hpp"
 #include "sync/sync_method.hpp"
+#include "transport/mpi/topology.hpp"
 #include "transport/mpi/waiting.hpp"
 
 namespace berkeley::mpi {
@@ -38,23 +39,27 @@ struct SyncOptions {
   // tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node), so that both
   // levels run even on one host
   int virtual_node_size = 0;
+  // rank 0 fills SyncOutcome (per-round summaries, round 1's estimates, levels). false: a bare sync that
+  // only corrects the clocks (for syncing often; the collective method then also skips the MPI_Gather
+  // by which rank 0 learns the estimates its ranks finished). The drift fit needs the rounds either way.
+  bool report = true;
 
   [[nodiscard]] bool corrects_drift() const { return rounds >= 3 && interval_ns > Nanoseconds{0}; }
 };
 
 struct SyncOutcome {
-  // rank 0 only (empty elsewhere):
+  // rank 0 only (empty elsewhere), and only with SyncOptions::report:
   std::vector<RoundReport> rounds;
   GroupEstimates first_estimates;  // per rank, round 1: the offsets before any correction
   std::vector<bool> excluded;      // per rank, round 1
-  std::optional<DriftPlan> drift;  // when SyncOptions::corrects_drift()
-  std::vector<LevelReport> levels;  // round 1: what each level measured
+  std::vector<LevelReport> levels;  // the last round: what each level measured
+  // rank 0, when SyncOptions::corrects_drift()
+  std::optional<DriftPlan> drift;
 };
 
-// Called on rank 0 after each round (for progress lines); may be empty.
+// Called on rank 0 with each round's summary (for progress lines); may be empty. Pingpong and tree call it
+// as each round ends; the collective once the ranks' estimates are in, after the last round.
 using RoundObserver = std::function<void(const RoundReport&)>;
-
-class Topology;
 
 // Set up once (collective: splits communicators for the tree, finds out how ranks should wait), then
 // synchronize as often as needed without paying for the setup again.
@@ -69,13 +74,14 @@ class Synchronizer {
   SyncOutcome run(CorrectedClock& clock, const RoundObserver& on_round = {});
 
  private:
-  const boost::mpi::communicator& comm_;
+  int rank_;
+  int size_;
   SyncOptions options_;
   std::unique_ptr<Topology> topology_;
   // rank 0's buffers, reused by every round of every run
   GroupStep step_;
   StepWorkspace step_workspace_;
-  std::vector<std::int64_t> records_;
+  std::vector<RoundRecord> history_;
 };
 
 // One-shot convenience: Synchronizer(comm, options).run(clock, on_round).

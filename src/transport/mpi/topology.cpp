@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
+#include "transport/mpi/collective_topology.hpp"
 #include "transport/mpi/doorbells.hpp"
 #include "transport/mpi/group_channel.hpp"
 
@@ -26,98 +28,85 @@ LevelReport summarize_level(int level, std::string description, int groups, cons
   return report;
 }
 
+Nanoseconds Topology::round(const Clock& clock, Nanoseconds tolerance_ns, GroupStep& step, StepWorkspace& workspace) {
+  const GroupEstimates& estimates = measure(clock);
+  corrections_.clear();
+  if (!estimates.empty()) {  // rank 0 (the others' estimates are empty)
+    berkeley_step_over(estimates, tolerance_ns, step, workspace);
+    for (const Nanoseconds c : step.step.corrections_ns) corrections_.push_back(c.count());
+  }
+  return deliver_corrections(corrections_);
+}
+
 namespace {
 
 constexpr int kRoot = 0;
 
-// rank 0 measures a group over `comm` (collective or pingpong) into `estimates`; the others answer
-// and leave `estimates` empty
-// (`channel` is rank 0's channel over `comm`, `readings` its buffer for the collective)
-void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, const Clock& clock, SyncMethod method,
+// rank 0 measures a group over `comm` by ping-pong into `estimates`; the others answer and leave
+// `estimates` empty (`channel` is rank 0's channel over `comm`)
+void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, const Clock& clock,
                    const PingPongPolicy& policy, Waiting waiting, GroupEstimates& estimates,
-                   CollectiveReadings& readings, std::atomic<std::uint32_t>* doorbell = nullptr) {
+                   std::atomic<std::uint32_t>* doorbell = nullptr) {
   if (comm.rank() != kRoot) {
-    if (method == SyncMethod::collective) {
-      answer_collective(comm, clock);
-    } else {
-      answer_pingpong(comm, clock, waiting, doorbell);
-    }
+    answer_pingpong(comm, clock, waiting, doorbell);
     estimates.clear();
     return;
   }
   channel.use(clock);
-  if (method == SyncMethod::collective) {
-    measure_collective(channel, estimates, readings);
-  } else {
-    estimates = measure_pingpong(channel, policy);
-  }
+  estimates = measure_pingpong(channel, policy);
 }
 
-// How the records go out. Every rank of the communicator must make the same call (a blocking and a
-// nonblocking collective do not match), so this follows the method, which all ranks share, and never the
-// waiting, which is decided per node: only how a rank completes the nonblocking one is its own choice.
-enum class Scatter { blocking, nonblocking };
-
-// MPI_Scatter of `width` int64 per rank of `comm` from its rank 0, into `mine`
-// (with `doorbells`, rank 0 rings every rank once the records are out, and the others sleep on theirs)
+// MPI_Iscatter of `width` int64 per rank of `comm` from its rank 0, into `mine`; each rank completes it
+// as it waits (with `doorbells`, rank 0 rings every rank once the records are out, and the others sleep on
+// theirs). Nonblocking whatever the waiting, because every rank of the communicator must make the same call
+// (a blocking and a nonblocking collective do not match) and the waiting is decided per node.
 std::span<const std::int64_t> scatter_records(const bmpi::communicator& comm, std::span<const std::int64_t> records,
-                                              int width, Scatter scatter, Waiting waiting,
-                                              std::vector<std::int64_t>& mine, Doorbells* doorbells = nullptr) {
+                                              int width, Waiting waiting, std::vector<std::int64_t>& mine,
+                                              Doorbells* doorbells = nullptr) {
   mine.resize(static_cast<std::size_t>(width));
-  if (scatter == Scatter::blocking) {
-    MPI_Scatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm);
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Iscatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm, &request);
+  if (comm.rank() == kRoot) {
+    complete(request, Waiting::busy);
+    if (doorbells != nullptr) doorbells->ring_all();
   } else {
-    MPI_Request request = MPI_REQUEST_NULL;
-    MPI_Iscatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm, &request);
-    if (comm.rank() == kRoot) {
-      complete(request, Waiting::busy);
-      if (doorbells != nullptr) doorbells->ring_all();
-    } else {
-      complete(request, waiting, doorbells != nullptr ? doorbells->mine() : nullptr);
-    }
+    complete(request, waiting, doorbells != nullptr ? doorbells->mine() : nullptr);
   }
   return mine;
 }
 
-class FlatTopology final : public Topology {
+class PingpongTopology final : public Topology {
  public:
-  FlatTopology(const bmpi::communicator& comm, const TopologyOptions& options)
-      : comm_(comm), options_(options), channel_(comm) {
-    // Pingpong ranks wait their turn on doorbells where they wait politely. Made on every rank whatever
-    // its node decided (the setup is collective), rung only by a master that waits politely itself:
-    // the ranks on its node are exactly the ones that decided the same.
-    if (options.method == SyncMethod::pingpong) {
-      doorbells_ = std::make_unique<Doorbells>(comm);
-      if (options.waiting != Waiting::busy) channel_.use(doorbells_.get());
-    }
+  PingpongTopology(const bmpi::communicator& comm, const TopologyOptions& options)
+      : comm_(comm), options_(options), channel_(comm), doorbells_(comm) {
+    // Ranks wait their turn on doorbells where they wait politely. Made on every rank whatever its node
+    // decided (the setup is collective), rung only by a master that waits politely itself: the ranks on
+    // its node are exactly the ones that decided the same.
+    if (options.waiting != Waiting::busy) channel_.use(&doorbells_);
   }
 
   const GroupEstimates& measure(const Clock& clock) override {
-    measure_group(comm_, channel_, clock, options_.method, options_.pingpong, options_.waiting, estimates_, readings_,
-                  sleeps_on_doorbell() ? doorbells_->mine() : nullptr);
+    measure_group(comm_, channel_, clock, options_.pingpong, options_.waiting, estimates_,
+                  sleeps_on_doorbell() ? doorbells_.mine() : nullptr);
     return estimates_;
   }
+  const GroupEstimates& last_estimates() override { return estimates_; }
   std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
-    // the collective method's ranks are all in the collective anyway: no point in sleeping there (and
-    // the blocking MPI_Scatter is the fastest); pingpong ranks that were idle may sleep until it arrives
-    const Scatter scatter = options_.method == SyncMethod::collective ? Scatter::blocking : Scatter::nonblocking;
-    return scatter_records(comm_, records, width, scatter, options_.waiting, mine_,
-                           sleeps_on_doorbell() ? doorbells_.get() : nullptr);
+    // ranks that were idle may sleep until it arrives
+    return scatter_records(comm_, records, width, options_.waiting, mine_, sleeps_on_doorbell() ? &doorbells_ : nullptr);
   }
-  // summarized only when asked for, not on every round's critical path
-  std::vector<LevelReport> levels() const override {
-    return {summarize_level(1, std::string(sync_method_name(options_.method)) + ", rank 0 to every rank", 1, estimates_)};
+  std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
+    return {summarize_level(1, "pingpong, rank 0 to every rank", 1, last_round)};
   }
 
  private:
-  [[nodiscard]] bool sleeps_on_doorbell() const { return doorbells_ != nullptr && options_.waiting != Waiting::busy; }
+  [[nodiscard]] bool sleeps_on_doorbell() const { return options_.waiting != Waiting::busy; }
 
   const bmpi::communicator& comm_;
   TopologyOptions options_;
   MpiGroupChannel channel_;
-  std::unique_ptr<Doorbells> doorbells_;  // pingpong only
+  Doorbells doorbells_;
   GroupEstimates estimates_;
-  CollectiveReadings readings_;
   std::vector<std::int64_t> mine_;
 };
 
@@ -154,15 +143,12 @@ class TreeTopology final : public Topology {
     // level 1: every node leader measures its own members, all nodes at once
     GroupEstimates node_estimates;
     MpiGroupChannel node_channel(node_);
-    CollectiveReadings unused;
-    measure_group(node_, node_channel, clock, SyncMethod::pingpong, options_.pingpong, options_.waiting, node_estimates,
-                  unused);
+    measure_group(node_, node_channel, clock, options_.pingpong, options_.waiting, node_estimates);
     if (node_.rank() != 0) return composed_;
     // level 2: rank 0 measures the leaders
     GroupEstimates leader_estimates;
     MpiGroupChannel leader_channel(leaders_);
-    measure_group(leaders_, leader_channel, clock, SyncMethod::pingpong, options_.pingpong, options_.waiting,
-                  leader_estimates, unused);
+    measure_group(leaders_, leader_channel, clock, options_.pingpong, options_.waiting, leader_estimates);
 
     // every leader sends its node's members and estimates up to rank 0
     std::vector<std::int64_t> mine;
@@ -206,6 +192,7 @@ class TreeTopology final : public Topology {
     return composed_;
   }
 
+  const GroupEstimates& last_estimates() override { return composed_; }
   std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
     // rank 0 → each leader its node's records (in the node's order) → each member its own
     std::vector<std::int64_t> for_my_node;
@@ -227,11 +214,14 @@ class TreeTopology final : public Topology {
       MPI_Scatterv(by_node.data(), counts.data(), displacements.data(), MPI_INT64_T, for_my_node.data(),
                    static_cast<int>(for_my_node.size()), MPI_INT64_T, kRoot, leaders_);
     }
-    // a virtual node may span hosts whose ranks decided differently how to wait: always nonblocking
-    return scatter_records(node_, for_my_node, width, Scatter::nonblocking, options_.waiting, mine_);
+    return scatter_records(node_, for_my_node, width, options_.waiting, mine_);
   }
 
-  std::vector<LevelReport> levels() const override { return levels_; }
+  // the tree's levels are its own: the node leaders' and rank 0's estimates of the last measure()
+  std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
+    (void)last_round;
+    return levels_;
+  }
 
  private:
   // MPI_Gatherv over the leaders of each leader's `mine` (`per_member` values per member of its node);
@@ -268,8 +258,15 @@ class TreeTopology final : public Topology {
 }  // namespace
 
 std::unique_ptr<Topology> make_topology(const bmpi::communicator& comm, const TopologyOptions& options) {
-  if (options.method == SyncMethod::tree) return std::make_unique<TreeTopology>(comm, options);
-  return std::make_unique<FlatTopology>(comm, options);
+  switch (options.method) {
+    case SyncMethod::collective:
+      return make_collective_topology(comm, options.keep_estimates);
+    case SyncMethod::pingpong:
+      return std::make_unique<PingpongTopology>(comm, options);
+    case SyncMethod::tree:
+      return std::make_unique<TreeTopology>(comm, options);
+  }
+  throw std::logic_error("make_topology: unknown method");
 }
 
 }  // namespace berkeley::mpi

@@ -18,17 +18,51 @@
 
 namespace berkeley::mpi {
 
+// What rank 0 keeps of one round until the run ends (for the report and the drift fit).
+struct RoundRecord {
+  GroupEstimates estimates;  // per rank, final once Topology::finish() has run
+  GroupStep step;            // its corrections are what each rank applied (final once finish() has run)
+  Nanoseconds duration_ns{0};
+  ClockReading master_raw_ns{0};  // rank 0's underlying clock at the end of the round
+};
+
 class Topology {
  public:
   virtual ~Topology() = default;
   // rank 0 gets one estimate per rank (its own: 0); the other ranks an empty vector. Valid until the
   // next measure(): the topology reuses its buffers, so a round allocates nothing once they have grown.
+  // Where estimates_final() is false (the collective method) the offsets are lower bounds, enough for the
+  // step; the ranks finish their estimates themselves when the corrections arrive (see finish()).
   [[nodiscard]] virtual const GroupEstimates& measure(const Clock& clock) = 0;
+  [[nodiscard]] virtual bool estimates_final() const { return true; }
+  // rank 0: the last round's estimates, as measure() returned them
+  [[nodiscard]] virtual const GroupEstimates& last_estimates() = 0;
+  // One Berkeley round: measure(), rank 0's step over the offsets (into `step`, reusing its buffers and
+  // the workspace's), deliver_corrections(). Every rank gets the correction to apply to its clock. The
+  // collective does the same in one pass, with nothing but the step between its two MPI calls.
+  [[nodiscard]] virtual Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, GroupStep& step,
+                                          StepWorkspace& workspace);
+  // rank 0 passes one correction per rank, computed from measure()'s offsets; every rank gets the
+  // correction to apply to its clock (the collective method's ranks refine theirs on arrival)
+  [[nodiscard]] virtual Nanoseconds deliver_corrections(std::span<const std::int64_t> corrections_ns) {
+    return Nanoseconds{deliver(corrections_ns, 1).front()};
+  }
   // rank 0 passes `width` values per rank, in rank order; every rank gets its own `width` values back
   // (valid until the next deliver())
   [[nodiscard]] virtual std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) = 0;
-  // rank 0: what each level of the last measure() saw (one level for a flat topology)
-  [[nodiscard]] virtual std::vector<LevelReport> levels() const = 0;
+  // Collective, after a run's last round. With `collect`, rank 0's `rounds` (one per round since the last
+  // finish) get the estimates and corrections the ranks finished themselves; without, they are dropped.
+  // Nothing to do where rank 0 measured everything itself.
+  virtual void finish(bool collect, std::span<RoundRecord> rounds) {
+    (void)collect;
+    (void)rounds;
+  }
+  // rank 0: what each level measured in the last round, whose final estimates are `last_round` (a flat
+  // topology's one level is exactly those; the tree keeps its own per-level figures)
+  [[nodiscard]] virtual std::vector<LevelReport> levels(const GroupEstimates& last_round) const = 0;
+
+ private:
+  std::vector<std::int64_t> corrections_;  // round(): rank 0's corrections as sent
 };
 
 struct TopologyOptions {
@@ -36,6 +70,9 @@ struct TopologyOptions {
   PingPongPolicy pingpong;
   Waiting waiting = Waiting::busy;
   int virtual_node_size = 0;  // tree only: 0 = group by real node (MPI_COMM_TYPE_SHARED)
+  // collective only: the ranks keep the estimates they finish, for finish() to collect (false: every
+  // finish() is called without `collect`, and a round keeps nothing)
+  bool keep_estimates = true;
 };
 
 // Collective. Builds the topology the method needs (tree: splits the communicator into nodes and leaders).

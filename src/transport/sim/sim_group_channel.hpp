@@ -21,7 +21,7 @@
 
 namespace berkeley::sim {
 
-class SimGroupChannel final : public GroupChannel {
+class SimGroupChannel final : public RequestAllChannel {
  public:
   // participants[0] is the group's master; its time starts at start
   SimGroupChannel(SimNetwork& network, std::vector<int> participants, TrueInstant start);

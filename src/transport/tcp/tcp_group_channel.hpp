@@ -14,7 +14,7 @@
 
 namespace berkeley::tcp {
 
-class TcpGroupChannel final : public GroupChannel {
+class TcpGroupChannel final : public RequestAllChannel {
  public:
   // `clock` is the master's (corrected) clock, the same one the connections stamp receive times with.
   TcpGroupChannel(IoDriver& io, std::vector<Member> members, const Clock& clock, Nanoseconds timeout);

@@ -1,0 +1,38 @@
+#pragma once
+// The offset estimate of MPI's collective round, which has two legs and no request: every member reads
+// its clock and joins MPI_Gather; the master reads its clock once the gather is complete, computes the
+// corrections, reads its clock again and joins MPI_Scatter; every member reads its clock once the scatter
+// has delivered. All ranks enter the gather by program order, so the gather itself is the request.
+//
+// The member's first read happened before the master's read after the gather, and its second read after
+// the master's read before the scatter. That bounds the offset (member − master) on both sides:
+//   lower = member_sent − master_gathered      upper = member_received − master_scattered
+// The master only knows the lower bound when it computes the corrections; the member knows both once the
+// scatter has brought the master's two readings, and finishes the estimate itself (the midpoint, within
+// half the interval). Pure functions: no MPI.
+#include "core/offset_estimate.hpp"
+
+namespace berkeley {
+
+struct TwoLegSample {
+  ClockReading member_sent_ns;       // member, just before the gather
+  ClockReading master_gathered_ns;   // master, once the gather is complete
+  ClockReading master_scattered_ns;  // master, just before the scatter
+  ClockReading member_received_ns;   // member, once the scatter has delivered
+};
+
+// What the master knows after the gather: the offset is at least this.
+[[nodiscard]] Nanoseconds two_leg_lower_bound(ClockReading member_sent_ns, ClockReading master_gathered_ns);
+
+// The member's estimate: the midpoint of [lower, upper], uncertainty half its width (rounded up, so the
+// interval always holds the truth), round_trip its width (the time the messages and the member's wait took,
+// the master's own computing excluded), local_midpoint the master's time midway between its two reads.
+[[nodiscard]] OffsetEstimate two_leg_estimate(const TwoLegSample& sample);
+
+// The correction the member applies. The master sent `sent_ns` = average − lower bound (the only offset it
+// knew); the member replaces its lower bound by its estimate, so it lands on average − estimate like every
+// other method's members.
+[[nodiscard]] Nanoseconds two_leg_correction(Nanoseconds sent_ns, const TwoLegSample& sample,
+                                             const OffsetEstimate& estimate);
+
+}  // namespace berkeley

@@ -1,0 +1,186 @@
+#include "transport/mpi/collective_topology.hpp"
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "core/two_leg_estimate.hpp"
+
+namespace berkeley::mpi {
+namespace {
+
+namespace bmpi = boost::mpi;
+constexpr int kRoot = 0;
+// what rank 0 scatters to each rank: its correction, and rank 0's clock after the gather. Rank 0 reads its
+// clock once: the scatter's leg is bounded by that same reading (TwoLegSample::master_scattered_ns), which
+// widens every bound by rank 0's computing between the two MPI calls (tens of ns) and keeps a clock read
+// (about 40 ns here) off the critical path.
+constexpr int kCorrectionFields = 2;
+// what each rank keeps of a round and sends to rank 0 in finish(): its estimate, and the correction it applied
+constexpr int kOwnFields = 5;
+
+class CollectiveTopology final : public Topology {
+ public:
+  // the communicator's handle, rank and size are looked up once: Boost.MPI asks MPI on every call
+  CollectiveTopology(const bmpi::communicator& comm, bool keep_estimates)
+      : comm_(comm), rank_(comm.rank()), ranks_(static_cast<std::size_t>(comm.size())), keep_(keep_estimates) {}
+
+  const GroupEstimates& measure(const Clock& clock) override {
+    gather(clock);
+    if (rank_ != kRoot) return estimates_;  // empty
+    return last_estimates();
+  }
+
+  [[nodiscard]] bool estimates_final() const override { return false; }
+
+  const GroupEstimates& last_estimates() override {
+    estimates_.resize(ranks_);
+    estimates_[0] = PeerEstimate{};
+    for (std::size_t r = 1; r < ranks_; ++r) {
+      PeerEstimate& e = estimates_[r].emplace();
+      e.best.offset_ns = lower_bounds_[r];
+      e.best.local_midpoint_ns = master_gathered_;
+      e.samples_used = 1;
+    }
+    return estimates_;
+  }
+
+  Nanoseconds deliver_corrections(std::span<const std::int64_t> corrections_ns) override {
+    if (rank_ != kRoot) return receive_correction();
+    return scatter_corrections([&](std::size_t r) { return corrections_ns[r]; });
+  }
+
+  // measure(), berkeley_step_over(), deliver_corrections() without the estimates in between: MPI_Gather,
+  // the step over the lower bounds, MPI_Scatter (every rank answers over MPI, so no one is left out)
+  Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, GroupStep& step, StepWorkspace& workspace) override {
+    gather(clock);
+    if (rank_ != kRoot) return receive_correction();
+    berkeley_step(lower_bounds_, tolerance_ns, step.step, workspace.scratch);
+    const Nanoseconds mine = scatter_corrections([&](std::size_t r) { return step.step.corrections_ns[r].count(); });
+    step.answered.assign(ranks_, true);  // once the corrections are out
+    return mine;
+  }
+
+  std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
+    // every rank is in the collective anyway: the blocking MPI_Scatter is the fastest
+    mine_.resize(static_cast<std::size_t>(width));
+    MPI_Scatter(records.data(), width, MPI_INT64_T, mine_.data(), width, MPI_INT64_T, kRoot, comm_);
+    return mine_;
+  }
+
+  void finish(bool collect, std::span<RoundRecord> rounds) override {
+    shift_ = Nanoseconds{0};  // the next run starts afresh
+    if (!collect || !keep_) {  // the same on every rank: keep_ comes from the options all ranks share
+      own_.clear();
+      return;
+    }
+    // every rank ran the same rounds; rank 0 sends as much (its own rows are never read)
+    const int count = static_cast<int>(rank_ == kRoot ? rounds.size() * kOwnFields : own_.size());
+    if (rank_ != kRoot) {
+      MPI_Gather(own_.data(), count, MPI_INT64_T, nullptr, count, MPI_INT64_T, kRoot, comm_);
+      own_.clear();
+      return;
+    }
+    const std::size_t ranks = ranks_;
+    own_.assign(static_cast<std::size_t>(count), 0);
+    collected_.resize(ranks * static_cast<std::size_t>(count));
+    MPI_Gather(own_.data(), count, MPI_INT64_T, collected_.data(), count, MPI_INT64_T, kRoot, comm_);
+    own_.clear();
+    for (std::size_t r = 1; r < ranks; ++r) {
+      for (std::size_t k = 0; k < rounds.size(); ++k) {
+        const std::int64_t* f = collected_.data() + r * static_cast<std::size_t>(count) + k * kOwnFields;
+        PeerEstimate& e = rounds[k].estimates[r].emplace();
+        e.best = OffsetEstimate{Nanoseconds{f[0]}, Nanoseconds{f[1]}, Nanoseconds{f[2]}, ClockReading{f[3]}};
+        e.median_round_trip_ns = e.best.round_trip_ns;
+        e.samples_used = 1;
+        rounds[k].step.step.corrections_ns[r] = Nanoseconds{f[4]};
+      }
+    }
+  }
+
+  std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
+    return {summarize_level(1, "collective, rank 0 to every rank", 1, last_round)};
+  }
+
+ private:
+  // every rank: the first leg. Rank 0 learns every rank's lower bound, the others keep their reading.
+  //
+  // Rank 0 averages lower bounds, each below the rank's estimate by that rank's shift (estimate − lower
+  // bound, about half the time the gather and the scatter took it), so the group lands the mean shift
+  // below where averaging the estimates would put it; round after round it would walk back by that much.
+  // So each rank reports its clock plus its shift of the run's round before (0 in the first): rank 0's
+  // average then carries the mean of those shifts, and the rank takes its own back out of its correction
+  // (receive_correction()). Of the walk only the last round's shift remains, as in a run of one round.
+  // Rank 0's offsets are thus each rank's lower bound plus the shift it carries.
+  void gather(const Clock& clock) {
+    clock_ = &clock;
+    if (rank_ != kRoot) {
+      sent_ = clock.now();
+      const std::int64_t reported = (sent_ + shift_).count();
+      MPI_Gather(&reported, 1, MPI_INT64_T, nullptr, 1, MPI_INT64_T, kRoot, comm_);
+      return;
+    }
+    gathered_.resize(ranks_);
+    const std::int64_t unused = 0;
+    MPI_Gather(&unused, 1, MPI_INT64_T, gathered_.data(), 1, MPI_INT64_T, kRoot, comm_);
+    master_gathered_ = clock.now();
+    lower_bounds_.resize(ranks_);
+    lower_bounds_[0] = Nanoseconds{0};  // rank 0 is the reference
+    for (std::size_t r = 1; r < ranks_; ++r) lower_bounds_[r] = two_leg_lower_bound(ClockReading{gathered_[r]}, master_gathered_);
+  }
+
+  // rank 0: the second leg, with correction_of(r) for rank r; its own correction back
+  template <class CorrectionOf>
+  Nanoseconds scatter_corrections(CorrectionOf correction_of) {
+    records_.resize(ranks_ * kCorrectionFields);
+    for (std::size_t r = 0; r < ranks_; ++r) {
+      records_[r * kCorrectionFields] = correction_of(r);
+      records_[r * kCorrectionFields + 1] = master_gathered_.count();
+    }
+    std::int64_t mine[kCorrectionFields] = {0, 0};
+    MPI_Scatter(records_.data(), kCorrectionFields, MPI_INT64_T, mine, kCorrectionFields, MPI_INT64_T, kRoot, comm_);
+    return Nanoseconds{mine[0]};  // rank 0's offset from itself is exactly 0: nothing to refine
+  }
+
+  // every other rank: the second leg; finishes its estimate and refines its correction
+  Nanoseconds receive_correction() {
+    std::int64_t mine[kCorrectionFields] = {0, 0};
+    MPI_Scatter(nullptr, kCorrectionFields, MPI_INT64_T, mine, kCorrectionFields, MPI_INT64_T, kRoot, comm_);
+    const TwoLegSample sample{sent_, ClockReading{mine[1]}, ClockReading{mine[1]}, clock_->now()};
+    const OffsetEstimate estimate = two_leg_estimate(sample);
+    // the correction was computed from the lower bound plus the shift carried (see gather())
+    const Nanoseconds applied = two_leg_correction(Nanoseconds{mine[0]} + shift_, sample, estimate);
+    shift_ = estimate.offset_ns - two_leg_lower_bound(sample.member_sent_ns, sample.master_gathered_ns);
+    if (!keep_) return applied;
+    own_.insert(own_.end(), {estimate.offset_ns.count(), estimate.uncertainty_ns.count(), estimate.round_trip_ns.count(),
+                             estimate.local_midpoint_ns.count(), applied.count()});
+    return applied;
+  }
+
+  MPI_Comm comm_;
+  int rank_;
+  std::size_t ranks_;
+  bool keep_;
+  const Clock* clock_ = nullptr;
+  // rank 0
+  GroupEstimates estimates_;
+  std::vector<std::int64_t> gathered_;
+  std::vector<Nanoseconds> lower_bounds_;  // per rank (plus the shift it carries), rank 0's own 0
+  ClockReading master_gathered_{0};
+  std::vector<std::int64_t> records_;
+  std::vector<std::int64_t> collected_;
+  // every other rank
+  ClockReading sent_{0};
+  Nanoseconds shift_{0};  // this run's last estimate − its lower bound (see gather())
+  std::vector<std::int64_t> own_;  // kOwnFields per round since the last finish()
+  std::vector<std::int64_t> mine_;
+};
+
+}  // namespace
+
+std::unique_ptr<Topology> make_collective_topology(const bmpi::communicator& comm, bool keep_estimates) {
+  return std::make_unique<CollectiveTopology>(comm, keep_estimates);
+}
+
+}  // namespace berkeley::mpi

@@ -1,0 +1,17 @@
+#pragma once
+// The collective method over MPI: the design card's round, MPI_Gather of the clocks then MPI_Scatter of the
+// corrections, and nothing else on the critical path. No request goes out first: every rank enters the
+// gather by program order. The estimate is the two-leg one (core/two_leg_estimate.hpp): rank 0 computes
+// the corrections from lower bounds, and every rank finishes its own estimate from the scatter.
+#include <boost/mpi/communicator.hpp>
+#include <memory>
+
+#include "transport/mpi/topology.hpp"
+
+namespace berkeley::mpi {
+
+// Collective over `comm`. With `keep_estimates` the ranks keep the estimates they finish, for finish().
+[[nodiscard]] std::unique_ptr<Topology> make_collective_topology(const boost::mpi::communicator& comm,
+                                                                 bool keep_estimates);
+
+}  // namespace berkeley::mpi

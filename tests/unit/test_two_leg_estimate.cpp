@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <random>
+
+#include "core/two_leg_estimate.hpp"
+
+namespace berkeley {
+namespace {
+
+// Member clock = master clock + offset. On the master's time line: the member reads at `sent`, the gather
+// reaches the master `up` later, the master computes for `compute`, the scatter reaches the member `down` later.
+TwoLegSample round(std::int64_t sent, std::int64_t offset, std::int64_t up, std::int64_t compute, std::int64_t down) {
+  const std::int64_t gathered = sent + up;
+  const std::int64_t scattered = gathered + compute;
+  return TwoLegSample{Nanoseconds{sent + offset}, Nanoseconds{gathered}, Nanoseconds{scattered},
+                      Nanoseconds{scattered + down + offset}};
+}
+
+TEST(TwoLegEstimate, MasterSeesTheLowerBound) {
+  const TwoLegSample s = round(1'000, 5'000, 300, 50, 200);
+  EXPECT_EQ(two_leg_lower_bound(s.member_sent_ns, s.master_gathered_ns), Nanoseconds{5'000 - 300});
+}
+
+TEST(TwoLegEstimate, SymmetricLegsGiveTheExactOffsetAndTheMastersComputingIsNotInTheWidth) {
+  const OffsetEstimate e = two_leg_estimate(round(1'000, -123'456, 400, 10'000, 400));
+  EXPECT_EQ(e.offset_ns, Nanoseconds{-123'456});
+  EXPECT_EQ(e.round_trip_ns, Nanoseconds{800});  // the 10 µs of computing are not part of it
+  EXPECT_EQ(e.uncertainty_ns, Nanoseconds{400});
+  EXPECT_EQ(e.local_midpoint_ns, Nanoseconds{1'000 + 400 + 5'000});
+}
+
+TEST(TwoLegEstimate, AsymmetricLegsErrByHalfTheAsymmetryWithinTheBound) {
+  // up 100, down 900: the midpoint is 400 ns high, and the bound (half the width, 500) holds it
+  const OffsetEstimate e = two_leg_estimate(round(0, 7'000, 100, 50, 900));
+  EXPECT_EQ(e.offset_ns, Nanoseconds{7'000 + 400});
+  EXPECT_EQ(e.uncertainty_ns, Nanoseconds{500});
+}
+
+TEST(TwoLegEstimate, AMemberThatWaitedLongInTheGatherGetsAWideButTrueBound) {
+  // the member read its clock 1 ms before the master reached the gather
+  const OffsetEstimate e = two_leg_estimate(round(0, 42, 1'000'000, 100, 300));
+  EXPECT_EQ(e.round_trip_ns, Nanoseconds{1'000'300});
+  EXPECT_LE(std::abs((e.offset_ns - Nanoseconds{42}).count()), e.uncertainty_ns.count());
+  EXPECT_GT(std::abs((e.offset_ns - Nanoseconds{42}).count()), 400'000);  // the midpoint is far off: it must say so
+}
+
+TEST(TwoLegEstimate, AnOddWidthRoundsTheUncertaintyUp) {
+  const TwoLegSample s = round(0, 0, 1, 0, 2);  // truth 0 lies in [-1, 2]
+  const OffsetEstimate e = two_leg_estimate(s);
+  EXPECT_EQ(e.round_trip_ns, Nanoseconds{3});
+  EXPECT_LE(std::abs(e.offset_ns.count()), e.uncertainty_ns.count());
+  EXPECT_LE(std::abs((Nanoseconds{-1} - e.offset_ns).count()), e.uncertainty_ns.count());
+  EXPECT_LE(std::abs((Nanoseconds{2} - e.offset_ns).count()), e.uncertainty_ns.count());
+}
+
+TEST(TwoLegEstimate, ClocksThatDisagreeOnTheWidthGiveWidthZeroNotANegativeOne) {
+  TwoLegSample s = round(0, 500, 10, 100, 10);
+  s.member_received_ns -= Nanoseconds{50};  // the member saw less time pass than the master computed
+  const OffsetEstimate e = two_leg_estimate(s);
+  EXPECT_EQ(e.round_trip_ns, Nanoseconds{0});
+  EXPECT_EQ(e.uncertainty_ns, Nanoseconds{0});
+  EXPECT_EQ(e.offset_ns, Nanoseconds{490});
+}
+
+TEST(TwoLegEstimate, LargeReadingsDoNotOverflow) {
+  const std::int64_t near_max = std::numeric_limits<std::int64_t>::max() - 1'000'000;
+  const OffsetEstimate e = two_leg_estimate(round(near_max - 2'000'000, -5'000, 100, 100, 100));
+  EXPECT_EQ(e.offset_ns, Nanoseconds{-5'000});
+}
+
+TEST(TwoLegCorrection, TheMemberLandsOnTheAverageMinusItsEstimate) {
+  const TwoLegSample s = round(10'000, 3'000, 200, 80, 600);
+  const OffsetEstimate e = two_leg_estimate(s);
+  const Nanoseconds average{1'234};
+  const Nanoseconds lower = two_leg_lower_bound(s.member_sent_ns, s.master_gathered_ns);
+  const Nanoseconds applied = two_leg_correction(average - lower, s, e);
+  EXPECT_EQ(applied, average - e.offset_ns);
+  // the member ends at master + average, off by exactly the estimate's error (here 200 ns: (600 − 200) / 2)
+  EXPECT_EQ((Nanoseconds{3'000} + applied) - average, Nanoseconds{3'000} - e.offset_ns);
+  EXPECT_EQ(Nanoseconds{3'000} - e.offset_ns, Nanoseconds{-200});
+}
+
+TEST(TwoLegEstimate, TheTruthIsAlwaysWithinTheBound) {
+  std::mt19937_64 random(20261126);
+  std::uniform_int_distribution<std::int64_t> offset(-2'000'000'000, 2'000'000'000);
+  std::uniform_int_distribution<std::int64_t> delay(0, 50'000);
+  for (int i = 0; i < 10'000; ++i) {
+    const std::int64_t truth = offset(random);
+    const OffsetEstimate e = two_leg_estimate(round(delay(random), truth, delay(random), delay(random), delay(random)));
+    ASSERT_LE(std::abs(e.offset_ns.count() - truth), e.uncertainty_ns.count()) << "draw " << i;
+  }
+}
+
+}  // namespace
+}  // namespace berkeley
