@@ -28,6 +28,14 @@ mpi::SyncOptions sync_options(int rounds, Nanoseconds tolerance) {
 
 Nanoseconds offset_of_rank(int rank) { return draw_simulated_clock(11, static_cast<std::uint64_t>(rank), kSecond, 0).offset_ns; }
 
+// rank 0: every corrected clock within the loaded-machine bound of rank 0's at the shared instant
+void expect_every_rank_near_rank_0(const std::vector<InstantObservation>& readings) {
+  for (std::size_t r = 1; r < readings.size(); ++r) {
+    EXPECT_LE(std::abs((readings[r].corrected_ns - readings[0].corrected_ns).count()), kLoadedMachineBound.count())
+        << "rank " << r;
+  }
+}
+
 // The two-leg round, step by step through the topology: rank 0 learns lower bounds, every rank finishes
 // its own estimate from the scatter, and finish() brings those estimates to rank 0.
 TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) {
@@ -74,6 +82,28 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
   }
 }
 
+// Every rank's simulated clock, offset as drawn for it, and the clock the sync under test corrects.
+class DrawnClocks {
+ protected:
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock local{reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now()};
+  CorrectedClock clock{local};
+};
+
+class Synchronize : public ::testing::Test, protected DrawnClocks {};
+
+// each method, two rounds, the tree in virtual nodes of 2
+class EveryMethod : public ::testing::TestWithParam<SyncMethod>, protected DrawnClocks {
+ protected:
+  static mpi::SyncOptions options() {
+    mpi::SyncOptions options = sync_options(2, 2 * kSecond);
+    options.method = GetParam();
+    options.virtual_node_size = 2;
+    return options;
+  }
+};
+
 class Delivery : public ::testing::TestWithParam<SyncMethod> {};
 
 TEST_P(Delivery, EveryRankReceivesItsOwnSignedRecord) {
@@ -97,11 +127,7 @@ TEST_P(Delivery, EveryRankReceivesItsOwnSignedRecord) {
 INSTANTIATE_TEST_SUITE_P(AllMethods, Delivery,
                          ::testing::Values(SyncMethod::collective, SyncMethod::pingpong, SyncMethod::tree));
 
-TEST(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
-  const bmpi::communicator world;
-  const MonotonicClock reference;
-  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
-  CorrectedClock clock(local);
+TEST_F(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
   const auto outcome = mpi::synchronize(world, clock, sync_options(2, 2 * kSecond));
   const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
   if (world.rank() != 0) return;
@@ -125,11 +151,7 @@ TEST(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
   }
 }
 
-TEST(Synchronize, TheOutcomeHoldsEveryRanksFinishedEstimateWithinItsBound) {
-  const bmpi::communicator world;
-  const MonotonicClock reference;
-  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
-  CorrectedClock clock(local);
+TEST_F(Synchronize, TheOutcomeHoldsEveryRanksFinishedEstimateWithinItsBound) {
   const auto outcome = mpi::synchronize(world, clock, sync_options(1, 2 * kSecond));
   if (world.rank() != 0) return;
   ASSERT_EQ(outcome.first_estimates.size(), static_cast<std::size_t>(world.size()));
@@ -147,16 +169,10 @@ TEST(Synchronize, TheOutcomeHoldsEveryRanksFinishedEstimateWithinItsBound) {
   }
 }
 
-class BareSync : public ::testing::TestWithParam<SyncMethod> {};
+using BareSync = EveryMethod;
 
 TEST_P(BareSync, WithoutAReportTheClocksStillAgreeAndTheOutcomeIsEmpty) {
-  const bmpi::communicator world;
-  const MonotonicClock reference;
-  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
-  CorrectedClock clock(local);
-  mpi::SyncOptions options = sync_options(2, 2 * kSecond);
-  options.method = GetParam();
-  options.virtual_node_size = 2;
+  mpi::SyncOptions options = EveryMethod::options();
   options.report = false;
   mpi::Synchronizer synchronizer(world, options);
   (void)synchronizer.run(clock);  // twice: what the first run kept must not leak into the second
@@ -166,9 +182,8 @@ TEST_P(BareSync, WithoutAReportTheClocksStillAgreeAndTheOutcomeIsEmpty) {
   if (world.rank() != 0) return;
   EXPECT_TRUE(outcome.rounds.empty());
   EXPECT_TRUE(outcome.first_estimates.empty());
+  expect_every_rank_near_rank_0(readings);
   for (int r = 1; r < world.size(); ++r) {
-    EXPECT_LE(std::abs((readings[r].corrected_ns - readings[0].corrected_ns).count()), kLoadedMachineBound.count())
-        << "rank " << r;
     // the simulated offsets are up to 1 s apart: an uncorrected clock would be far outside the bound
     if (std::abs((offset_of_rank(r) - offset_of_rank(0)).count()) > kLoadedMachineBound.count()) {
       EXPECT_NE(readings[r].corrected_ns, readings[r].raw_ns) << "rank " << r;
@@ -181,11 +196,7 @@ INSTANTIATE_TEST_SUITE_P(AllMethods, BareSync,
 
 // Rank 0 averages lower bounds, which lie below the estimates: without carrying each round's shift into
 // the next, the group would walk back by it round after round (about 24 × a few µs here, ms when loaded).
-TEST(Synchronize, ManyCollectiveRoundsDoNotWalkAwayFromTheAverage) {
-  const bmpi::communicator world;
-  const MonotonicClock reference;
-  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
-  CorrectedClock clock(local);
+TEST_F(Synchronize, ManyCollectiveRoundsDoNotWalkAwayFromTheAverage) {
   constexpr int kRounds = 24;
   const auto outcome = mpi::synchronize(world, clock, sync_options(kRounds, 2 * kSecond));
   const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
@@ -206,49 +217,35 @@ TEST(Synchronize, ManyCollectiveRoundsDoNotWalkAwayFromTheAverage) {
   EXPECT_LE(std::abs(walked.count()), 3 * last.count() + 1'000) << "last round's widest bound " << last.count() << " ns";
 }
 
-TEST(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
-  const bmpi::communicator world;
+TEST_F(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
   const int outlier = world.size() - 1;
   const Nanoseconds offset = world.rank() == outlier && world.size() >= 3 ? 10 * kSecond : Nanoseconds{world.rank() * 1'000};
-  const MonotonicClock reference;
-  const SimulatedClock local(reference, SimulatedClockParams{offset, 0.0}, reference.now());
-  CorrectedClock clock(local);
-  const auto outcome = mpi::synchronize(world, clock, sync_options(1, kSecond));
-  const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
+  const SimulatedClock outlying(reference, SimulatedClockParams{offset, 0.0}, reference.now());
+  CorrectedClock corrected(outlying);
+  const auto outcome = mpi::synchronize(world, corrected, sync_options(1, kSecond));
+  const auto readings = mpi::probe_shared_instant(world, corrected, reference, Nanoseconds{20'000'000});
   if (world.rank() != 0) return;
 
   const bool has_outlier = world.size() >= 3;
   const std::size_t expected_averaged = static_cast<std::size_t>(world.size()) - (has_outlier ? 1 : 0);
   EXPECT_EQ(outcome.rounds[0].clocks_averaged, expected_averaged);
   EXPECT_EQ(outcome.excluded[static_cast<std::size_t>(outlier)], has_outlier);
-  for (int r = 1; r < world.size(); ++r) {
-    EXPECT_LE(std::abs((readings[r].corrected_ns - readings[0].corrected_ns).count()), kLoadedMachineBound.count())
-        << "rank " << r;
-  }
+  expect_every_rank_near_rank_0(readings);
 }
 
 // Ranks decide per node how to wait (busy with a core each, polite when oversubscribed), so in a job over
 // several nodes they differ. The delivery must still be one collective that every rank joins the same way:
 // here odd ranks spin and even ranks sleep, as two kinds of node would.
-class MixedWaiting : public ::testing::TestWithParam<SyncMethod> {};
+using MixedWaiting = EveryMethod;
 
 TEST_P(MixedWaiting, RanksThatWaitDifferentlyStillMeetInOneDelivery) {
-  const bmpi::communicator world;
-  const MonotonicClock reference;
-  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
-  CorrectedClock clock(local);
-  mpi::SyncOptions options = sync_options(2, 2 * kSecond);
-  options.method = GetParam();
-  options.virtual_node_size = 2;
+  mpi::SyncOptions options = EveryMethod::options();
   options.waiting = world.rank() % 2 == 1 ? mpi::Waiting::busy : mpi::Waiting::polite;
   const auto outcome = mpi::synchronize(world, clock, options);
   const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
   if (world.rank() != 0) return;
   ASSERT_EQ(outcome.rounds.size(), 2U);
-  for (int r = 1; r < world.size(); ++r) {
-    EXPECT_LE(std::abs((readings[r].corrected_ns - readings[0].corrected_ns).count()), kLoadedMachineBound.count())
-        << "rank " << r;
-  }
+  expect_every_rank_near_rank_0(readings);
 }
 
 INSTANTIATE_TEST_SUITE_P(PingpongAndTree, MixedWaiting, ::testing::Values(SyncMethod::pingpong, SyncMethod::tree));
