@@ -30,7 +30,7 @@ std::unique_ptr<Topology> topology_for(const boost::mpi::communicator& comm, con
 }  // namespace
 
 Synchronizer::Synchronizer(const boost::mpi::communicator& comm, SyncOptions options)
-    : rank_(comm.rank()), size_(comm.size()), options_(options), topology_(topology_for(comm, options)) {}
+    : comm_(comm), rank_(comm.rank()), size_(comm.size()), options_(options), topology_(topology_for(comm, options)) {}
 
 Synchronizer::~Synchronizer() = default;
 
@@ -79,9 +79,13 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
   // gone out: the collective round's critical path allocates nothing once the buffers have grown (pingpong
   // still makes a filter per member, which is nothing against its round trips).
   for (std::size_t round = 0; round < rounds; ++round) {
-    // every rank pauses: a rank that went on would read its clock for the collective's gather early, and
-    // its estimate would only be bounded by the whole pause
-    if (round > 0 && options.interval_ns > Nanoseconds{0}) std::this_thread::sleep_for(options.interval_ns);
+    // Every rank pauses (a rank that went on would read its clock for the collective's gather early, and
+    // its estimate would only be bounded by the whole pause), then all start the round together: sleeps end
+    // up to the timer slack (50 µs) apart, and the collective's bound is as wide as the ranks are out of step.
+    if (round > 0 && options.interval_ns > Nanoseconds{0}) {
+      std::this_thread::sleep_for(options.interval_ns);
+      MPI_Barrier(comm_);
+    }
     const auto started = master && keep ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     clock.apply(topology_->round(clock, options.tolerance_ns, step_, step_workspace_));
     if (!master || !keep) continue;

@@ -74,6 +74,7 @@ class Synchronizer {
   SyncOutcome run(CorrectedClock& clock, const RoundObserver& on_round = {});
 
  private:
+  MPI_Comm comm_;
   int rank_;
   int size_;
   SyncOptions options_;
