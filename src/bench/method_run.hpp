@@ -20,7 +20,8 @@ struct MethodRunOptions {
 
 struct MethodFigures {
   SyncMethod method = SyncMethod::collective;
-  Nanoseconds median_sync_time_ns{0};
+  Nanoseconds median_sync_time_ns{0};           // a bare sync (SyncOptions::report false)
+  Nanoseconds median_reported_sync_time_ns{0};  // with the outcome built, as berkeley_mpi syncs
   // MPI_Gather+MPI_Scatter timed just before each sync (slowest rank, median): the ratio's floor
   Nanoseconds median_floor_ns{0};
   Nanoseconds median_spread_after_ns{0};
