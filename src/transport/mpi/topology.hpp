@@ -31,8 +31,9 @@ class Topology {
   virtual ~Topology() = default;
   // rank 0 gets one estimate per rank (its own: 0); the other ranks an empty vector. Valid until the
   // next measure(): the topology reuses its buffers, so a round allocates nothing once they have grown.
-  // Where estimates_final() is false (the collective method) the offsets are lower bounds, enough for the
-  // step; the ranks finish their estimates themselves when the corrections arrive (see finish()).
+  // Where estimates_final() is false (the collective method) the offsets are lower bounds (in a run's later
+  // rounds raised by the shift each rank carries, see collective_topology.cpp), enough for the step; the
+  // ranks finish their estimates themselves when the corrections arrive (see finish()).
   [[nodiscard]] virtual const GroupEstimates& measure(const Clock& clock) = 0;
   [[nodiscard]] virtual bool estimates_final() const { return true; }
   // rank 0: the last round's estimates, as measure() returned them
