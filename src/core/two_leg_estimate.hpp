@@ -1,15 +1,17 @@
 #pragma once
 // The offset estimate of MPI's collective round, which has two legs and no request: every member reads
 // its clock and joins MPI_Gather; the master reads its clock once the gather is complete, computes the
-// corrections, reads its clock again and joins MPI_Scatter; every member reads its clock once the scatter
-// has delivered. All ranks enter the gather by program order, so the gather itself is the request.
+// corrections and joins MPI_Scatter; every member reads its clock once the scatter has delivered. All
+// ranks enter the gather by program order, so the gather itself is the request.
 //
 // The member's first read happened before the master's read after the gather, and its second read after
-// the master's read before the scatter. That bounds the offset (member − master) on both sides:
+// any master read taken before the scatter. That bounds the offset (member − master) on both sides:
 //   lower = member_sent − master_gathered      upper = member_received − master_scattered
 // The master only knows the lower bound when it computes the corrections; the member knows both once the
-// scatter has brought the master's two readings, and finishes the estimate itself (the midpoint, within
-// half the interval). Pure functions: no MPI.
+// scatter has brought the master's reading(s), and finishes the estimate itself (the midpoint, within half
+// the interval). MPI's round reads the master's clock once and passes that reading as both: the bound
+// then also spans the master's computing, which costs less than a second clock read on the critical path.
+// Pure functions: no MPI.
 #include "core/offset_estimate.hpp"
 
 namespace berkeley {
@@ -26,7 +28,7 @@ struct TwoLegSample {
 
 // The member's estimate: the midpoint of [lower, upper], uncertainty half its width (rounded up, so the
 // interval always holds the truth), round_trip its width (the time the messages and the member's wait took,
-// the master's own computing excluded), local_midpoint the master's time midway between its two reads.
+// the master's computing between its two reads excluded), local_midpoint the master's time midway between them.
 [[nodiscard]] OffsetEstimate two_leg_estimate(const TwoLegSample& sample);
 
 // The correction the member applies. The master sent `sent_ns` = average − lower bound (the only offset it

@@ -3,15 +3,9 @@
 namespace berkeley {
 
 GroupEstimates measure_collective(RequestAllChannel& channel) {
-  GroupEstimates estimates;
   CollectiveReadings got;
-  measure_collective(channel, estimates, got);
-  return estimates;
-}
-
-void measure_collective(RequestAllChannel& channel, GroupEstimates& estimates, CollectiveReadings& got) {
   channel.request_all(got);
-  estimates.assign(static_cast<std::size_t>(channel.size()), std::nullopt);
+  GroupEstimates estimates(static_cast<std::size_t>(channel.size()));
   estimates[0] = PeerEstimate{};
   for (std::size_t member = 1; member < estimates.size(); ++member) {
     const std::optional<ClockReading>& reading = got.readings_ns[member];
@@ -19,6 +13,7 @@ void measure_collective(RequestAllChannel& channel, GroupEstimates& estimates, C
     const OffsetEstimate e = cristian_estimate(OffsetSample{got.t_send_ns, *reading, got.t_recv_ns});
     estimates[member] = PeerEstimate{e, e.round_trip_ns, 1};
   }
+  return estimates;
 }
 
 GroupEstimates measure_pingpong(GroupChannel& channel, const PingPongPolicy& policy) {

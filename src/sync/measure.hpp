@@ -14,8 +14,6 @@ using GroupEstimates = std::vector<std::optional<PeerEstimate>>;
 
 // collective: one request to all, readings gathered; every estimate is bounded by the one interval
 [[nodiscard]] GroupEstimates measure_collective(RequestAllChannel& channel);
-// the same into `estimates`, reusing its buffer and that of `got`, the readings it is made from
-void measure_collective(RequestAllChannel& channel, GroupEstimates& estimates, CollectiveReadings& got);
 
 // pingpong: one member at a time (never all at once, so no queueing lands inside a round trip),
 // exchanges until the MinRttFilter is satisfied; the Cristian estimate of the smallest round trip

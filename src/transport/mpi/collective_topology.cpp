@@ -75,19 +75,16 @@ class CollectiveTopology final : public Topology {
       own_.clear();
       return;
     }
-    // every rank ran the same rounds; rank 0 sends as much (its own rows are never read)
+    // every rank ran the same rounds (rank 0's own rows stay in place, unread)
     const int count = static_cast<int>(rank_ == kRoot ? rounds.size() * kOwnFields : own_.size());
     if (rank_ != kRoot) {
       MPI_Gather(own_.data(), count, MPI_INT64_T, nullptr, count, MPI_INT64_T, kRoot, comm_);
       own_.clear();
       return;
     }
-    const std::size_t ranks = ranks_;
-    own_.assign(static_cast<std::size_t>(count), 0);
-    collected_.resize(ranks * static_cast<std::size_t>(count));
-    MPI_Gather(own_.data(), count, MPI_INT64_T, collected_.data(), count, MPI_INT64_T, kRoot, comm_);
-    own_.clear();
-    for (std::size_t r = 1; r < ranks; ++r) {
+    collected_.resize(ranks_ * static_cast<std::size_t>(count));
+    MPI_Gather(MPI_IN_PLACE, count, MPI_INT64_T, collected_.data(), count, MPI_INT64_T, kRoot, comm_);
+    for (std::size_t r = 1; r < ranks_; ++r) {
       for (std::size_t k = 0; k < rounds.size(); ++k) {
         const std::int64_t* f = collected_.data() + r * static_cast<std::size_t>(count) + k * kOwnFields;
         PeerEstimate& e = rounds[k].estimates[r].emplace();
@@ -122,8 +119,7 @@ class CollectiveTopology final : public Topology {
       return;
     }
     gathered_.resize(ranks_);
-    const std::int64_t unused = 0;
-    MPI_Gather(&unused, 1, MPI_INT64_T, gathered_.data(), 1, MPI_INT64_T, kRoot, comm_);
+    MPI_Gather(MPI_IN_PLACE, 1, MPI_INT64_T, gathered_.data(), 1, MPI_INT64_T, kRoot, comm_);
     master_gathered_ = clock.now();
     lower_bounds_.resize(ranks_);
     lower_bounds_[0] = Nanoseconds{0};  // rank 0 is the reference

@@ -92,7 +92,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
 
     RoundRecord& record = history_[round];
     record.duration_ns = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - started);
-    record.master_raw_ns = clock.underlying().now();
+    if (fit_drift) record.master_raw_ns = clock.underlying().now();
     record.estimates = topology_->last_estimates();
     record.step = step_;
     if (report_as_we_go) {

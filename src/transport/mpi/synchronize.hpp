@@ -57,8 +57,9 @@ struct SyncOutcome {
   std::optional<DriftPlan> drift;
 };
 
-// Called on rank 0 with each round's summary (for progress lines); may be empty. Pingpong and tree call it
-// as each round ends; the collective once the ranks' estimates are in, after the last round.
+// Called on rank 0 with each round's summary (for progress lines); may be empty, and is not called
+// without SyncOptions::report. Pingpong and tree call it as each round ends; the collective once the
+// ranks' estimates are in, after the last round.
 using RoundObserver = std::function<void(const RoundReport&)>;
 
 // Set up once (collective: splits communicators for the tree, finds out how ranks should wait), then

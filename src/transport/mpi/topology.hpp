@@ -23,7 +23,7 @@ struct RoundRecord {
   GroupEstimates estimates;  // per rank, final once Topology::finish() has run
   GroupStep step;            // its corrections are what each rank applied (final once finish() has run)
   Nanoseconds duration_ns{0};
-  ClockReading master_raw_ns{0};  // rank 0's underlying clock at the end of the round
+  ClockReading master_raw_ns{0};  // rank 0's underlying clock at the end of the round (drift fit only)
 };
 
 class Topology {
