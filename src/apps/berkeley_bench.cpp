@@ -11,7 +11,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
 #include "bench/floors.hpp"
 #include "bench/method_run.hpp"
@@ -84,9 +83,22 @@ std::string us(Nanoseconds value) {
 
 }  // namespace
 
+int run(const bmpi::communicator& world, int argc, char** argv);
+
 int main(int argc, char** argv) {
   bmpi::environment env(argc, argv);
   const bmpi::communicator world;
+  try {
+    return run(world, argc, argv);
+  } catch (const std::exception& error) {
+    // one rank failed where others may be inside a collective: abort the job rather than hang it
+    std::cerr << "berkeley_bench: rank " << world.rank() << ": " << error.what() << '\n';
+    env.abort(kExitInternalError);
+  }
+  return kExitInternalError;
+}
+
+int run(const bmpi::communicator& world, int argc, char** argv) {
   const bool master = world.rank() == 0;
   // every rank parses the same arguments to the same verdict; only rank 0 speaks
   const ParsedBenchCommandLine parsed = parse(std::vector<std::string>(argv + 1, argv + argc));
@@ -144,7 +156,7 @@ int main(int argc, char** argv) {
   std::cout << "sync time: until every clock is corrected (slowest rank, median); x G+S: over MPI_Gather+MPI_Scatter "
                "timed just before each sync (median; in us)\n";
   std::printf("%-11s %16s %18s %18s %18s %18s\n", "method", "sync time [us]", "x G+S (G+S)", "spread after [us]",
-              ("spread +" + std::to_string(options.later_ns.count() / 1'000'000) + "ms [us]").c_str(), "max spread [us]");
+              ("spread +" + short_duration(options.later_ns) + " [us]").c_str(), "max spread [us]");
   nlohmann::json doc;
   doc["np"] = world.size();
   doc["syncs"] = options.syncs;
@@ -181,6 +193,13 @@ int main(int argc, char** argv) {
     std::cout << ' ' << sync_method_name(f.method) << ' ' << us(f.median_reported_sync_time_ns);
   }
   std::cout << '\n';
-  if (json_file.is_open()) json_file << doc.dump(2) << '\n';
+  if (json_file.is_open()) {
+    json_file << doc.dump(2) << '\n';
+    json_file.close();
+    if (!json_file) {
+      std::cerr << "berkeley_bench: --json: writing '" << options.json_path << "' failed\n";
+      return kExitOutputError;
+    }
+  }
   return kExitOk;
 }

@@ -53,15 +53,7 @@ Floors measure_floors(const boost::mpi::communicator& comm, int repetitions) {
   floors.barrier_ns = slowest_median(comm, samples);
 
   samples.clear();
-  std::vector<std::int64_t> gathered(static_cast<std::size_t>(comm.size()));
-  std::int64_t value = comm.rank();
-  for (int i = 0; i < repetitions; ++i) {
-    MPI_Barrier(comm);
-    const auto start = std::chrono::steady_clock::now();
-    MPI_Gather(&value, 1, MPI_INT64_T, gathered.data(), 1, MPI_INT64_T, 0, comm);
-    MPI_Scatter(gathered.data(), 1, MPI_INT64_T, &value, 1, MPI_INT64_T, 0, comm);
-    samples.push_back(elapsed_since(start));
-  }
+  for (int i = 0; i < repetitions; ++i) samples.push_back(time_gather_scatter(comm));
   floors.gather_scatter_ns = slowest_median(comm, samples);
 
   // ping-pong between rank 0 and each other rank in turn; the others wait at the barrier

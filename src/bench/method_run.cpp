@@ -38,6 +38,23 @@ void settle_truth(const boost::mpi::communicator& comm, const std::optional<Shif
   figures.truth_bound_ns = Nanoseconds{largest};
 }
 
+// the slowest rank's value, on rank 0
+Nanoseconds slowest(const boost::mpi::communicator& comm, Nanoseconds mine) {
+  const std::int64_t value = mine.count();
+  std::int64_t largest = 0;
+  MPI_Reduce(&value, &largest, 1, MPI_INT64_T, MPI_MAX, 0, comm);
+  return Nanoseconds{largest};
+}
+
+// One sync of the raw clocks, timed from a barrier: the slowest rank's time, on rank 0.
+Nanoseconds timed_sync(const boost::mpi::communicator& comm, mpi::Synchronizer& synchronizer, const Clock& local) {
+  CorrectedClock clock(local);  // every sync starts from the raw clocks
+  MPI_Barrier(comm);
+  const auto start = std::chrono::steady_clock::now();
+  (void)synchronizer.run(clock);
+  return slowest(comm, std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - start));
+}
+
 Nanoseconds spread_of_corrected(const std::vector<InstantObservation>& observations) {
   std::vector<ClockReading> corrected;
   for (const InstantObservation& o : observations) corrected.push_back(o.corrected_ns);
@@ -78,34 +95,18 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
   std::vector<Nanoseconds> spreads;
   std::vector<Nanoseconds> spreads_later;
   // Sync time: back to back, each after a barrier, exactly as the floors are timed (a sync right after a
-  // sleeping probe would also time the cores waking up). One warm-up sync first, not counted.
-  for (int i = -1; i < options.syncs; ++i) {
-    std::int64_t floor_mine = time_gather_scatter(comm).count();
-    std::int64_t floor_slowest = 0;
-    MPI_Reduce(&floor_mine, &floor_slowest, 1, MPI_INT64_T, MPI_MAX, 0, comm);
-    CorrectedClock clock(local);  // every sync starts from the raw clocks
-    MPI_Barrier(comm);
-    const auto start = std::chrono::steady_clock::now();
-    (void)synchronizer.run(clock);
-    std::int64_t mine = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - start).count();
-    std::int64_t slowest = 0;
-    MPI_Reduce(&mine, &slowest, 1, MPI_INT64_T, MPI_MAX, 0, comm);
-    if (i < 0 || comm.rank() != 0) continue;
-    times.emplace_back(slowest);
-    floors.emplace_back(floor_slowest);
-    figures.sync_times_ns.push_back(slowest);
-  }
-  // The same with the report, for comparison (no floors: only the median time)
+  // sleeping probe would also time the cores waking up). Each pass times the floor, a bare sync and a sync
+  // with the report, so that all three see the same moment of the machine. One warm-up pass, not counted.
   std::vector<Nanoseconds> reported_times;
   for (int i = -1; i < options.syncs; ++i) {
-    CorrectedClock clock(local);
-    MPI_Barrier(comm);
-    const auto start = std::chrono::steady_clock::now();
-    (void)reporting.run(clock);
-    std::int64_t mine = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - start).count();
-    std::int64_t slowest = 0;
-    MPI_Reduce(&mine, &slowest, 1, MPI_INT64_T, MPI_MAX, 0, comm);
-    if (i >= 0 && comm.rank() == 0) reported_times.emplace_back(slowest);
+    const Nanoseconds floor = slowest(comm, time_gather_scatter(comm));
+    const Nanoseconds time = timed_sync(comm, synchronizer, local);
+    const Nanoseconds reported_time = timed_sync(comm, reporting, local);
+    if (i < 0 || comm.rank() != 0) continue;
+    times.push_back(time);
+    floors.push_back(floor);
+    reported_times.push_back(reported_time);
+    figures.sync_times_ns.push_back(time.count());
   }
   // Precision: the true spread at a shared instant just after each sync, and `later_ns` after it.
   for (int i = 0; i < options.syncs; ++i) {

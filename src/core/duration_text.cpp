@@ -70,4 +70,23 @@ std::string format_duration(Nanoseconds value) {
   return text;
 }
 
+std::string short_duration(Nanoseconds value) {
+  const auto ns = static_cast<double>(value.count());
+  const double magnitude = ns < 0 ? -ns : ns;
+  if (magnitude < 1e3) return std::to_string(value.count()) + " ns";
+  double scaled = ns / 1e9;
+  const char* unit = "s";
+  if (magnitude < 1e6) {
+    scaled = ns / 1e3;
+    unit = "us";
+  } else if (magnitude < 1e9) {
+    scaled = ns / 1e6;
+    unit = "ms";
+  }
+  const double shown = scaled < 0 ? -scaled : scaled;
+  char text[48];
+  std::snprintf(text, sizeof text, shown < 10 ? "%.2f %s" : shown < 100 ? "%.1f %s" : "%.0f %s", scaled, unit);
+  return text;
+}
+
 }  // namespace berkeley

@@ -16,4 +16,7 @@ namespace berkeley {
 // always writes it, never loses a nanosecond below 1 s.
 [[nodiscard]] std::string format_duration(Nanoseconds value);
 
+// "123 ns", "4.56 us", "78.9 ms", "1.23 s": three significant figures, ASCII units (columns stay aligned)
+[[nodiscard]] std::string short_duration(Nanoseconds value);
+
 }  // namespace berkeley

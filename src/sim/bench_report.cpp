@@ -5,6 +5,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/duration_text.hpp"
+
 namespace berkeley::sim {
 namespace {
 
@@ -24,25 +26,6 @@ std::map<int, Nanoseconds> wall_per_size(const std::vector<BenchRun>& runs) {
 }
 
 }  // namespace
-
-std::string short_duration(Nanoseconds value) {
-  const auto ns = static_cast<double>(value.count());
-  const double magnitude = ns < 0 ? -ns : ns;
-  if (magnitude < 1e3) return std::to_string(value.count()) + " ns";
-  double scaled = ns / 1e9;
-  const char* unit = "s";
-  if (magnitude < 1e6) {
-    scaled = ns / 1e3;
-    unit = "us";
-  } else if (magnitude < 1e9) {
-    scaled = ns / 1e6;
-    unit = "ms";
-  }
-  const double shown = scaled < 0 ? -scaled : scaled;
-  char text[48];
-  std::snprintf(text, sizeof text, shown < 10 ? "%.2f %s" : shown < 100 ? "%.1f %s" : "%.0f %s", scaled, unit);
-  return text;
-}
 
 void write_bench_parameters(std::ostream& out, const BenchOptions& o) {
   const NetworkParams& n = o.network;

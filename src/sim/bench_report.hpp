@@ -9,9 +9,6 @@
 
 namespace berkeley::sim {
 
-// "123 ns", "4.56 us", "78.9 ms", "1.23 s": three significant figures, ASCII units (columns stay aligned)
-[[nodiscard]] std::string short_duration(Nanoseconds value);
-
 // the model's parameters, one line each
 void write_bench_parameters(std::ostream& out, const BenchOptions& options);
 void write_bench_table_header(std::ostream& out);

@@ -1,4 +1,4 @@
-// The benchmark's writers: short durations, and JSON that carries every figure of every run.
+// The benchmark's writers: JSON that carries every figure of every run.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -8,16 +8,6 @@
 
 namespace berkeley::sim {
 namespace {
-
-TEST(ShortDuration, KeepsThreeFiguresAndAnAsciiUnit) {
-  EXPECT_EQ(short_duration(Nanoseconds{0}), "0 ns");
-  EXPECT_EQ(short_duration(Nanoseconds{999}), "999 ns");
-  EXPECT_EQ(short_duration(Nanoseconds{1'234}), "1.23 us");
-  EXPECT_EQ(short_duration(Nanoseconds{98'760}), "98.8 us");
-  EXPECT_EQ(short_duration(Nanoseconds{305'400'000}), "305 ms");
-  EXPECT_EQ(short_duration(Nanoseconds{9'450'000'000}), "9.45 s");
-  EXPECT_EQ(short_duration(Nanoseconds{-2'500}), "-2.50 us");
-}
 
 TEST(BenchJson, CarriesTheParametersAndEveryRunInNanoseconds) {
   BenchOptions options;

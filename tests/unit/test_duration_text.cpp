@@ -28,5 +28,16 @@ TEST(FormatDuration, PicksAReadableUnitAndWritesIt) {
   EXPECT_EQ(format_duration(Nanoseconds{2'000'000'001}), "2.000000001 s");
 }
 
+TEST(ShortDuration, KeepsThreeFiguresAndAnAsciiUnit) {
+  EXPECT_EQ(short_duration(Nanoseconds{0}), "0 ns");
+  EXPECT_EQ(short_duration(Nanoseconds{999}), "999 ns");
+  EXPECT_EQ(short_duration(Nanoseconds{1'234}), "1.23 us");
+  EXPECT_EQ(short_duration(Nanoseconds{98'760}), "98.8 us");
+  EXPECT_EQ(short_duration(Nanoseconds{305'400'000}), "305 ms");
+  EXPECT_EQ(short_duration(Nanoseconds{9'450'000'000}), "9.45 s");
+  EXPECT_EQ(short_duration(Nanoseconds{-2'500}), "-2.50 us");
+}
+
+
 }  // namespace
 }  // namespace berkeley
