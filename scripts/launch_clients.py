@@ -242,6 +242,11 @@ def main(argv):
     return 1
 
 
+def interrupted(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM ends the launcher as Ctrl-C does: its clients are stopped first
+
+
 if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, interrupted)
     sys.exit(main(sys.argv[1:]))

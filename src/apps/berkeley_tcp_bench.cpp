@@ -18,7 +18,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -83,9 +82,8 @@ std::optional<BenchOptions> parse(int argc, char** argv, int& exit_code) {
       if (i + 1 >= argc) throw cli::BadValue{arg + ": missing value (see --help)"};
       const std::string value = argv[++i];
       if (arg == "--clients") {
-        options.client_counts.clear();
-        std::stringstream list(value);
-        for (std::string item; std::getline(list, item, ',');) {
+        options.client_counts.clear();  // split_list: an empty list or item is named as bad, never skipped
+        for (const std::string& item : cli::split_list(value)) {
           options.client_counts.push_back(cli::integer_value("clients", item, 1, 10'000));
         }
       } else if (arg == "--rounds") {

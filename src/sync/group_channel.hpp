@@ -31,7 +31,7 @@ class GroupChannel {
   virtual void release(int member) = 0;
 };
 
-// A channel over which the master can also ask every member at once (TCP, the simulation): their members
+// A channel over which the master can also ask every member at once (the simulation): its members
 // only answer what they are asked. MPI's collective method needs no request, since every rank enters
 // MPI_Gather by program order (see core/two_leg_estimate.hpp), so its channel is only a GroupChannel.
 class RequestAllChannel : public GroupChannel {

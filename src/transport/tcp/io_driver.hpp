@@ -24,8 +24,8 @@ class IoDriver {
   // Runs handlers until done() is true (→ true), the deadline passes, the loop runs out of work, or a
   // watched signal arrived (→ false). done() is checked before every wait.
   bool run_until(SteadyTime deadline, const std::function<bool()>& done);
-  // The same, but a signal does not end it: for a last, bounded flush after an interruption (the peers
-  // are told why before the sockets go). Ends only by done(), the deadline, or running out of work.
+  // The same, but a signal that arrived before does not end it: for a last, bounded flush after an
+  // interruption (the peers are told why before the sockets go). A new signal during it does.
   bool flush_until(SteadyTime deadline, const std::function<bool()>& done);
   // Runs handlers for this long (or until a watched signal), e.g. between rounds.
   void run_for(Nanoseconds duration);
@@ -36,10 +36,12 @@ class IoDriver {
 
  private:
   bool run(SteadyTime deadline, const std::function<bool()>& done, bool stop_on_signal);
+  void wait_for_signal();
 
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
-  int signal_ = 0;
+  int signal_ = 0;        // the last watched signal (0: none)
+  int signals_seen_ = 0;  // how many arrived
 };
 
 [[nodiscard]] inline SteadyTime deadline_after(Nanoseconds duration) {

@@ -42,7 +42,6 @@ class LoadConnection {
   }
 
   [[nodiscard]] bool over() const { return over_; }
-  [[nodiscard]] bool finished() const { return session_.state() == SessionState::finished; }
   [[nodiscard]] const std::string& failure() const { return failure_; }
 
  private:

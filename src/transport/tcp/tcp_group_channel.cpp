@@ -53,10 +53,6 @@ TcpGroupChannel::Wait TcpGroupChannel::take_time(int index, std::int64_t seq, Cl
              " is out of range (more than " + format_duration(kMaxClockOffset) + " from the master's clock)");
       break;
     }
-    if (in.received_ns < t_send) {  // cannot happen for a real answer: it was sent before the question
-      c.fail("TIME " + std::to_string(seq) + " came before POLL " + std::to_string(seq) + " was sent");
-      break;
-    }
     sample = OffsetSample{t_send, time->clock_ns, in.received_ns};
     return Wait::answered;
   }
@@ -86,41 +82,6 @@ std::optional<OffsetSample> TcpGroupChannel::exchange(int index) {
   if (wait == Wait::answered) return sample;
   failure = wait == Wait::failed ? c.close_reason() : "no answer within " + format_duration(timeout_);
   return std::nullopt;
-}
-
-void TcpGroupChannel::request_all(CollectiveReadings& got) {
-  const std::int64_t seq = ++last_seq_;
-  got.readings_ns.assign(members_.size() + 1, std::nullopt);
-  got.t_send_ns = clock_.now();
-  got.readings_ns[0] = got.t_send_ns;
-  std::vector<Wait> waits(members_.size() + 1, Wait::pending);
-  for (int m = 1; m < size(); ++m) {
-    if (clear_before_poll(m, seq)) {
-      member(m).connection->send(format_line(Poll{seq}));
-    } else {
-      waits[static_cast<std::size_t>(m)] = Wait::failed;
-    }
-  }
-  std::vector<OffsetSample> samples(members_.size() + 1);
-  io_.run_until(deadline_after(timeout_), [&] {
-    bool all_in = true;
-    for (int m = 1; m < size(); ++m) {
-      Wait& wait = waits[static_cast<std::size_t>(m)];
-      if (wait == Wait::pending) wait = take_time(m, seq, got.t_send_ns, samples[static_cast<std::size_t>(m)]);
-      all_in = all_in && wait != Wait::pending;
-    }
-    return all_in;
-  });
-  got.t_recv_ns = clock_.now();
-  for (int m = 1; m < size(); ++m) {
-    const auto i = static_cast<std::size_t>(m);
-    if (waits[i] == Wait::answered) {
-      got.readings_ns[i] = samples[i].t_remote_ns;
-    } else {
-      failures_[i] = waits[i] == Wait::failed ? member(m).connection->close_reason()
-                                              : "no answer within " + format_duration(timeout_);
-    }
-  }
 }
 
 }  // namespace berkeley::tcp

@@ -14,7 +14,7 @@
 
 namespace berkeley::tcp {
 
-class TcpGroupChannel final : public RequestAllChannel {
+class TcpGroupChannel final : public GroupChannel {
  public:
   // `clock` is the master's (corrected) clock, the same one the connections stamp receive times with.
   TcpGroupChannel(IoDriver& io, std::vector<Member> members, const Clock& clock, Nanoseconds timeout);
@@ -23,7 +23,6 @@ class TcpGroupChannel final : public RequestAllChannel {
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
   // nothing to do: a TCP client answers any POLL at any time
   void release(int member) override;
-  void request_all(CollectiveReadings& got) override;
 
   [[nodiscard]] const Member& member(int index) const { return members_[static_cast<std::size_t>(index - 1)]; }
   // why the member's last exchange gave nothing ("no answer within 200 ms", "disconnected"); empty if it answered
