@@ -1,5 +1,5 @@
 # The simulated transport (issue 5, "Scale by simulation"): p participants in one process, on the same
-# measurement, tree and Berkeley-step code as MPI and TCP; and the benchmark over it. Included at the end
+# ping-pong, tree and Berkeley-step code as MPI and TCP; and the benchmark over it. Included at the end
 # of src/CMakeLists.txt.
 
 # No MPI, no sockets, no threads: the network model, a GroupChannel over it, the rounds and the truth.

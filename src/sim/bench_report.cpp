@@ -50,7 +50,7 @@ void write_bench_table_row(std::ostream& out, const BenchRun& run) {
   const SimSyncResult& r = run.result;
   out << std::left << std::setw(16) << sim_method_name(r.method) << std::right << std::setw(8) << r.participants
       << std::setw(10) << node_shape(r) << std::setw(9) << r.answered << std::setw(17) << busiest_text(r)
-      << std::setw(11) << short_duration(r.sync_ns) << std::setw(10) << short_duration(r.node_level_ns) << std::setw(10)
+      << std::setw(11) << short_duration(r.sync_ns()) << std::setw(10) << short_duration(r.node_level_ns) << std::setw(10)
       << (is_tree(r.method) ? short_duration(r.leader_level_ns) : std::string("-")) << std::setw(10)
       << short_duration(r.delivery_ns) << std::setw(11) << short_duration(r.max_uncertainty_ns) << std::setw(11)
       << short_duration(r.spread_before_ns) << std::setw(11) << short_duration(r.spread_after_ns) << std::setw(10)
@@ -98,7 +98,7 @@ void write_bench_json(std::ostream& out, const BenchOptions& o, const std::vecto
         {"clocks_averaged", r.clocks_averaged},
         {"busiest_participant", r.busiest.participant},
         {"busiest_messages", r.busiest.messages},
-        {"sync_ns", r.sync_ns.count()},
+        {"sync_ns", r.sync_ns().count()},
         {"node_level_ns", r.node_level_ns.count()},
         {"leader_level_ns", r.leader_level_ns.count()},
         {"delivery_ns", r.delivery_ns.count()},

@@ -5,7 +5,7 @@
 namespace berkeley {
 
 enum class SyncMethod {
-  collective,  // all at once: over MPI a gather and a scatter (two legs), over TCP a request to all first
+  collective,  // all at once: over MPI a gather and a scatter (two legs); simulated as a request to all first
   pingpong,    // one member at a time, min-RTT of several exchanges (Cristian)
   tree,        // pingpong within each node (all nodes at once), then among the node leaders
 };

@@ -20,7 +20,9 @@ TEST(BenchJson, CarriesTheParametersAndEveryRunInNanoseconds) {
   tree.result.nodes = 32;
   tree.result.node_size = 32;
   tree.result.busiest = BusiestParticipant{0, 758};
-  tree.result.sync_ns = Nanoseconds{6'690'000};
+  tree.result.node_level_ns = Nanoseconds{5'000'000};
+  tree.result.leader_level_ns = Nanoseconds{1'000'000};
+  tree.result.delivery_ns = Nanoseconds{690'000};
   tree.result.spread_before_ns = Nanoseconds{1'990'000'000};
   tree.result.spread_after_ns = Nanoseconds{3'180};
   tree.wall_ns = Nanoseconds{860'000};

@@ -45,7 +45,6 @@ void finish_round(const SimNetwork& network, const GroupStep& step, TrueInstant 
   result.answered = static_cast<int>(answered.size());
   result.clocks_averaged = step.step.clocks_averaged;
   result.busiest = network.busiest();
-  result.sync_ns = end - TrueInstant{0};
   result.spread_before_ns = true_spread(network, answered, TrueInstant{0}, ClockState::raw);
   result.spread_after_ns = true_spread(network, answered, end, ClockState::corrected);
 }

@@ -22,7 +22,7 @@ enum class LevelMethod { collective, pingpong };
                                                              const std::vector<bool>& answered,
                                                              const std::vector<Nanoseconds>& corrections_ns);
 
-// fills answered, clocks_averaged, busiest, sync_ns and both spreads, once every correction is applied at `end`
+// fills answered, clocks_averaged, busiest and both spreads, once every correction is applied at `end`
 void finish_round(const SimNetwork& network, const GroupStep& step, TrueInstant end, SimSyncResult& result);
 
 }  // namespace berkeley::sim

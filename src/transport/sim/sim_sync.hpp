@@ -29,7 +29,6 @@ struct SimSyncResult {
   Nanoseconds node_level_ns{0};    // tree: level 1, every node concurrently (the slowest node); flat: all measuring
   Nanoseconds leader_level_ns{0};  // tree: level 2, the root measuring the leaders; flat: 0
   Nanoseconds delivery_ns{0};      // corrections sent until the last participant applied its own
-  Nanoseconds sync_ns{0};          // the whole round: start to the last correction applied
   // the largest uncertainty bound of an estimate at each level (flat: node level only)
   Nanoseconds node_level_max_uncertainty_ns{0};
   Nanoseconds leader_level_max_uncertainty_ns{0};
@@ -38,6 +37,8 @@ struct SimSyncResult {
   Nanoseconds spread_before_ns{0};
   Nanoseconds spread_after_ns{0};
 
+  // the whole round, start to the last correction applied: the phases follow each other without a gap
+  [[nodiscard]] Nanoseconds sync_ns() const { return node_level_ns + leader_level_ns + delivery_ns; }
   friend bool operator==(const SimSyncResult&, const SimSyncResult&) = default;
 };
 
