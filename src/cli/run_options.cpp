@@ -63,7 +63,8 @@ po::options_description describe_options() {
       ("interval", po::value<std::string>()->default_value("0"),
        "pause between rounds; with --rounds >= 3 the offsets over time also give each clock's drift")
       ("require-precision", po::value<std::string>(),
-       "exit with code 4 (on every rank) when the audit finds a clock further than this from the master")
+       "exit with code 4 (on every rank) unless the audit proves every clock within this of the master "
+       "(its |residual| + uncertainty)")
       ("json", po::value<std::string>(), "write a machine-readable report to this file")
       ("quiet,q", "print only the summary line");
   return desc;

@@ -62,7 +62,7 @@ po::options_description describe() {
        "after the rounds, re-measure each client this many times with the interval-intersection estimator "
        "(independent of the sync); 0: no audit")
       ("require-precision", po::value<std::string>(),
-       "exit 4 when the audit finds a clock further than this from the master");
+       "exit 4 unless the audit proves every clock within this of the master (|residual| + uncertainty)");
   cli::add_member_clock_options(desc,
       "the master's own clock: sim (CLOCK_MONOTONIC + offset drawn from seed and id 0) or system (CLOCK_REALTIME)",
       "seed of the master's simulated clock (id 0)",

@@ -44,6 +44,7 @@ void write_json(std::ostream& out, const RunReport& report) {
   doc["later_ns"] = ns_list(report.later_ns);
   doc["spread_later_ns"] = optional_ns_list(report.spread_later_ns);
   doc["audit_max_abs_residual_ns"] = report.audit_max_abs_residual_ns.count();
+  doc["audit_max_bound_ns"] = report.audit_max_bound_ns.count();
   doc["required_precision_ns"] = optional_ns(report.required_precision_ns);
   doc["audits_consistent"] = report.audits_consistent;
   doc["precision_met"] = report.precision_met;

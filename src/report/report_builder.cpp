@@ -27,6 +27,11 @@ std::optional<ClockReading> agreed_time(const std::vector<RankInputs>& ranks,
   return *raw.front() + Nanoseconds{count > 0 ? sum / count : 0};
 }
 
+// How far from the master the audit allows this clock to be: |residual| + its uncertainty.
+Nanoseconds audit_bound(const RankReport& row) {
+  return std::chrono::abs(row.audit_residual_ns) + row.audit_uncertainty_ns;
+}
+
 }  // namespace
 
 Nanoseconds spread_of(const std::vector<ClockReading>& values) {
@@ -110,6 +115,7 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     }
     report.max_abs_residual_ns = std::max(report.max_abs_residual_ns, std::chrono::abs(row.residual_ns));
     report.audit_max_abs_residual_ns = std::max(report.audit_max_abs_residual_ns, std::chrono::abs(row.audit_residual_ns));
+    report.audit_max_bound_ns = std::max(report.audit_max_bound_ns, audit_bound(row));
     report.ranks.push_back(std::move(row));
   }
   report.hosts = static_cast<int>(hosts.size());
@@ -120,7 +126,7 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   report.audits_consistent =
       std::all_of(report.ranks.begin(), report.ranks.end(), [](const RankReport& r) { return r.audit_consistent; });
   report.precision_met = !required_precision_ns ||
-                         (report.audits_consistent && report.audit_max_abs_residual_ns <= *required_precision_ns);
+                         (report.audits_consistent && report.audit_max_bound_ns <= *required_precision_ns);
   return report;
 }
 
@@ -133,8 +139,12 @@ std::string precision_failure(const RunReport& report) {
              " is inconsistent (its round-trip intervals do not intersect), so its residual is not bounded";
     }
   }
-  return required + " not met: the audit found a clock " + format_duration(report.audit_max_abs_residual_ns) +
-         " from the master";
+  const auto widest = std::max_element(report.ranks.begin(), report.ranks.end(),
+                                       [](const RankReport& a, const RankReport& b) { return audit_bound(a) < audit_bound(b); });
+  if (widest == report.ranks.end()) return required + " not met";
+  return required + " not met: the audit puts rank " + std::to_string(widest->rank) + " at " +
+         format_duration(widest->audit_residual_ns) + " +- " + format_duration(widest->audit_uncertainty_ns) +
+         " from the master, so up to " + format_duration(audit_bound(*widest)) + " away";
 }
 
 }  // namespace berkeley

@@ -36,8 +36,9 @@ struct RankInputs {
 // truth_reference names the shared clock; the spreads count as ground truth only when every rank
 // is on one host (otherwise that clock is not shared).
 // later_ns: the instants after the shared one that the observations' later readings refer to.
-// required_precision_ns: the gate on the audit residuals (precision_met is false when any exceeds it, or
-// when an audit is inconsistent: its residual is then not bounded).
+// required_precision_ns: the gate on the audit (precision_met is false when a rank's |residual| + uncertainty,
+// the furthest the audit allows its clock to be from the master, exceeds it, or when an audit is inconsistent:
+// its residual is then not bounded). A gate below what the audit can resolve therefore always fails.
 [[nodiscard]] RunReport build_run_report(const RunParameters& parameters, const std::vector<RankInputs>& ranks,
                                          std::vector<RoundReport> rounds, const std::string& truth_reference,
                                          const std::vector<Nanoseconds>& later_ns = {},

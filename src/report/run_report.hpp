@@ -96,11 +96,13 @@ struct RunReport {
   bool drift_corrected = false;
   std::vector<Nanoseconds> later_ns;
   std::vector<std::optional<Nanoseconds>> spread_later_ns;
-  // the audit: largest |residual| of any rank, and the --require-precision gate
+  // the audit: largest |residual| of any rank; largest |residual| + uncertainty, the furthest a clock may be
+  // from the master by what the audit proved; and the --require-precision gate, which is on that bound
   Nanoseconds audit_max_abs_residual_ns{0};
+  Nanoseconds audit_max_bound_ns{0};
   std::optional<Nanoseconds> required_precision_ns;
   bool audits_consistent = true;  // every rank's audit intervals intersected (else its residual is unbounded)
-  bool precision_met = true;      // no gate, or every audit consistent and within it
+  bool precision_met = true;      // no gate, or every audit consistent and its bound within the gate
 };
 
 }  // namespace berkeley

@@ -33,7 +33,8 @@ void write_audit(std::ostream& out, const RunReport& report) {
       << format_duration(report.audit_max_abs_residual_ns);
   Nanoseconds widest{0};
   for (const RankReport& r : report.ranks) widest = std::max(widest, r.audit_uncertainty_ns);
-  out << ", each within +-" << format_duration(widest);
+  out << ", each within +-" << format_duration(widest) << "; every clock within "
+      << format_duration(report.audit_max_bound_ns) << " of the master";
   if (!report.audits_consistent) out << "; INCONSISTENT for some rank (intervals do not intersect)";
   if (report.required_precision_ns) {
     out << "; required " << format_duration(*report.required_precision_ns) << ": "

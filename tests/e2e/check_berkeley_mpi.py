@@ -129,7 +129,8 @@ def check_help(opts):
 
 
 def check_precision_gate(opts):
-    # 1 ns is below anything the audit can show (its residuals are tens of ns at best)
+    # 1 ns is below anything the audit can show: the gate is on |residual| + uncertainty, and the uncertainty
+    # is half a round trip between two processes, tens of ns at best (a residual alone can be 0 by chance)
     done = launch(opts, opts.np, ["--method", "pingpong", "--quiet", "--require-precision", "1ns"])
     if opts.np >= 2 and done.returncode != 4:
         fail(f"--require-precision 1ns: exit code {done.returncode}, expected 4")

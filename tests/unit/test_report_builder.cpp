@@ -45,13 +45,19 @@ TEST(BuildRunReport, SeveralHostsMeanNoGroundTruth) {
 TEST(BuildRunReport, AnInconsistentAuditFailsThePrecisionGate) {
   std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0), rank_at("a", 0, 0)};
   ranks[1].audit.residual_ns = Nanoseconds{10};
-  ranks[2].audit.residual_ns = Nanoseconds{20};
-  const RunReport within = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{1'000});
+  ranks[1].audit.uncertainty_ns = Nanoseconds{15};  // up to 25 ns away
+  ranks[2].audit.residual_ns = Nanoseconds{-20};
+  ranks[2].audit.uncertainty_ns = Nanoseconds{3};  // up to 23 ns away
+  const RunReport within = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{25});
+  EXPECT_EQ(within.audit_max_abs_residual_ns, Nanoseconds{20});
+  EXPECT_EQ(within.audit_max_bound_ns, Nanoseconds{25});
   EXPECT_TRUE(within.audits_consistent);
   EXPECT_TRUE(within.precision_met);
-  const RunReport tight = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{15});
+  // every residual is within 24 ns, but rank 1's clock may be 25 ns away: the gate is on what is proven
+  const RunReport tight = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{24});
   EXPECT_FALSE(tight.precision_met);
-  EXPECT_NE(precision_failure(tight).find("found a clock 20 ns from the master"), std::string::npos)
+  EXPECT_NE(precision_failure(tight).find("rank 1 at 10 ns +- 15 ns from the master, so up to 25 ns away"),
+            std::string::npos)
       << precision_failure(tight);
 
   ranks[2].audit.consistent = false;  // residual 20 ns looks fine, but it is not bounded
