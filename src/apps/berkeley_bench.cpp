@@ -1,8 +1,7 @@
 // berkeley_bench: how fast and how precise each sync method is, against the floors of this machine's
 // MPI measured in the same run. A program that prints figures, not a timed test.
 //
-//   mpirun -np 4 ./berkeley_bench --syncs 10 --json bench-4.json     (scripts/bench.sh runs np 2, 4, 8, 16)
-#include <boost/mpi/collectives.hpp>
+//   mpirun -np 4 ./berkeley_bench --syncs 100 --probes 10 --json bench-4.json     (scripts/bench.sh runs np 2, 4, 8, 16)
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/program_options.hpp>
@@ -18,6 +17,7 @@
 #include "cli/command_line.hpp"
 #include "cli/option_values.hpp"
 #include "core/duration_text.hpp"
+#include "transport/mpi/report_file.hpp"
 
 namespace {
 
@@ -26,7 +26,8 @@ namespace po = boost::program_options;
 using namespace berkeley;
 
 struct BenchOptions {
-  int syncs = 10;
+  int syncs = 100;
+  int probes = 10;
   std::vector<SyncMethod> methods{SyncMethod::collective, SyncMethod::pingpong, SyncMethod::tree};
   int node_size = 0;  // tree: 0 = ceil(sqrt(np)) virtual nodes
   Nanoseconds later_ns{std::chrono::seconds(1)};
@@ -44,7 +45,9 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
   po::options_description desc("berkeley_bench options");
   // clang-format off
   desc.add_options()("help,h", "show this help")
-      ("syncs", po::value<std::string>()->default_value("10"), "syncs per method (the median is reported)")
+      ("syncs", po::value<std::string>()->default_value("100"), "timed syncs per method (the median time is reported)")
+      ("probes", po::value<std::string>()->default_value("10"),
+       "further syncs per method whose true spread is probed just after and --later after (median reported)")
       ("methods", po::value<std::string>()->default_value("collective,pingpong,tree"), "comma-separated methods")
       ("node-size", po::value<std::string>()->default_value("0"), "tree: virtual node size (0: ceil(sqrt(np)))")
       ("later", po::value<std::string>()->default_value("1s"), "also measure the true spread this long after each sync")
@@ -57,6 +60,7 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
       cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) {
         BenchOptions out;
         out.syncs = static_cast<int>(cli::integer_value("syncs", cli::text_of(vm, "syncs"), 1, 100'000));
+        out.probes = static_cast<int>(cli::integer_value("probes", cli::text_of(vm, "probes"), 1, 10'000));
         out.methods.clear();
         for (const std::string& name : cli::split_list(cli::text_of(vm, "methods"))) {
           const std::optional<SyncMethod> method = parse_sync_method(name);
@@ -70,7 +74,7 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
           throw cli::BadValue{cli::bad_value("clock", clock, "is not one of: system, sim")};
         }
         out.simulated = clock == "sim";
-        if (vm.count("json") != 0) out.json_path = cli::text_of(vm, "json");
+        if (vm.count("json") != 0) out.json_path = cli::file_name_of(vm, "json");
         parsed.options = out;
       });
 }
@@ -110,10 +114,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   const BenchOptions& options = *parsed.options;
 
   std::ofstream json_file;
-  if (master && !options.json_path.empty()) json_file.open(options.json_path);
-  bool json_ok = !master || options.json_path.empty() || json_file.is_open();
-  bmpi::broadcast(world, json_ok, 0);
-  if (!json_ok) {
+  if (!mpi::open_on_root(world, options.json_path, json_file)) {
     if (master) std::cerr << "berkeley_bench: --json: cannot write '" << options.json_path << "'\n";
     return kExitOutputError;
   }
@@ -126,6 +127,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
     bench::MethodRunOptions run;
     run.method = method;
     run.syncs = options.syncs;
+    run.probes = options.probes;
     run.node_size = method == SyncMethod::tree ? node_size : 0;
     run.later_ns = options.later_ns;
     run.simulated = options.simulated;
@@ -134,7 +136,8 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   if (!master) return kExitOk;
 
   const double floor_ns = static_cast<double>(floors.gather_scatter_ns.count());
-  std::cout << "berkeley_bench: np " << world.size() << ", " << options.syncs << " syncs per method, clock "
+  std::cout << "berkeley_bench: np " << world.size() << ", " << options.syncs << " timed syncs and " << options.probes
+            << " probed syncs per method, clock "
             << (options.simulated ? "simulated" : "MPI_Wtime") << ", tree with virtual nodes of " << node_size << "\n"
             << "floors [us]: MPI_Barrier " << us(floors.barrier_ns) << ", MPI_Gather+MPI_Scatter of one int64 "
             << us(floors.gather_scatter_ns) << ", half min ping-pong RTT " << us(floors.half_min_rtt_ns) << "\n";
@@ -160,6 +163,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   nlohmann::json doc;
   doc["np"] = world.size();
   doc["syncs"] = options.syncs;
+  doc["probes"] = options.probes;
   doc["clock"] = options.simulated ? "simulated" : "mpi_wtime";
   doc["node_size"] = node_size;
   doc["later_ns"] = options.later_ns.count();

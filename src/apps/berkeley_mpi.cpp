@@ -20,6 +20,7 @@
 #include "report/table_writer.hpp"
 #include "transport/mpi/audit.hpp"
 #include "transport/mpi/instant_probe.hpp"
+#include "transport/mpi/report_file.hpp"
 #include "transport/mpi/synchronize.hpp"
 #include "transport/mpi/wtime_clock.hpp"
 
@@ -31,13 +32,6 @@ using namespace berkeley;
 constexpr Nanoseconds kInstantLead{std::chrono::milliseconds(20)};
 constexpr int kAuditExchanges = 8;
 const std::vector<Nanoseconds> kLaterInstants{std::chrono::seconds(1), std::chrono::seconds(10)};
-
-// every rank must take the same branch: a rank that bails out alone would leave the others in a collective
-bool all_ranks_agree(const bmpi::communicator& world, bool ok_here) {
-  bool ok_everywhere = false;
-  bmpi::all_reduce(world, ok_here, ok_everywhere, std::logical_and<>());
-  return ok_everywhere;
-}
 
 std::unique_ptr<Clock> make_clock(const RunOptions& options, int rank, const Clock& reference) {
   switch (options.clock) {
@@ -95,9 +89,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
 
   // Open the report file before any work, and let every rank know whether it worked.
   std::ofstream json_file;
-  if (master && !options.json_path.empty()) json_file.open(options.json_path);
-  const bool json_ok = options.json_path.empty() || !master || json_file.is_open();
-  if (!all_ranks_agree(world, json_ok)) {
+  if (!berkeley::mpi::open_on_root(world, options.json_path, json_file)) {
     if (master) std::cerr << "berkeley_mpi: --json: cannot write '" << options.json_path << "'\n";
     return kExitOutputError;
   }

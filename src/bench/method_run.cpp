@@ -109,7 +109,7 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
     figures.sync_times_ns.push_back(time.count());
   }
   // Precision: the true spread at a shared instant just after each sync, and `later_ns` after it.
-  for (int i = 0; i < options.syncs; ++i) {
+  for (int i = 0; i < options.probes; ++i) {
     CorrectedClock clock(local);
     MPI_Barrier(comm);
     (void)synchronizer.run(clock);

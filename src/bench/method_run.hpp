@@ -1,6 +1,6 @@
 #pragma once
-// Runs one sync method several times from fresh clocks and measures, each time, the slowest rank's sync
-// time and the true spread of the synchronized clocks just after and some time later.
+// Runs one sync method many times from fresh clocks and measures the slowest rank's sync time; then a
+// few more times, each followed by the true spread of the synchronized clocks just after and some time later.
 #include <boost/mpi/communicator.hpp>
 #include <cstdint>
 #include <vector>
@@ -12,7 +12,8 @@ namespace berkeley::bench {
 
 struct MethodRunOptions {
   SyncMethod method = SyncMethod::collective;
-  int syncs = 10;
+  int syncs = 100;  // timed syncs (the median sync time)
+  int probes = 10;  // further syncs whose true spread is probed just after and later_ns after (each waits later_ns)
   int node_size = 0;
   Nanoseconds later_ns{std::chrono::seconds(1)};
   bool simulated = false;  // false: each rank's MPI_Wtime

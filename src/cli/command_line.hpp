@@ -30,6 +30,14 @@ struct CommandLine {
   return values[option].as<std::string>();
 }
 
+// The file name given for an option; an empty one is a BadValue.
+[[nodiscard]] inline std::string file_name_of(const boost::program_options::variables_map& values,
+                                              const std::string& option) {
+  std::string name = text_of(values, option);
+  if (name.empty()) throw BadValue{"--" + option + ": '' is not a file name"};
+  return name;
+}
+
 // The duration given for an option, checked as duration_value does.
 [[nodiscard]] inline Nanoseconds duration_of(const boost::program_options::variables_map& values,
                                              const std::string& option, bool allow_zero,

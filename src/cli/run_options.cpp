@@ -116,10 +116,7 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         if (vm.count("require-precision") != 0) {
           options.require_precision_ns = cli::duration_of(vm, "require-precision", false);
         }
-        if (vm.count("json") != 0) {
-          options.json_path = text_of(vm, "json");
-          if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
-        }
+        if (vm.count("json") != 0) options.json_path = cli::file_name_of(vm, "json");
         options.quiet = vm.count("quiet") != 0;
         parsed.options = options;
       });

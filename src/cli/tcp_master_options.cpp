@@ -107,10 +107,7 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   c.tolerance_ns = vm.count("tolerance") != 0
                        ? cli::duration_of(vm, "tolerance", true, 2 * tcp::kMaxClockOffset)
                        : default_tolerance;
-  if (vm.count("json") != 0) {
-    c.json_path = cli::text_of(vm, "json");
-    if (c.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
-  }
+  if (vm.count("json") != 0) c.json_path = cli::file_name_of(vm, "json");
   c.quiet = vm.count("quiet") != 0;
   return c;
 }

@@ -3,7 +3,8 @@
 
   check_berkeley_mpi.py run         --np N   : one run; its JSON must show the clocks converged
   check_berkeley_mpi.py same-seed   --np N   : two runs with one seed give the same "before" columns
-  check_berkeley_mpi.py bad-input   --np N --expect TEXT -- ARGS... : non-zero exit, one message naming TEXT, no hang
+  check_berkeley_mpi.py bad-input   --np N --expect TEXT [--expect-exit C] -- ARGS... : non-zero exit (C if
+                                               given), one message naming TEXT from the program (--exe's name), no hang
   check_berkeley_mpi.py help        --np N   : --help prints once and exits 0
   check_berkeley_mpi.py precision-gate --np N : --require-precision below the reachable fails (exit 4) on
                                                every rank; a reachable one passes
@@ -110,10 +111,13 @@ def check_bad_input(opts):
     done = launch(opts, opts.np, opts.args)
     if done.returncode == 0:
         fail("exit code 0 for bad input")
+    if opts.expect_exit is not None and done.returncode != opts.expect_exit:
+        fail(f"exit code {done.returncode}, expected {opts.expect_exit}")
     output = done.stdout + done.stderr
-    ours = [line for line in output.splitlines() if line.startswith("berkeley_mpi:")]
+    program = os.path.basename(opts.exe)  # berkeley_mpi, or another program that shares its conventions
+    ours = [line for line in output.splitlines() if line.startswith(program + ":")]
     if len(ours) != 1:
-        fail(f"expected exactly one message from berkeley_mpi, got {len(ours)}: {ours}")
+        fail(f"expected exactly one message from {program}, got {len(ours)}: {ours}")
     if opts.expect not in ours[0]:
         fail(f"the message does not name {opts.expect!r}: {ours[0]}")
     print(f"PASS (exit code {done.returncode})")
@@ -142,22 +146,34 @@ def check_precision_gate(opts):
     print("PASS")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["run", "same-seed", "bad-input", "help", "precision-gate"])
+def add_launch_arguments(parser):
+    """The arguments every launch needs (shared with check_berkeley_bench.py)."""
     parser.add_argument("--exe", required=True)
     parser.add_argument("--mpiexec", required=True, help="the mpiexec program")
     parser.add_argument("--numproc-flag", default="-np")
     parser.add_argument("--preflags", default="", help="mpiexec flags before the program, comma-separated")
     parser.add_argument("--np", type=int, default=2)
-    parser.add_argument("--expect", default="")
     parser.add_argument("--launch-timeout", type=float, default=60)
+
+
+def parse_launch_options(parser):
+    """Parses sys.argv; what follows "--" becomes opts.args, the program's own arguments."""
     argv = sys.argv[1:]
     program_args = argv[argv.index("--") + 1:] if "--" in argv else []
     opts = parser.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     opts.args = program_args
     opts.mpiexec = [opts.mpiexec]
     opts.preflags = [part for part in opts.preflags.split(",") if part]
+    return opts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("check", choices=["run", "same-seed", "bad-input", "help", "precision-gate"])
+    add_launch_arguments(parser)
+    parser.add_argument("--expect", default="")
+    parser.add_argument("--expect-exit", type=int, default=None, help="bad-input: this exit code exactly")
+    opts = parse_launch_options(parser)
     checks = {"run": check_run, "same-seed": check_same_seed, "bad-input": check_bad_input, "help": check_help,
               "precision-gate": check_precision_gate}
     checks[opts.check](opts)

@@ -72,6 +72,7 @@ TEST(MasterOptions, ParsesEveryOption) {
 TEST(MasterOptions, BadValuesAreNamed) {
   expect_master_error({}, "missing N");
   expect_master_error({"0"}, "N: '0'");
+  expect_master_error({"3", "--json", ""}, "--json: '' is not a file name");
   expect_master_error({"three"}, "N: 'three'");
   expect_master_error({"10001"}, "N: '10001'");
   expect_master_error({"3", "--port", "abc"}, "--port: 'abc'");

@@ -51,6 +51,7 @@ TEST(RunOptions, BadValuesAreNamed) {
   expect_usage_error({"--clock", "atomic"}, "'atomic'");
   expect_usage_error({"--bogus"}, "bogus");
   expect_usage_error({"--rounds"}, "rounds");
+  expect_usage_error({"--json", ""}, "--json: '' is not a file name");
 }
 
 TEST(RunOptions, HelpShowsDefaultsAndAnExample) {

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""End-to-end check of berkeley_bench under mpiexec (Python standard library only).
+
+  check_berkeley_bench.py --np N [--clock system|sim] : a short run of every method; its JSON must hold the
+      counts asked for, medians and ratios that follow from the samples it lists, and a pingpong spread
+      within a bound that does not flake
+
+The figures themselves are not judged here (this is not a timed test; scripts/bench.sh measures them):
+what is checked is that the benchmark measures what it says and reports it consistently.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_berkeley_mpi import add_launch_arguments, fail, launch, parse_launch_options  # noqa: E402
+
+SYNCS = 7
+PROBES = 3
+METHODS = ("collective", "pingpong", "tree")
+# pingpong reaches 0.02-0.2 µs here at np 2-8; oversubscribed and loaded, 25 µs (the bound of
+# test_mpi_precision) never flakes, and a sync that did not work leaves the clocks ~1 s apart
+PINGPONG_SPREAD_BOUND_NS = 25_000
+
+
+def upper_median(values):
+    # the benchmark's median: the element at n/2 of the sorted values
+    return sorted(values)[len(values) // 2]
+
+
+def check_method(name, figures):
+    times = figures["sync_times_ns"]
+    spreads = figures["spreads_after_ns"]
+    if len(times) != SYNCS or min(times) <= 0:
+        fail(f"{name}: {len(times)} sync times (all > 0 expected), asked for {SYNCS}")
+    if len(spreads) != PROBES or min(spreads) < 0:
+        fail(f"{name}: {len(spreads)} spreads, asked for {PROBES}")
+    if figures["median_sync_time_ns"] != upper_median(times):
+        fail(f"{name}: median sync time {figures['median_sync_time_ns']} is not the median of {times}")
+    if figures["median_spread_after_ns"] != upper_median(spreads):
+        fail(f"{name}: median spread {figures['median_spread_after_ns']} is not the median of {spreads}")
+    if figures["max_spread_after_ns"] != max(spreads):
+        fail(f"{name}: max spread {figures['max_spread_after_ns']} is not the largest of {spreads}")
+    floor = figures["median_gather_scatter_before_sync_ns"]
+    if floor <= 0:
+        fail(f"{name}: floor {floor} ns")
+    ratio = figures["median_sync_time_ns"] / floor
+    if abs(figures["sync_time_over_gather_scatter"] - ratio) > 1e-9 * ratio:
+        fail(f"{name}: ratio {figures['sync_time_over_gather_scatter']} is not {ratio}")
+    if figures["median_sync_time_with_report_ns"] <= 0:
+        fail(f"{name}: no time with the report")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_launch_arguments(parser)
+    parser.add_argument("--clock", choices=["system", "sim"], default="system")
+    opts = parse_launch_options(parser)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bench.json")
+        done = launch(opts, opts.np, ["--syncs", str(SYNCS), "--probes", str(PROBES), "--later", "20ms",
+                                      "--clock", opts.clock, "--json", path])
+        if done.returncode != 0:
+            fail(f"exit code {done.returncode}")
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    if (doc["np"], doc["syncs"], doc["probes"], doc["later_ns"]) != (opts.np, SYNCS, PROBES, 20_000_000):
+        fail(f"np/syncs/probes/later {doc['np']}/{doc['syncs']}/{doc['probes']}/{doc['later_ns']}, expected "
+             f"{opts.np}/{SYNCS}/{PROBES}/20000000")
+    if doc["clock"] != ("simulated" if opts.clock == "sim" else "mpi_wtime"):
+        fail(f"clock {doc['clock']}")
+    floors = doc["floors"]
+    if min(floors.values()) <= 0:
+        fail(f"floors {floors}: every floor is a time > 0")
+    if sorted(doc["methods"]) != sorted(METHODS):
+        fail(f"methods {sorted(doc['methods'])}, expected {sorted(METHODS)}")
+    for name in METHODS:
+        check_method(name, doc["methods"][name])
+        truth = doc["methods"][name]["truth"]
+        if truth not in (("exact",) if opts.clock == "sim" else ("calibrated", "bracketed reads")):
+            fail(f"{name}: truth {truth!r} with the {opts.clock} clock")
+    pingpong = doc["methods"]["pingpong"]["median_spread_after_ns"]
+    print(f"pingpong spread {pingpong} ns (bound {PINGPONG_SPREAD_BOUND_NS} ns)")
+    if pingpong > PINGPONG_SPREAD_BOUND_NS:
+        fail(f"pingpong spread {pingpong} ns exceeds {PINGPONG_SPREAD_BOUND_NS} ns")
+    # the table: printed once, by rank 0, one row per method
+    if done.stdout.count("floors [us]:") != 1:
+        fail("the floors line must appear exactly once")
+    for name in METHODS:
+        if sum(1 for line in done.stdout.splitlines() if line.startswith(name + " ")) != 1:
+            fail(f"the table must have exactly one row for {name}")
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()
