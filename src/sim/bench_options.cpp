@@ -1,7 +1,7 @@
 #include "sim/bench_options.hpp"
 
 #include <boost/program_options.hpp>
-#include <charconv>
+#include <cmath>
 #include <sstream>
 
 #include "cli/exit_codes.hpp"
@@ -28,29 +28,12 @@ using cli::BadValue;
 
 using cli::text_of;
 
-// "100", "1e5" or "100000": a participant count
+// "100", "1e5" or "100000": a participant count (a number, as cli::number_value reads it, that is whole)
 int size_value(const std::string& item) {
   const std::string expected =
       "is not a participant count in 2.." + std::to_string(kMaxParticipants) + " (examples: 100, 1e5)";
-  std::int64_t value = 0;
-  const std::size_t e = item.find_first_of("eE");
-  const auto whole = [](const std::string& text, std::int64_t& out) {
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return !text.empty() && error == std::errc() && end == text.data() + text.size();
-  };
-  if (e == std::string::npos) {
-    if (!whole(item, value)) throw BadValue{bad_value("sizes", item, expected)};
-  } else {
-    std::int64_t mantissa = 0;
-    std::int64_t exponent = 0;
-    if (!whole(item.substr(0, e), mantissa) || !whole(item.substr(e + 1), exponent) || mantissa < 1 || exponent < 0 ||
-        exponent > 6) {
-      throw BadValue{bad_value("sizes", item, expected)};
-    }
-    value = mantissa;
-    for (std::int64_t i = 0; i < exponent && value <= kMaxParticipants; ++i) value *= 10;
-  }
-  if (value < 2 || value > kMaxParticipants) throw BadValue{bad_value("sizes", item, expected)};
+  const double value = cli::number_value("sizes", item, 2, kMaxParticipants, expected);
+  if (value != std::floor(value)) throw BadValue{bad_value("sizes", item, expected)};
   return static_cast<int>(value);
 }
 

@@ -112,6 +112,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{{"--sizes", "100,1e9"}, "--sizes: '1e9'"}, BadCase{{"--sizes", "100,,1000"}, "--sizes: ''"},
         BadCase{{"--sizes", "1"}, "--sizes: '1'"}, BadCase{{"--sizes", "ten"}, "--sizes: 'ten'"},
+        BadCase{{"--sizes", "2.5"}, "--sizes: '2.5' is not a participant count"},
+        BadCase{{"--sizes", "1e5x"}, "--sizes: '1e5x'"},
         BadCase{{"--methods", "tree,star"}, "--methods: 'star'"}, BadCase{{"--node-size", "0"}, "--node-size: '0'"},
         BadCase{{"--latency", "5 parsecs"}, "--latency: '5 parsecs'"},
         BadCase{{"--jitter", "-1us"}, "--jitter: '-1us'"},

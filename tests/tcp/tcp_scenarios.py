@@ -379,7 +379,7 @@ def number_out_of_range():
     member_sends(lambda seq: f"TIME {seq} 99999999999999999999999\n".encode(), r"out of range \(does not fit in int64\)")
 
 
-def reading_out_of_range():
+def time_far_from_master():
     """In int64 but two days from the master's clock: out of range, never averaged."""
     member_sends(lambda seq: f"TIME {seq} {time.monotonic_ns() + 2 * 86_400 * 10**9}\n".encode(),
                  r"out of range \(more than 43200\.0+ s from the master.s clock\)")
@@ -556,7 +556,7 @@ def launcher_tmux():
 
 SCENARIOS = {f.__name__: f for f in (
     sync_three_with_launcher, foreign_client, nc_plays_a_client, silent_client_excluded, disconnect_mid_round, malformed_line,
-    unknown_command, wrong_version, megabyte_line, binary_garbage, number_out_of_range, reading_out_of_range,
+    unknown_command, wrong_version, megabyte_line, binary_garbage, number_out_of_range, time_far_from_master,
     bad_input_before_hello, slow_client_does_not_delay_others, too_many_clients_refused, duplicate_id_refused,
     master_gone_mid_session, no_master, port_in_use, bad_port, too_few_clients_join_timeout,
     launcher_reports_failure, launcher_tmux)}
