@@ -1,9 +1,16 @@
 #include "sync/tree.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 
 namespace berkeley {
+
+int balanced_node_size(int ranks) {
+  int size = 1;
+  while (static_cast<std::int64_t>(size) * size < ranks) ++size;
+  return size;
+}
 
 NodeLayout virtual_nodes(int ranks, int node_size) {
   if (ranks < 1 || node_size < 1) throw std::invalid_argument("virtual_nodes: ranks and node size must be >= 1");

@@ -16,6 +16,9 @@ using NodeLayout = std::vector<std::vector<int>>;
 // the virtual nodes used to run both levels on one host.
 [[nodiscard]] NodeLayout virtual_nodes(int ranks, int node_size);
 
+// ceil(sqrt(ranks)): the node size that balances the tree's two levels (as many nodes as members per node)
+[[nodiscard]] int balanced_node_size(int ranks);
+
 // node_estimates[k]: node k's leader's estimates of its members (index as in layout[k]; [0] the leader).
 // leader_estimates: the root's estimates of the leaders (index k = node k; [0] the root itself).
 // Returns one estimate per rank against the root: offsets add, uncertainties add, round trips add;

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "sync/tree.hpp"
 
 namespace berkeley {
@@ -19,6 +22,12 @@ TEST(VirtualNodes, GroupsConsecutiveRanksAndKeepsTheRemainder) {
   EXPECT_EQ(virtual_nodes(2, 2), (NodeLayout{{0, 1}}));
   EXPECT_EQ(virtual_nodes(1, 3), (NodeLayout{{0}}));
   EXPECT_THROW((void)virtual_nodes(4, 0), std::invalid_argument);
+}
+
+TEST(BalancedNodeSize, IsTheCeilingOfTheSquareRoot) {
+  const std::vector<std::pair<int, int>> cases{{1, 1}, {2, 2}, {4, 2}, {5, 3}, {9, 3}, {10, 4}, {999'999, 1'000},
+                                               {1'000'000, 1'000}, {1'000'001, 1'001}};
+  for (const auto& [ranks, size] : cases) EXPECT_EQ(balanced_node_size(ranks), size) << ranks;
 }
 
 TEST(ComposeTree, MemberOffsetsAddTheirLeadersOffset) {

@@ -44,7 +44,4 @@ struct SimSyncResult {
 
 [[nodiscard]] SimSyncResult run_simulated_sync(SimNetwork& network, const SimSyncOptions& options);
 
-// ceil(sqrt(participants)): the node size that balances the two levels of the tree
-[[nodiscard]] int balanced_node_size(int participants);
-
 }  // namespace berkeley::sim
