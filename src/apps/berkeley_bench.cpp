@@ -5,7 +5,6 @@
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/program_options.hpp>
-#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -17,6 +16,7 @@
 #include "cli/command_line.hpp"
 #include "cli/option_values.hpp"
 #include "core/duration_text.hpp"
+#include "sync/tree.hpp"
 #include "transport/mpi/report_file.hpp"
 
 namespace {
@@ -120,8 +120,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   }
 
   const bench::Floors floors = bench::measure_floors(world);
-  const int node_size = options.node_size > 0 ? options.node_size
-                                              : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(world.size()))));
+  const int node_size = options.node_size > 0 ? options.node_size : balanced_node_size(world.size());
   std::vector<bench::MethodFigures> figures;
   for (const SyncMethod method : options.methods) {
     bench::MethodRunOptions run;

@@ -18,8 +18,12 @@ OffsetEstimate two_leg_estimate(const TwoLegSample& sample) {
                         sample.master_gathered_ns + master_span / 2};
 }
 
-Nanoseconds two_leg_correction(Nanoseconds sent_ns, const TwoLegSample& sample, const OffsetEstimate& estimate) {
-  return sent_ns - (estimate.offset_ns - two_leg_lower_bound(sample.member_sent_ns, sample.master_gathered_ns));
+Nanoseconds two_leg_refinement(ClockReading member_sent_ns, ClockReading member_received_ns) {
+  return std::max(member_received_ns - member_sent_ns, Nanoseconds{0}) / 2;
+}
+
+Nanoseconds two_leg_correction(Nanoseconds sent_ns, ClockReading member_sent_ns, ClockReading member_received_ns) {
+  return sent_ns - two_leg_refinement(member_sent_ns, member_received_ns);
 }
 
 }  // namespace berkeley

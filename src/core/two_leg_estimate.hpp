@@ -7,10 +7,11 @@
 // The member's first read happened before the master's read after the gather, and its second read after
 // any master read taken before the scatter. That bounds the offset (member − master) on both sides:
 //   lower = member_sent − master_gathered      upper = member_received − master_scattered
-// The master only knows the lower bound when it computes the corrections; the member knows both once the
-// scatter has brought the master's reading(s), and finishes the estimate itself (the midpoint, within half
-// the interval). MPI's round reads the master's clock once and passes that reading as both: the bound
-// then also spans the master's computing, which costs less than a second clock read on the critical path.
+// The master only knows the lower bound when it computes the corrections; the interval's width needs the
+// member's second reading. MPI's round reads the master's clock once and passes that reading as both: the
+// bound then also spans the master's computing, which costs less than a second clock read on the critical
+// path, and the width is the member's own t4 − t1, so the member refines its correction from its two
+// readings alone (two_leg_refinement) and the master computes the whole estimate afterwards, for the report.
 // Pure functions: no MPI.
 #include "core/offset_estimate.hpp"
 
@@ -31,10 +32,16 @@ struct TwoLegSample {
 // the master's computing between its two reads excluded), local_midpoint the master's time midway between them.
 [[nodiscard]] OffsetEstimate two_leg_estimate(const TwoLegSample& sample);
 
-// The correction the member applies. The master sent `sent_ns` = average − lower bound (the only offset it
-// knew); the member replaces its lower bound by its estimate, so it lands on average − estimate like every
-// other method's members.
-[[nodiscard]] Nanoseconds two_leg_correction(Nanoseconds sent_ns, const TwoLegSample& sample,
-                                             const OffsetEstimate& estimate);
+// Where the master reads its clock once for both legs (MPI's round: master_gathered = master_scattered),
+// how far the estimate lies above the lower bound: half the width t4 − t1 (0 if negative). The master's
+// reading cancels out, so the member finishes its correction without it and the scatter carries only the
+// correction.
+[[nodiscard]] Nanoseconds two_leg_refinement(ClockReading member_sent_ns, ClockReading member_received_ns);
+
+// The correction the member applies (one master reading, as above). The master sent `sent_ns` = average −
+// lower bound (the only offset it knew); the member replaces its lower bound by its estimate, so it lands on
+// average − estimate like every other method's members.
+[[nodiscard]] Nanoseconds two_leg_correction(Nanoseconds sent_ns, ClockReading member_sent_ns,
+                                             ClockReading member_received_ns);
 
 }  // namespace berkeley

@@ -70,15 +70,29 @@ TEST(TwoLegEstimate, LargeReadingsDoNotOverflow) {
 }
 
 TEST(TwoLegCorrection, TheMemberLandsOnTheAverageMinusItsEstimate) {
-  const TwoLegSample s = round(10'000, 3'000, 200, 80, 600);
+  const TwoLegSample s = round(10'000, 3'000, 200, 0, 600);  // one master reading for both legs, as MPI's round
   const OffsetEstimate e = two_leg_estimate(s);
   const Nanoseconds average{1'234};
   const Nanoseconds lower = two_leg_lower_bound(s.member_sent_ns, s.master_gathered_ns);
-  const Nanoseconds applied = two_leg_correction(average - lower, s, e);
+  const Nanoseconds applied = two_leg_correction(average - lower, s.member_sent_ns, s.member_received_ns);
   EXPECT_EQ(applied, average - e.offset_ns);
   // the member (3 µs ahead of the master) ends at master + average, off by the estimate's error, which the
   // legs make 200 ns too high ((600 − 200) / 2): it lands 200 ns below
   EXPECT_EQ((Nanoseconds{3'000} + applied) - average, Nanoseconds{-200});
+}
+
+TEST(TwoLegRefinement, WithOneMasterReadingItIsTheEstimateAboveTheLowerBoundWhateverThatReading) {
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<std::int64_t> offset(-2'000'000'000, 2'000'000'000);
+  std::uniform_int_distribution<std::int64_t> delay(0, 50'000);
+  for (int i = 0; i < 1'000; ++i) {
+    const TwoLegSample s = round(delay(random), offset(random), delay(random), 0, delay(random));
+    const Nanoseconds above = two_leg_estimate(s).offset_ns - two_leg_lower_bound(s.member_sent_ns, s.master_gathered_ns);
+    ASSERT_EQ(two_leg_refinement(s.member_sent_ns, s.member_received_ns), above) << "draw " << i;
+  }
+  // an odd width rounds down, as the estimate's midpoint does; a negative one counts as 0
+  EXPECT_EQ(two_leg_refinement(ClockReading{10}, ClockReading{13}), Nanoseconds{1});
+  EXPECT_EQ(two_leg_refinement(ClockReading{10}, ClockReading{4}), Nanoseconds{0});
 }
 
 TEST(TwoLegEstimate, TheTruthIsAlwaysWithinTheBound) {

@@ -12,13 +12,14 @@ namespace {
 
 namespace bmpi = boost::mpi;
 constexpr int kRoot = 0;
-// what rank 0 scatters to each rank: its correction, and rank 0's clock after the gather. Rank 0 reads its
-// clock once: the scatter's leg is bounded by that same reading (TwoLegSample::master_scattered_ns), which
-// widens every bound by rank 0's computing between the two MPI calls (tens of ns) and keeps a clock read
-// (about 40 ns here) off the critical path.
-constexpr int kCorrectionFields = 2;
-// what each rank keeps of a round and sends to rank 0 in finish(): its estimate, and the correction it applied
-constexpr int kOwnFields = 5;
+// Rank 0 reads its clock once per round, after the gather: the scatter's leg is bounded by that same
+// reading (TwoLegSample::master_scattered_ns), which widens every bound by rank 0's computing between the two
+// MPI calls (tens of ns) and keeps a clock read (27 ns here) off the critical path. The reading then cancels
+// out of each member's refinement (two_leg_refinement), so the scatter carries one int64 per rank, the
+// correction, as the floor does (a second int64 cost about 90 ns per round at np 2 here).
+// What each rank keeps of a round and sends to rank 0 in finish(): its two readings and the correction it
+// applied; rank 0 finishes the estimates from them and its own readings.
+constexpr int kOwnFields = 3;
 
 class CollectiveTopology final : public Topology {
  public:
@@ -73,6 +74,7 @@ class CollectiveTopology final : public Topology {
     shift_ = Nanoseconds{0};  // the next run starts afresh
     if (!collect || !keep_) {  // the same on every rank: keep_ comes from the options all ranks share
       own_.clear();
+      master_reads_.clear();
       return;
     }
     // every rank ran the same rounds (rank 0's own rows stay in place, unread)
@@ -88,12 +90,13 @@ class CollectiveTopology final : public Topology {
       for (std::size_t k = 0; k < rounds.size(); ++k) {
         const std::int64_t* f = collected_.data() + r * static_cast<std::size_t>(count) + k * kOwnFields;
         PeerEstimate& e = rounds[k].estimates[r].emplace();
-        e.best = OffsetEstimate{Nanoseconds{f[0]}, Nanoseconds{f[1]}, Nanoseconds{f[2]}, ClockReading{f[3]}};
+        e.best = two_leg_estimate(TwoLegSample{ClockReading{f[0]}, master_reads_[k], master_reads_[k], ClockReading{f[1]}});
         e.median_round_trip_ns = e.best.round_trip_ns;
         e.samples_used = 1;
-        rounds[k].step.step.corrections_ns[r] = Nanoseconds{f[4]};
+        rounds[k].step.step.corrections_ns[r] = Nanoseconds{f[2]};
       }
     }
+    master_reads_.clear();
   }
 
   std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
@@ -121,6 +124,7 @@ class CollectiveTopology final : public Topology {
     gathered_.resize(ranks_);
     MPI_Gather(MPI_IN_PLACE, 1, MPI_INT64_T, gathered_.data(), 1, MPI_INT64_T, kRoot, comm_);
     master_gathered_ = clock.now();
+    if (keep_) master_reads_.push_back(master_gathered_);
     lower_bounds_.resize(ranks_);
     lower_bounds_[0] = Nanoseconds{0};  // rank 0 is the reference
     for (std::size_t r = 1; r < ranks_; ++r) lower_bounds_[r] = two_leg_lower_bound(ClockReading{gathered_[r]}, master_gathered_);
@@ -129,28 +133,22 @@ class CollectiveTopology final : public Topology {
   // rank 0: the second leg, with correction_of(r) for rank r; its own correction back
   template <class CorrectionOf>
   Nanoseconds scatter_corrections(CorrectionOf correction_of) {
-    records_.resize(ranks_ * kCorrectionFields);
-    for (std::size_t r = 0; r < ranks_; ++r) {
-      records_[r * kCorrectionFields] = correction_of(r);
-      records_[r * kCorrectionFields + 1] = master_gathered_.count();
-    }
-    std::int64_t mine[kCorrectionFields] = {0, 0};
-    MPI_Scatter(records_.data(), kCorrectionFields, MPI_INT64_T, mine, kCorrectionFields, MPI_INT64_T, kRoot, comm_);
-    return Nanoseconds{mine[0]};  // rank 0's offset from itself is exactly 0: nothing to refine
+    records_.resize(ranks_);
+    for (std::size_t r = 0; r < ranks_; ++r) records_[r] = correction_of(r);
+    std::int64_t mine = 0;
+    MPI_Scatter(records_.data(), 1, MPI_INT64_T, &mine, 1, MPI_INT64_T, kRoot, comm_);
+    return Nanoseconds{mine};  // rank 0's offset from itself is exactly 0: nothing to refine
   }
 
-  // every other rank: the second leg; finishes its estimate and refines its correction
+  // every other rank: the second leg; refines its correction from its own two readings
   Nanoseconds receive_correction() {
-    std::int64_t mine[kCorrectionFields] = {0, 0};
-    MPI_Scatter(nullptr, kCorrectionFields, MPI_INT64_T, mine, kCorrectionFields, MPI_INT64_T, kRoot, comm_);
-    const TwoLegSample sample{sent_, ClockReading{mine[1]}, ClockReading{mine[1]}, clock_->now()};
-    const OffsetEstimate estimate = two_leg_estimate(sample);
+    std::int64_t sent_correction = 0;
+    MPI_Scatter(nullptr, 1, MPI_INT64_T, &sent_correction, 1, MPI_INT64_T, kRoot, comm_);
+    const ClockReading received = clock_->now();
     // the correction was computed from the lower bound plus the shift carried (see gather())
-    const Nanoseconds applied = two_leg_correction(Nanoseconds{mine[0]} + shift_, sample, estimate);
-    shift_ = estimate.offset_ns - two_leg_lower_bound(sample.member_sent_ns, sample.master_gathered_ns);
-    if (!keep_) return applied;
-    own_.insert(own_.end(), {estimate.offset_ns.count(), estimate.uncertainty_ns.count(), estimate.round_trip_ns.count(),
-                             estimate.local_midpoint_ns.count(), applied.count()});
+    const Nanoseconds applied = two_leg_correction(Nanoseconds{sent_correction} + shift_, sent_, received);
+    shift_ = two_leg_refinement(sent_, received);
+    if (keep_) own_.insert(own_.end(), {sent_.count(), received.count(), applied.count()});
     return applied;
   }
 
@@ -165,6 +163,7 @@ class CollectiveTopology final : public Topology {
   std::vector<Nanoseconds> lower_bounds_;  // per rank (plus the shift it carries), rank 0's own 0
   ClockReading master_gathered_{0};
   std::vector<std::int64_t> records_;
+  std::vector<ClockReading> master_reads_;  // this run's reading after each round's gather (kept for the report)
   std::vector<std::int64_t> collected_;
   // every other rank
   ClockReading sent_{0};
