@@ -248,6 +248,24 @@ TEST(IoDriver, ASignalEndsEveryWaitButNotABoundedFlush) {
   io.flush_until(deadline_after(Nanoseconds{100'000'000}), [] { return false; });  // runs the cancelled handler
 }
 
+// A second signal during that flush ends it: a peer that never hangs up must not hold a user who presses
+// Ctrl-C again for the whole grace (the signal wait is re-armed after each signal, so none is swallowed).
+TEST(IoDriver, ASecondSignalEndsTheFlush) {
+  IoDriver io;
+  io.watch_signals();
+  ASSERT_EQ(std::raise(SIGTERM), 0);
+  EXPECT_FALSE(io.run_until(deadline_after(2 * kSecond), [] { return false; }));
+  ASSERT_EQ(io.interrupted_by(), SIGTERM);
+  boost::asio::steady_timer again(io.context(), std::chrono::milliseconds(50));
+  again.async_wait([](const boost::system::error_code& error) {
+    if (!error) std::raise(SIGINT);
+  });
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(io.flush_until(deadline_after(5 * kSecond), [] { return false; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));  // not the 5 s grace
+  EXPECT_EQ(io.interrupted_by(), SIGINT);
+}
+
 TEST(Lobby, RefusesADuplicateIdAndAClientBeyondTheCapacityAtOnce) {
   Master master(2);
   LoadOutcome first;
