@@ -15,6 +15,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/command_line.hpp"
 #include "cli/option_values.hpp"
+#include "cli/sync_method_value.hpp"
 #include "core/duration_text.hpp"
 #include "sync/tree.hpp"
 #include "transport/mpi/report_file.hpp"
@@ -63,9 +64,7 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
         out.probes = static_cast<int>(cli::integer_value("probes", cli::text_of(vm, "probes"), 1, 10'000));
         out.methods.clear();
         for (const std::string& name : cli::split_list(cli::text_of(vm, "methods"))) {
-          const std::optional<SyncMethod> method = parse_sync_method(name);
-          if (!method) throw cli::BadValue{cli::bad_value("methods", name, "is not one of: collective, pingpong, tree")};
-          out.methods.push_back(*method);
+          out.methods.push_back(cli::sync_method_value("methods", name));
         }
         out.node_size = static_cast<int>(cli::integer_value("node-size", cli::text_of(vm, "node-size"), 0, 1'000'000));
         out.later_ns = cli::duration_value("later", cli::text_of(vm, "later"), true, Nanoseconds{std::chrono::hours(1)});

@@ -7,6 +7,7 @@
 #include "cli/command_line.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
+#include "cli/sync_method_value.hpp"
 
 namespace po = boost::program_options;
 
@@ -101,10 +102,7 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         options.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
         if (vm.count("tolerance") != 0) options.tolerance_ns = cli::duration_of(vm, "tolerance", true);
         options.clock = clock_value(text_of(vm, "clock"));
-        const auto method_text = text_of(vm, "method");
-        const std::optional<SyncMethod> method = parse_sync_method(method_text);
-        if (!method) throw BadValue{cli::bad_value("method", method_text, "is not one of: collective, pingpong, tree")};
-        options.method = *method;
+        options.method = cli::sync_method_value("method", text_of(vm, "method"));
         options.interval_ns = cli::duration_of(vm, "interval", true);
         options.node_size = int_value(vm, "node-size", 0);
         const std::string wait = text_of(vm, "wait");
