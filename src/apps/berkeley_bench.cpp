@@ -51,12 +51,13 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
        "further syncs per method whose true spread is probed just after and --later after (median reported)")
       ("methods", po::value<std::string>()->default_value("collective,pingpong,tree"), "comma-separated methods")
       ("node-size", po::value<std::string>()->default_value("0"), "tree: virtual node size (0: ceil(sqrt(np)))")
-      ("later", po::value<std::string>()->default_value("1s"), "also measure the true spread this long after each sync")
+      ("later", po::value<std::string>()->default_value("1s"), "also measure the true spread this long after each probed sync")
       ("clock", po::value<std::string>()->default_value("system"), "system: each rank's MPI_Wtime; sim: simulated")
       ("json", po::value<std::string>(), "write the figures to this file");
   // clang-format on
   std::ostringstream help;
-  help << "Usage: mpirun -np N berkeley_bench [options]\n\n" << desc << '\n';
+  help << "Usage: mpirun -np N berkeley_bench [options]\n\n"
+       << desc << "\nExit codes: 0 ok, 2 bad command line, 3 --json not writable, 1 internal or MPI error.\n";
   return cli::parse_command_line<ParsedBenchCommandLine>(
       cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) {
         BenchOptions out;
