@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -18,10 +19,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 #include "transport/tcp/fd_limit.hpp"
@@ -31,6 +34,7 @@ extern char** environ;
 
 namespace {
 
+namespace po = boost::program_options;
 using namespace berkeley;
 
 struct BenchOptions {
@@ -60,52 +64,47 @@ std::string directory_of_this_program() {
   return p.substr(0, p.rfind('/'));
 }
 
-constexpr const char* kHelp =
-    "Usage: berkeley_tcp_bench [--clients 10,100,1000] [--rounds 5] [--master PATH]\n"
-    "                          [--min-exchanges 4] [--max-exchanges 16] [--keep-json DIR]\n"
-    "Runs berkeley_master against that many client connections on loopback (held by this process) and\n"
-    "reports the master's round time and peak RSS. Target: 1,000 clients, one round <= 100 ms, RSS <= 64 MiB.\n"
-    "Exit codes: 0 all runs completed and met the target; 4 a target missed; 5 a run failed (a client failed,\n"
-    "or the master did not report or exited non-zero); 2 bad command line.\n";
+struct ParsedBenchCommandLine {
+  std::optional<BenchOptions> options;
+  int exit_code = kExitOk;
+  std::string message;
+};
 
-std::optional<BenchOptions> parse(int argc, char** argv, int& exit_code) {
-  BenchOptions options;
-  options.master_path = directory_of_this_program() + "/berkeley_master";
-  try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string arg = argv[i];
-      if (arg == "--help" || arg == "-h") {
-        std::cout << kHelp;
-        exit_code = kExitOk;
-        return std::nullopt;
-      }
-      if (i + 1 >= argc) throw cli::BadValue{arg + ": missing value (see --help)"};
-      const std::string value = argv[++i];
-      if (arg == "--clients") {
+ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
+  po::options_description desc("berkeley_tcp_bench options");
+  // clang-format off
+  desc.add_options()("help,h", "show this help")
+      ("clients", po::value<std::string>()->default_value("10,100,1000"), "client counts, comma-separated (1..10000 each)")
+      ("rounds", po::value<std::string>()->default_value("5"), "rounds per run (1..1000)")
+      ("master", po::value<std::string>(), "the berkeley_master to run (default: the one next to this program)")
+      ("min-exchanges", po::value<std::string>()->default_value("4"), "exchanges per client and round, at least")
+      ("max-exchanges", po::value<std::string>()->default_value("16"), "exchanges per client and round, at most")
+      ("keep-json", po::value<std::string>(), "keep each run's report in this directory as clients-N.json");
+  // clang-format on
+  std::ostringstream help;
+  help << "Usage: berkeley_tcp_bench [options]\n"
+          "Runs berkeley_master against that many client connections on loopback (held by this process) and\n"
+          "reports the master's round time and peak RSS. Target: 1,000 clients, one round <= 100 ms, RSS <= 64 MiB.\n\n"
+       << desc
+       << "\nExit codes: 0 all runs completed and met the target; 4 a target missed; 5 a run failed (a client\n"
+          "failed, or the master did not report or exited non-zero); 2 bad command line.\n";
+  return cli::parse_command_line<ParsedBenchCommandLine>(
+      cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) {
+        BenchOptions options;
         options.client_counts.clear();  // split_list: an empty list or item is named as bad, never skipped
-        for (const std::string& item : cli::split_list(value)) {
+        for (const std::string& item : cli::split_list(cli::text_of(vm, "clients"))) {
           options.client_counts.push_back(cli::integer_value("clients", item, 1, 10'000));
         }
-      } else if (arg == "--rounds") {
-        options.rounds = static_cast<int>(cli::integer_value("rounds", value, 1, 1000));
-      } else if (arg == "--master") {
-        options.master_path = value;
-      } else if (arg == "--min-exchanges") {
-        options.min_exchanges = std::to_string(cli::integer_value("min-exchanges", value, 1, 1000));
-      } else if (arg == "--keep-json") {
-        options.keep_json_dir = value;
-      } else if (arg == "--max-exchanges") {
-        options.max_exchanges = std::to_string(cli::integer_value("max-exchanges", value, 1, 1000));
-      } else {
-        throw cli::BadValue{"unknown option '" + arg + "' (see --help)"};
-      }
-    }
-  } catch (const cli::BadValue& bad) {
-    std::cerr << "berkeley_tcp_bench: " << bad.message << '\n';
-    exit_code = kExitUsage;
-    return std::nullopt;
-  }
-  return options;
+        options.rounds = static_cast<int>(cli::integer_value("rounds", cli::text_of(vm, "rounds"), 1, 1000));
+        options.master_path =
+            vm.count("master") != 0 ? cli::file_name_of(vm, "master") : directory_of_this_program() + "/berkeley_master";
+        PingPongPolicy exchanges;
+        cli::read_exchanges(vm, exchanges);  // checked here as the master would, before any run
+        options.min_exchanges = std::to_string(exchanges.min_exchanges);
+        options.max_exchanges = std::to_string(exchanges.max_exchanges);
+        if (vm.count("keep-json") != 0) options.keep_json_dir = cli::file_name_of(vm, "keep-json");
+        parsed.options = options;
+      });
 }
 
 // A child process (berkeley_master) with its stdout on a pipe.
@@ -258,9 +257,13 @@ double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 }  // namespace
 
 int main(int argc, char** argv) {
-  int exit_code = kExitOk;
-  const std::optional<BenchOptions> options = parse(argc, argv, exit_code);
-  if (!options) return exit_code;
+  const ParsedBenchCommandLine parsed = parse(std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.options) {
+    (parsed.exit_code == kExitOk ? std::cout : std::cerr)
+        << (parsed.exit_code == kExitOk ? "" : "berkeley_tcp_bench: ") << parsed.message << '\n';
+    return parsed.exit_code;
+  }
+  const std::optional<BenchOptions> options = parsed.options;
   const std::int64_t most = *std::max_element(options->client_counts.begin(), options->client_counts.end());
   const std::uint64_t needed = static_cast<std::uint64_t>(most) + 64;
   if (const std::uint64_t limit = tcp::raise_descriptor_limit(needed); limit < needed) {

@@ -10,6 +10,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
+#include "core/min_rtt_filter.hpp"
 
 namespace berkeley::cli {
 
@@ -43,6 +44,17 @@ struct CommandLine {
                                              const std::string& option, bool allow_zero,
                                              Nanoseconds maximum = Nanoseconds::max()) {
   return duration_value(option, text_of(values, option), allow_zero, maximum);
+}
+
+// --min-exchanges and --max-exchanges (each 1..1000, the least not above the most) into `policy`
+inline void read_exchanges(const boost::program_options::variables_map& values, PingPongPolicy& policy) {
+  const std::string least = text_of(values, "min-exchanges");
+  const std::string most = text_of(values, "max-exchanges");
+  policy.min_exchanges = static_cast<int>(integer_value("min-exchanges", least, 1, 1000));
+  policy.max_exchanges = static_cast<int>(integer_value("max-exchanges", most, 1, 1000));
+  if (policy.min_exchanges > policy.max_exchanges) {
+    throw BadValue{"--min-exchanges " + least + " is more than --max-exchanges " + most};
+  }
 }
 
 // Reads the command line and, when the program should run, lets fill(values, parsed) build the

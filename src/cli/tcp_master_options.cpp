@@ -90,12 +90,7 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   c.interval_ns = cli::duration_of(vm, "interval", true, kHour);
   c.timeout_ns = cli::duration_of(vm, "timeout", false, tcp::kMaxTimeout);
   c.join_timeout_ns = cli::duration_of(vm, "join-timeout", false, 24 * kHour);
-  c.pingpong.min_exchanges = static_cast<int>(cli::integer_value("min-exchanges", cli::text_of(vm, "min-exchanges"), 1, 1000));
-  c.pingpong.max_exchanges = static_cast<int>(cli::integer_value("max-exchanges", cli::text_of(vm, "max-exchanges"), 1, 1000));
-  if (c.pingpong.min_exchanges > c.pingpong.max_exchanges) {
-    throw BadValue{"--min-exchanges " + cli::text_of(vm, "min-exchanges") + " is more than --max-exchanges " +
-                   cli::text_of(vm, "max-exchanges")};
-  }
+  cli::read_exchanges(vm, c.pingpong);
   c.audit_exchanges = static_cast<int>(cli::integer_value("audit-exchanges", cli::text_of(vm, "audit-exchanges"), 0, 1000));
   if (vm.count("require-precision") != 0) {
     if (c.audit_exchanges == 0) throw BadValue{"--require-precision needs the audit (--audit-exchanges > 0)"};

@@ -113,14 +113,7 @@ BenchOptions options_value(const po::variables_map& vm) {
   const std::string node_size = text_of(vm, "node-size");
   options.node_size =
       node_size == "sqrt" ? 0 : static_cast<int>(cli::integer_value("node-size", node_size, 1, kMaxParticipants));
-  options.pingpong.min_exchanges =
-      static_cast<int>(cli::integer_value("min-exchanges", text_of(vm, "min-exchanges"), 1, 1000));
-  options.pingpong.max_exchanges =
-      static_cast<int>(cli::integer_value("max-exchanges", text_of(vm, "max-exchanges"), 1, 1000));
-  if (options.pingpong.max_exchanges < options.pingpong.min_exchanges) {
-    throw BadValue{bad_value("max-exchanges", text_of(vm, "max-exchanges"),
-                             "is below --min-exchanges (" + text_of(vm, "min-exchanges") + ")")};
-  }
+  cli::read_exchanges(vm, options.pingpong);
   if (vm.count("tolerance") != 0) options.tolerance_ns = cli::duration_of(vm, "tolerance", true);
   if (vm.count("json") != 0) {
     options.json_path = text_of(vm, "json");

@@ -123,7 +123,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--timeout", "0"}, "--timeout: '0' must be greater than zero"},
         BadCase{{"--drift-ppm", "-3"}, "--drift-ppm: '-3'"}, BadCase{{"--seed", "-1"}, "--seed: '-1'"},
         BadCase{{"--seed", "18446744073709551616"}, "--seed: '18446744073709551616'"},
-        BadCase{{"--min-exchanges", "9", "--max-exchanges", "4"}, "--max-exchanges: '4'"},
+        BadCase{{"--min-exchanges", "9", "--max-exchanges", "4"}, "--min-exchanges 9 is more than --max-exchanges 4"},
         BadCase{{"--json", ""}, "--json: ''"}, BadCase{{"--no-such-option"}, "no-such-option"},
         BadCase{{"--lat", "5us"}, "lat"}));
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""berkeley_tcp_bench end to end (Python standard library only): a short run on loopback and its bad input.
+
+  check_tcp_bench.py --bench PATH run        : 3 and 5 clients, 2 rounds: exit 0, one table row per client
+                                               count, each run's kept report with every client and round
+  check_tcp_bench.py --bench PATH bad-input  : every bad command line exits 2 with one message naming it
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+TIMEOUT_S = 60
+
+
+def fail(message):
+    print(f"FAIL: {message}")
+    sys.exit(1)
+
+
+def launch(bench, args):
+    print("+", bench, " ".join(args), flush=True)
+    try:
+        done = subprocess.run([bench, *args], capture_output=True, text=True, timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        fail(f"no exit within {TIMEOUT_S} s")
+    sys.stdout.write(done.stdout)
+    sys.stdout.write(done.stderr)
+    return done
+
+
+def check_run(bench):
+    counts = (3, 5)
+    with tempfile.TemporaryDirectory() as tmp:
+        done = launch(bench, ["--clients", ",".join(map(str, counts)), "--rounds", "2", "--keep-json", tmp])
+        if done.returncode != 0:
+            fail(f"exit code {done.returncode}, expected 0")
+        rows = [line.split() for line in done.stdout.splitlines() if line.split() and line.split()[0].isdigit()]
+        if [int(row[0]) for row in rows] != list(counts):
+            fail(f"table rows for {[row[0] for row in rows]}, expected {list(counts)}")
+        for clients in counts:
+            path = os.path.join(tmp, f"clients-{clients}.json")
+            if not os.path.exists(path):
+                fail(f"no report kept for {clients} clients")
+            with open(path, encoding="utf-8") as f:
+                report = json.load(f)
+            if sorted(r["rank"] for r in report["ranks"]) != list(range(clients + 1)):
+                fail(f"{clients} clients: ranks {[r['rank'] for r in report['ranks']]}, expected the master and each client")
+            if len(report["rounds"]) != 2 or min(r["duration_ns"] for r in report["rounds"]) <= 0:
+                fail(f"{clients} clients: rounds {report['rounds']}")
+    print("PASS")
+
+
+def check_bad_input(bench):
+    cases = [
+        (["--clients", "3,,5"], "--clients: ''"),
+        (["--clients", "0"], "--clients: '0'"),
+        (["--rounds", "0"], "--rounds: '0'"),
+        (["--min-exchanges", "9", "--max-exchanges", "4"], "--min-exchanges 9 is more than --max-exchanges 4"),
+        (["--no-such-option"], "no-such-option"),
+    ]
+    for args, expected in cases:
+        done = launch(bench, args)
+        if done.returncode != 2:
+            fail(f"{args}: exit code {done.returncode}, expected 2")
+        ours = [line for line in done.stderr.splitlines() if line.startswith("berkeley_tcp_bench:")]
+        if len(ours) != 1 or expected not in ours[0]:
+            fail(f"{args}: expected one message naming {expected!r}, got {ours}")
+        if done.stdout:
+            fail(f"{args}: nothing may run (stdout: {done.stdout!r})")
+    done = launch(bench, ["--help"])
+    if done.returncode != 0 or "--keep-json" not in done.stdout or "Exit codes" not in done.stdout:
+        fail("--help must exit 0 and list the options and the exit codes")
+    print("PASS")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bench", required=True)
+    parser.add_argument("check", choices=["run", "bad-input"])
+    opts = parser.parse_args()
+    {"run": check_run, "bad-input": check_bad_input}[opts.check](opts.bench)
+
+
+if __name__ == "__main__":
+    main()
