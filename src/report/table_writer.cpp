@@ -72,15 +72,15 @@ void write_drift(std::ostream& out, const RunReport& report) {
 
 void write_table(std::ostream& out, const RunReport& report) {
   char line[256];
-  std::snprintf(line, sizeof line, "%4s  %-16s %20s %16s %16s %20s %14s  %s\n", "rank", "host", "clock before [s]",
-                "offset [ms]", "correction [ms]", "clock after [s]", "residual [us]", "");
+  std::snprintf(line, sizeof line, "%4s  %-16s %20s %16s %16s %20s %14s\n", "rank", "host", "clock before [s]",
+                "offset [ms]", "correction [ms]", "clock after [s]", "residual [us]");
   out << line;
   for (const RankReport& r : report.ranks) {
-    std::snprintf(line, sizeof line, "%4d  %-16.16s %20s %16s %16s %20s %14s  %s\n", r.rank, r.host.c_str(),
+    std::snprintf(line, sizeof line, "%4d  %-16.16s %20s %16s %16s %20s %14s", r.rank, r.host.c_str(),
                   seconds(r.clock_before_ns).c_str(), fixed(r.offset_before_ns, 1e6, 6).c_str(),
                   fixed(r.correction_ns, 1e6, 6).c_str(), seconds(r.clock_after_ns).c_str(),
-                  fixed(r.residual_ns, 1e3, 3).c_str(), r.excluded ? "excluded from average" : "");
-    out << line;
+                  fixed(r.residual_ns, 1e3, 3).c_str());
+    out << line << (r.excluded ? "  excluded from average" : "") << '\n';
   }
   for (const LevelReport& level : report.levels) {
     out << "level " << level.level << " (" << level.description << "): " << level.groups << " group(s), "

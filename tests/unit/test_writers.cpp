@@ -56,6 +56,18 @@ TEST(TableWriter, WritesUnitsSignsAndTheSummary) {
   EXPECT_NE(text.find("excluded"), std::string::npos);
   EXPECT_NE(text.find("spread before: 123456789 ns"), std::string::npos);
   EXPECT_NE(text.find("after: 21000 ns"), std::string::npos);
+  EXPECT_NE(text.find("-1.500  excluded from average\n"), std::string::npos) << text;
+}
+
+TEST(TableWriter, NoLineEndsInBlanks) {
+  RunReport report = sample_report();
+  report.ranks.front().excluded = false;  // the note column is then empty
+  std::ostringstream out;
+  write_table(out, report);
+  std::istringstream lines(out.str());
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(line.empty() || line.back() != ' ') << '[' << line << ']';
+  }
 }
 
 }  // namespace
