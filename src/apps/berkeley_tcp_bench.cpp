@@ -263,8 +263,8 @@ int main(int argc, char** argv) {
         << (parsed.exit_code == kExitOk ? "" : "berkeley_tcp_bench: ") << parsed.message << '\n';
     return parsed.exit_code;
   }
-  const std::optional<BenchOptions> options = parsed.options;
-  const std::int64_t most = *std::max_element(options->client_counts.begin(), options->client_counts.end());
+  const BenchOptions& options = *parsed.options;
+  const std::int64_t most = *std::max_element(options.client_counts.begin(), options.client_counts.end());
   const std::uint64_t needed = static_cast<std::uint64_t>(most) + 64;
   if (const std::uint64_t limit = tcp::raise_descriptor_limit(needed); limit < needed) {
     std::cerr << "berkeley_tcp_bench: " << most << " connections need " << needed << " file descriptors; the limit is "
@@ -272,15 +272,15 @@ int main(int argc, char** argv) {
     return kExitNetworkError;
   }
   std::printf("berkeley_tcp_bench: %d round(s) per run, exchanges per client and round %s..%s, loopback\n",
-              options->rounds, options->min_exchanges.c_str(), options->max_exchanges.c_str());
+              options.rounds, options.min_exchanges.c_str(), options.max_exchanges.c_str());
   std::printf("%8s %12s %12s %12s %16s %10s %10s %14s %16s\n", "clients", "round1 [ms]", "median [ms]", "max [ms]",
               "per client [us]", "exchanges", "rtt [us]", "master RSS", "max |resid| [us]");
   std::fflush(stdout);
   int result = kExitOk;
-  for (const std::int64_t clients : options->client_counts) {
+  for (const std::int64_t clients : options.client_counts) {
     std::optional<Measurement> m;
     try {
-      m = measure(*options, clients);
+      m = measure(options, clients);
     } catch (const std::exception& error) {
       std::cerr << "berkeley_tcp_bench: " << error.what() << '\n';
     }
