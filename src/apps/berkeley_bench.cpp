@@ -79,6 +79,12 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
       });
 }
 
+std::vector<std::int64_t> counts_of(const std::vector<Nanoseconds>& values) {
+  std::vector<std::int64_t> counts;
+  for (const Nanoseconds value : values) counts.push_back(value.count());
+  return counts;
+}
+
 std::string us(Nanoseconds value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f", static_cast<double>(value.count()) / 1e3);
@@ -186,8 +192,8 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
         {"median_spread_after_ns", f.median_spread_after_ns.count()},
         {"median_spread_later_ns", f.median_spread_later_ns.count()},
         {"max_spread_after_ns", f.max_spread_after_ns.count()},
-        {"sync_times_ns", f.sync_times_ns},
-        {"spreads_after_ns", f.spreads_after_ns},
+        {"sync_times_ns", counts_of(f.sync_times_ns)},
+        {"spreads_after_ns", counts_of(f.spreads_after_ns)},
         {"truth", options.simulated ? "exact" : f.truth_calibrated ? "calibrated" : "bracketed reads"},
         {"truth_bound_ns", f.truth_bound_ns.count()}};
   }

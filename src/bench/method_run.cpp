@@ -90,9 +90,7 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
 
   MethodFigures figures;
   figures.method = options.method;
-  std::vector<Nanoseconds> times;
   std::vector<Nanoseconds> floors;
-  std::vector<Nanoseconds> spreads;
   std::vector<Nanoseconds> spreads_later;
   // Sync time: back to back, each after a barrier, exactly as the floors are timed (a sync right after a
   // sleeping probe would also time the cores waking up). Each pass times the floor, a bare sync and a sync
@@ -103,10 +101,9 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
     const Nanoseconds time = timed_sync(comm, synchronizer, local);
     const Nanoseconds reported_time = timed_sync(comm, reporting, local);
     if (i < 0 || comm.rank() != 0) continue;
-    times.push_back(time);
+    figures.sync_times_ns.push_back(time);
     floors.push_back(floor);
     reported_times.push_back(reported_time);
-    figures.sync_times_ns.push_back(time.count());
   }
   // Precision: the true spread at a shared instant just after each sync, and `later_ns` after it.
   for (int i = 0; i < options.probes; ++i) {
@@ -116,9 +113,8 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
     const auto now = mpi::probe_shared_instant(comm, clock, reference, kInstantLead);
     const auto later = mpi::probe_shared_instant(comm, clock, reference, options.later_ns);
     if (comm.rank() != 0) continue;
-    spreads.push_back(spread_of_corrected(now));
+    figures.spreads_after_ns.push_back(spread_of_corrected(now));
     spreads_later.push_back(spread_of_corrected(later));
-    figures.spreads_after_ns.push_back(spreads.back().count());
   }
   if (!options.simulated) {
     const std::optional<ShiftCalibration> after =
@@ -126,12 +122,12 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
     settle_truth(comm, calibration, after, figures);
   }
   if (comm.rank() == 0) {
-    figures.median_sync_time_ns = median_of(times);
+    figures.median_sync_time_ns = median_of(figures.sync_times_ns);
     figures.median_reported_sync_time_ns = median_of(reported_times);
     figures.median_floor_ns = median_of(floors);
-    figures.median_spread_after_ns = median_of(spreads);
+    figures.median_spread_after_ns = median_of(figures.spreads_after_ns);
     figures.median_spread_later_ns = median_of(spreads_later);
-    figures.max_spread_after_ns = *std::max_element(spreads.begin(), spreads.end());
+    figures.max_spread_after_ns = *std::max_element(figures.spreads_after_ns.begin(), figures.spreads_after_ns.end());
   }
   return figures;
 }

@@ -28,8 +28,8 @@ struct MethodFigures {
   Nanoseconds median_spread_after_ns{0};
   Nanoseconds median_spread_later_ns{0};
   Nanoseconds max_spread_after_ns{0};
-  std::vector<std::int64_t> sync_times_ns;
-  std::vector<std::int64_t> spreads_after_ns;
+  std::vector<Nanoseconds> sync_times_ns;     // every timed sync, in order
+  std::vector<Nanoseconds> spreads_after_ns;  // every probed sync, in order
   // How the true spread was known. Simulated clocks: exactly. MPI_Wtime: as a calibrated shift of the
   // shared CLOCK_MONOTONIC (truth_bound_ns: the largest bound on any rank's shift, from calibrations
   // before and after the syncs that agreed), or, where a rank's MPI_Wtime is not such a shift, from
