@@ -44,7 +44,11 @@ void write_json(std::ostream& out, const RunReport& report) {
   doc["later_ns"] = ns_list(report.later_ns);
   doc["spread_later_ns"] = optional_ns_list(report.spread_later_ns);
   doc["audit_max_abs_residual_ns"] = report.audit_max_abs_residual_ns.count();
-  doc["audit_max_bound_ns"] = report.audit_max_bound_ns.count();
+  // the bound only where every rank was audited consistently: otherwise nothing proves it
+  doc["audit_max_bound_ns"] = report.audits_complete && report.audits_consistent
+                                  ? json(report.audit_max_bound_ns.count())
+                                  : json(nullptr);
+  doc["audits_complete"] = report.audits_complete;
   doc["required_precision_ns"] = optional_ns(report.required_precision_ns);
   doc["audits_consistent"] = report.audits_consistent;
   doc["precision_met"] = report.precision_met;
@@ -72,6 +76,7 @@ void write_json(std::ostream& out, const RunReport& report) {
                      {"rate_applied_ppm", r.rate_applied_ppm},
                      {"predicted_error_ns", ns_list(r.predicted_error_ns)},
                      {"measured_error_ns", optional_ns_list(r.measured_error_ns)},
+                     {"audited", r.audited},
                      {"audit_residual_ns", r.audit_residual_ns.count()},
                      {"audit_uncertainty_ns", r.audit_uncertainty_ns.count()},
                      {"audit_consistent", r.audit_consistent}});

@@ -98,9 +98,12 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     row.excluded = in.excluded;
     row.simulated_offset_ns = in.simulated_offset_ns;
     row.simulated_drift_ppm = in.simulated_drift_ppm;
-    row.audit_residual_ns = in.audit.residual_ns;
-    row.audit_uncertainty_ns = in.audit.uncertainty_ns;
-    row.audit_consistent = in.audit.consistent;
+    row.audited = in.audit.has_value();
+    if (in.audit) {
+      row.audit_residual_ns = in.audit->residual_ns;
+      row.audit_uncertainty_ns = in.audit->uncertainty_ns;
+      row.audit_consistent = in.audit->consistent;
+    }
     if (in.drift) {
       report.drift_corrected = true;
       row.drift_ppm = in.drift->fit.drift_ppm;
@@ -123,16 +126,25 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   report.truth_reference = truth_reference;
   report.spread_before_ns = spread_of(before);
   report.spread_after_ns = spread_of(after);
+  const auto audited = [](const RankReport& r) { return r.audited; };
+  report.audit_ran = std::any_of(report.ranks.begin(), report.ranks.end(), audited);
+  report.audits_complete = std::all_of(report.ranks.begin(), report.ranks.end(), audited);
   report.audits_consistent =
       std::all_of(report.ranks.begin(), report.ranks.end(), [](const RankReport& r) { return r.audit_consistent; });
-  report.precision_met = !required_precision_ns ||
-                         (report.audits_consistent && report.audit_max_bound_ns <= *required_precision_ns);
+  report.precision_met = !required_precision_ns || (report.audits_complete && report.audits_consistent &&
+                                                    report.audit_max_bound_ns <= *required_precision_ns);
   return report;
 }
 
 std::string precision_failure(const RunReport& report) {
   const std::string required =
       "--require-precision " + (report.required_precision_ns ? format_duration(*report.required_precision_ns) : "");
+  for (const RankReport& r : report.ranks) {
+    if (!r.audited) {
+      return required + " not met: rank " + std::to_string(r.rank) +
+             " was not audited (it did not answer the audit), so nothing bounds its clock";
+    }
+  }
   for (const RankReport& r : report.ranks) {
     if (!r.audit_consistent) {
       return required + " not met: the audit of rank " + std::to_string(r.rank) +

@@ -27,7 +27,7 @@ struct RankInputs {
   InstantObservation at_instant;
   PeerEstimate first_estimate;  // round 1
   std::optional<RankDriftPlan> drift;
-  AuditEstimate audit;
+  std::optional<AuditEstimate> audit;  // nullopt: not audited (the audit did not run, or no answer)
   bool excluded = false;
   Nanoseconds simulated_offset_ns{0};
   double simulated_drift_ppm = 0.0;
@@ -37,8 +37,9 @@ struct RankInputs {
 // is on one host (otherwise that clock is not shared).
 // later_ns: the instants after the shared one that the observations' later readings refer to.
 // required_precision_ns: the gate on the audit (precision_met is false when a rank's |residual| + uncertainty,
-// the furthest the audit allows its clock to be from the master, exceeds it, or when an audit is inconsistent:
-// its residual is then not bounded). A gate below what the audit can resolve therefore always fails.
+// the furthest the audit allows its clock to be from the master, exceeds it, when an audit is inconsistent
+// (its residual is then not bounded), or when a rank was not audited at all). A gate below what the audit
+// can resolve therefore always fails.
 [[nodiscard]] RunReport build_run_report(const RunParameters& parameters, const std::vector<RankInputs>& ranks,
                                          std::vector<RoundReport> rounds, const std::string& truth_reference,
                                          const std::vector<Nanoseconds>& later_ns = {},

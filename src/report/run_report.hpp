@@ -35,7 +35,9 @@ struct RankReport {
   // and measured where the clocks are simulated (their value at any instant is known)
   std::vector<Nanoseconds> predicted_error_ns;
   std::vector<std::optional<Nanoseconds>> measured_error_ns;
-  // the independent audit after sync: this clock − the master's, ± half the tightest interval
+  // the independent audit after sync: this clock − the master's, ± half the tightest interval (all 0 and
+  // audited false where it did not run or the rank did not answer)
+  bool audited = false;
   Nanoseconds audit_residual_ns{0};
   Nanoseconds audit_uncertainty_ns{0};
   bool audit_consistent = true;
@@ -99,9 +101,11 @@ struct RunReport {
   // the audit: largest |residual| of any rank; largest |residual| + uncertainty, the furthest a clock may be
   // from the master by what the audit proved; and the --require-precision gate, which is on that bound
   Nanoseconds audit_max_abs_residual_ns{0};
-  Nanoseconds audit_max_bound_ns{0};
+  Nanoseconds audit_max_bound_ns{0};  // meaningful only when audits_complete and audits_consistent
   std::optional<Nanoseconds> required_precision_ns;
-  bool audits_consistent = true;  // every rank's audit intervals intersected (else its residual is unbounded)
+  bool audit_ran = false;          // some rank was audited
+  bool audits_complete = false;    // every rank was audited
+  bool audits_consistent = true;  // every audited rank's intervals intersected (else its residual is unbounded)
   bool precision_met = true;      // no gate, or every audit consistent and its bound within the gate
 };
 

@@ -29,13 +29,25 @@ std::string seconds(ClockReading value) {
 }
 
 void write_audit(std::ostream& out, const RunReport& report) {
-  out << "audit (interval intersection, independent of the sync estimator): largest |residual| "
-      << format_duration(report.audit_max_abs_residual_ns);
-  Nanoseconds widest{0};
-  for (const RankReport& r : report.ranks) widest = std::max(widest, r.audit_uncertainty_ns);
-  out << ", each within +-" << format_duration(widest) << "; every clock within "
-      << format_duration(report.audit_max_bound_ns) << " of the master";
-  if (!report.audits_consistent) out << "; INCONSISTENT for some rank (intervals do not intersect)";
+  if (!report.audit_ran) {
+    out << "audit: not run";
+  } else {
+    out << "audit (interval intersection, independent of the sync estimator): largest |residual| "
+        << format_duration(report.audit_max_abs_residual_ns);
+    Nanoseconds widest{0};
+    for (const RankReport& r : report.ranks) widest = std::max(widest, r.audit_uncertainty_ns);
+    out << ", each within +-" << format_duration(widest);
+    if (report.audits_complete && report.audits_consistent) {
+      out << "; every clock within " << format_duration(report.audit_max_bound_ns) << " of the master";
+    }
+    if (!report.audits_consistent) out << "; INCONSISTENT for some rank (intervals do not intersect)";
+    if (!report.audits_complete) {
+      out << "; NOT AUDITED (no answer):";
+      for (const RankReport& r : report.ranks) {
+        if (!r.audited) out << ' ' << r.rank;
+      }
+    }
+  }
   if (report.required_precision_ns) {
     out << "; required " << format_duration(*report.required_precision_ns) << ": "
         << (report.precision_met ? "met" : "NOT met");

@@ -79,8 +79,10 @@ TEST(SessionReport, AClockOutsideTheBoundIsReportedAsExceeded) {
 }
 
 TEST(SessionReport, TheAuditGateIsTheSharedOne) {
-  std::vector<MemberRecord> members{member(0, 1'000, 0), member(1, 1'000, 0)};
+  std::vector<MemberRecord> members{member(0, 1'000, 0), member(1, 1'000, 0), member(2, 1'000, 0)};
+  members[0].audit = AuditEstimate{Nanoseconds{0}, Nanoseconds{0}, true, 8};  // the master, as audit_group sets it
   members[1].audit = AuditEstimate{Nanoseconds{-900}, Nanoseconds{50}, true, 8};
+  members[2].audit = AuditEstimate{Nanoseconds{100}, Nanoseconds{50}, true, 8};
   const SessionReport report =
       build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{500});
   EXPECT_EQ(report.run.audit_max_abs_residual_ns, Nanoseconds{900});
@@ -89,6 +91,13 @@ TEST(SessionReport, TheAuditGateIsTheSharedOne) {
   // 920 ns covers the residual but not its uncertainty
   EXPECT_FALSE(build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{920}).run.precision_met);
   EXPECT_TRUE(build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{950}).run.precision_met);
+  // a client that synchronized but timed out in the audit is not proven close: the gate fails and names it
+  members[2].audit.reset();
+  const SessionReport unaudited =
+      build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{1'000'000});
+  EXPECT_FALSE(unaudited.run.precision_met);
+  EXPECT_NE(precision_failure(unaudited.run).find("rank 2 was not audited"), std::string::npos)
+      << precision_failure(unaudited.run);
 }
 
 }  // namespace

@@ -44,10 +44,9 @@ TEST(BuildRunReport, SeveralHostsMeanNoGroundTruth) {
 
 TEST(BuildRunReport, AnInconsistentAuditFailsThePrecisionGate) {
   std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0), rank_at("a", 0, 0)};
-  ranks[1].audit.residual_ns = Nanoseconds{10};
-  ranks[1].audit.uncertainty_ns = Nanoseconds{15};  // up to 25 ns away
-  ranks[2].audit.residual_ns = Nanoseconds{-20};
-  ranks[2].audit.uncertainty_ns = Nanoseconds{3};  // up to 23 ns away
+  ranks[0].audit = AuditEstimate{Nanoseconds{0}, Nanoseconds{0}, true, 8};    // the master, exactly
+  ranks[1].audit = AuditEstimate{Nanoseconds{10}, Nanoseconds{15}, true, 8};   // up to 25 ns away
+  ranks[2].audit = AuditEstimate{Nanoseconds{-20}, Nanoseconds{3}, true, 8};   // up to 23 ns away
   const RunReport within = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{25});
   EXPECT_EQ(within.audit_max_abs_residual_ns, Nanoseconds{20});
   EXPECT_EQ(within.audit_max_bound_ns, Nanoseconds{25});
@@ -60,7 +59,7 @@ TEST(BuildRunReport, AnInconsistentAuditFailsThePrecisionGate) {
             std::string::npos)
       << precision_failure(tight);
 
-  ranks[2].audit.consistent = false;  // residual 20 ns looks fine, but it is not bounded
+  ranks[2].audit->consistent = false;  // residual 20 ns looks fine, but it is not bounded
   const RunReport inconsistent = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{1'000});
   EXPECT_FALSE(inconsistent.audits_consistent);
   EXPECT_FALSE(inconsistent.precision_met);
@@ -68,6 +67,23 @@ TEST(BuildRunReport, AnInconsistentAuditFailsThePrecisionGate) {
       << precision_failure(inconsistent);
   // without a gate there is nothing to fail
   EXPECT_TRUE(build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC").precision_met);
+}
+
+TEST(BuildRunReport, ARankTheAuditNeverReachedFailsThePrecisionGate) {
+  std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0), rank_at("a", 0, 0)};
+  ranks[0].audit = AuditEstimate{Nanoseconds{0}, Nanoseconds{0}, true, 8};
+  ranks[1].audit = AuditEstimate{Nanoseconds{10}, Nanoseconds{15}, true, 8};
+  // rank 2 never answered the audit: its 0 ± 0 must not read as a perfect clock
+  const RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{1'000'000});
+  EXPECT_TRUE(report.audit_ran);
+  EXPECT_FALSE(report.audits_complete);
+  EXPECT_FALSE(report.ranks[2].audited);
+  EXPECT_FALSE(report.precision_met);
+  EXPECT_NE(precision_failure(report).find("rank 2 was not audited"), std::string::npos) << precision_failure(report);
+  // nor is there any audit without one
+  const RunReport none = build_run_report(RunParameters{}, {rank_at("a", 0, 0), rank_at("a", 0, 0)}, {}, "CLOCK_MONOTONIC");
+  EXPECT_FALSE(none.audit_ran);
+  EXPECT_TRUE(none.precision_met);  // no gate
 }
 
 }  // namespace

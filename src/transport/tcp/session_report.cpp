@@ -44,7 +44,7 @@ SessionReport build_session_report(const RunParameters& parameters, const std::v
     row.at_instant = *m.at_instant;
     row.first_estimate = m.first_estimate.value_or(PeerEstimate{});
     row.excluded = m.excluded_in_round_1;
-    if (m.audit) row.audit = *m.audit;
+    row.audit = m.audit;
     rows.push_back(row);
     ids.push_back(m.client_id);
     widest_window = std::max(widest_window, m.at_instant->read_window_ns);

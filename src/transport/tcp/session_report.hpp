@@ -41,7 +41,8 @@ struct SessionReport {
 [[nodiscard]] Nanoseconds stated_bound(const std::vector<RoundReport>& rounds, Nanoseconds widest_read_window_ns,
                                        double drift_ppm, Nanoseconds elapsed_ns);
 
-// required_precision_ns: the gate on the audit residuals (RunReport::precision_met), as in berkeley_mpi.
+// required_precision_ns: the gate on the audit's |residual| + uncertainty (RunReport::precision_met), as in
+// berkeley_mpi; a client without an audit fails it.
 [[nodiscard]] SessionReport build_session_report(const RunParameters& parameters,
                                                  const std::vector<MemberRecord>& members,
                                                  std::vector<RoundReport> rounds, double drift_ppm,
