@@ -4,6 +4,8 @@
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
+#include <chrono>
+#include <thread>
 
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
@@ -36,8 +38,9 @@ void expect_every_rank_near_rank_0(const std::vector<InstantObservation>& readin
   }
 }
 
-// The two-leg round, step by step through the topology: rank 0 learns lower bounds, every rank finishes
-// its own estimate from the scatter, and finish() brings those estimates to rank 0.
+// The two-leg round, step by step through the topology: rank 0 learns lower bounds, every rank refines its
+// correction from its own two readings, and finish() brings those readings to rank 0, which finishes the
+// estimates.
 TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) {
   const bmpi::communicator world;
   const MonotonicClock reference;
@@ -79,6 +82,50 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
     // finish() brought back what the rank really applied, and that put it within its bound of rank 0's clock
     EXPECT_EQ(rounds[0].step.step.corrections_ns[r], Nanoseconds{all_applied[r]}) << "rank " << r;
     EXPECT_LE(std::abs((truth(r) + Nanoseconds{all_applied[r]}).count()), e.uncertainty_ns.count()) << "rank " << r;
+  }
+}
+
+// Several rounds through the topology, 2 ms apart, each rank correcting its clock as it goes: finish()
+// rebuilds every round's estimate from rank 0's reading of that round (a reading of another round would
+// be milliseconds off, far outside the bound) and the ranks' own readings.
+TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
+  constexpr int kRounds = 3;
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
+  CorrectedClock clock(local);
+  const auto topology = mpi::make_topology(world, mpi::TopologyOptions{});
+  std::vector<mpi::RoundRecord> rounds(world.rank() == 0 ? kRounds : 0);
+  std::vector<std::vector<std::int64_t>> applied_by_round;  // rank 0: what every rank applied, round by round
+  for (int k = 0; k < kRounds; ++k) {
+    if (k > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const GroupEstimates& measured = topology->measure(clock);
+    std::vector<std::int64_t> sent;
+    if (world.rank() == 0) {
+      for (const auto& e : measured) sent.push_back(-e->best.offset_ns.count());  // land on rank 0's clock
+      rounds[k].estimates = measured;
+      rounds[k].step.step.corrections_ns.assign(measured.size(), Nanoseconds{0});
+    }
+    const Nanoseconds applied = topology->deliver_corrections(sent);
+    clock.apply(applied);
+    std::vector<std::int64_t> all;
+    bmpi::gather(world, applied.count(), all, 0);
+    applied_by_round.push_back(all);
+  }
+  topology->finish(true, rounds);
+  if (world.rank() != 0) return;
+
+  for (std::size_t r = 1; r < static_cast<std::size_t>(world.size()); ++r) {
+    // the truth in round k: the drawn offset plus what the rank (and not rank 0, which applies 0) applied before
+    Nanoseconds truth = offset_of_rank(static_cast<int>(r)) - offset_of_rank(0);
+    for (int k = 0; k < kRounds; ++k) {
+      ASSERT_TRUE(rounds[k].estimates[r].has_value()) << "round " << k << " rank " << r;
+      const OffsetEstimate& e = rounds[k].estimates[r]->best;
+      EXPECT_LE(std::abs((e.offset_ns - truth).count()), e.uncertainty_ns.count()) << "round " << k << " rank " << r;
+      EXPECT_LT(e.uncertainty_ns, Nanoseconds{1'000'000}) << "round " << k << " rank " << r;
+      EXPECT_EQ(rounds[k].step.step.corrections_ns[r], Nanoseconds{applied_by_round[k][r]}) << "round " << k;
+      truth += Nanoseconds{applied_by_round[k][r]};
+    }
   }
 }
 

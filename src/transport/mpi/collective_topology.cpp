@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "core/two_leg_estimate.hpp"
@@ -86,6 +87,7 @@ class CollectiveTopology final : public Topology {
     }
     collected_.resize(ranks_ * static_cast<std::size_t>(count));
     MPI_Gather(MPI_IN_PLACE, count, MPI_INT64_T, collected_.data(), count, MPI_INT64_T, kRoot, comm_);
+    if (master_reads_.size() != rounds.size()) throw std::logic_error("collective: a reading per round expected");
     for (std::size_t r = 1; r < ranks_; ++r) {
       for (std::size_t k = 0; k < rounds.size(); ++k) {
         const std::int64_t* f = collected_.data() + r * static_cast<std::size_t>(count) + k * kOwnFields;
@@ -124,7 +126,6 @@ class CollectiveTopology final : public Topology {
     gathered_.resize(ranks_);
     MPI_Gather(MPI_IN_PLACE, 1, MPI_INT64_T, gathered_.data(), 1, MPI_INT64_T, kRoot, comm_);
     master_gathered_ = clock.now();
-    if (keep_) master_reads_.push_back(master_gathered_);
     lower_bounds_.resize(ranks_);
     lower_bounds_[0] = Nanoseconds{0};  // rank 0 is the reference
     for (std::size_t r = 1; r < ranks_; ++r) lower_bounds_[r] = two_leg_lower_bound(ClockReading{gathered_[r]}, master_gathered_);
@@ -137,6 +138,8 @@ class CollectiveTopology final : public Topology {
     for (std::size_t r = 0; r < ranks_; ++r) records_[r] = correction_of(r);
     std::int64_t mine = 0;
     MPI_Scatter(records_.data(), 1, MPI_INT64_T, &mine, 1, MPI_INT64_T, kRoot, comm_);
+    // kept for finish() once the corrections are out: growing the list is no part of the round
+    if (keep_) master_reads_.push_back(master_gathered_);
     return Nanoseconds{mine};  // rank 0's offset from itself is exactly 0: nothing to refine
   }
 

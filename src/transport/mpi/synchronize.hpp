@@ -41,7 +41,8 @@ struct SyncOptions {
   int virtual_node_size = 0;
   // rank 0 fills SyncOutcome (per-round summaries, round 1's estimates, levels). false: a bare sync that
   // only corrects the clocks (for syncing often; the collective method then also skips the MPI_Gather
-  // by which rank 0 learns the estimates its ranks finished). The drift fit needs the rounds either way.
+  // by which rank 0 learns the ranks' readings to finish the estimates). The drift fit needs the rounds
+  // either way.
   bool report = true;
 
   [[nodiscard]] bool corrects_drift() const { return rounds >= 3 && interval_ns > Nanoseconds{0}; }

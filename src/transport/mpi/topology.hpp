@@ -33,7 +33,7 @@ class Topology {
   // next measure(): the topology reuses its buffers, so a round allocates nothing once they have grown.
   // Where estimates_final() is false (the collective method) the offsets are lower bounds (in a run's later
   // rounds raised by the shift each rank carries, see collective_topology.cpp), enough for the step; the
-  // ranks finish their estimates themselves when the corrections arrive (see finish()).
+  // ranks refine their corrections themselves when they arrive, and rank 0 finishes the estimates in finish().
   [[nodiscard]] virtual const GroupEstimates& measure(const Clock& clock) = 0;
   [[nodiscard]] virtual bool estimates_final() const { return true; }
   // rank 0: the last round's estimates, as measure() returned them
@@ -52,7 +52,7 @@ class Topology {
   // (valid until the next deliver())
   [[nodiscard]] virtual std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) = 0;
   // Collective, after a run's last round. With `collect`, rank 0's `rounds` (one per round since the last
-  // finish) get the estimates and corrections the ranks finished themselves; without, they are dropped.
+  // finish) get the finished estimates and the corrections the ranks applied; without, they are dropped.
   // Nothing to do where rank 0 measured everything itself.
   virtual void finish(bool collect, std::span<RoundRecord> rounds) {
     (void)collect;
@@ -71,8 +71,8 @@ struct TopologyOptions {
   PingPongPolicy pingpong;
   Waiting waiting = Waiting::busy;
   int virtual_node_size = 0;  // tree only: 0 = group by real node (MPI_COMM_TYPE_SHARED)
-  // collective only: the ranks keep the estimates they finish, for finish() to collect (false: every
-  // finish() is called without `collect`, and a round keeps nothing)
+  // collective only: the ranks keep their readings and applied corrections for finish(), where rank 0
+  // finishes the estimates (false: every finish() is called without `collect`, and a round keeps nothing)
   bool keep_estimates = true;
 };
 
