@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -54,6 +55,7 @@ struct Measurement {
   double exchanges_per_client = 0;        // round 1, mean over the clients
   std::int64_t median_round_trip_ns = 0;  // round 1, the median over the clients of their median round trip
   int master_exit = -1;
+  bool report_kept = true;  // --keep-json: the report was copied there
 };
 
 std::string directory_of_this_program() {
@@ -87,7 +89,8 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
           "reports the master's round time and peak RSS. Target: 1,000 clients, one round <= 100 ms, RSS <= 64 MiB.\n\n"
        << desc
        << "\nExit codes: 0 all runs completed and met the target; 4 a target missed; 5 a run failed (a client\n"
-          "failed, or the master did not report or exited non-zero); 2 bad command line.\n";
+          "failed, or the master did not report or exited non-zero) or too few file descriptors; 3 a report could\n"
+          "not be kept (--keep-json); 2 bad command line.\n";
   return cli::parse_command_line<ParsedBenchCommandLine>(
       cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) {
         BenchOptions options;
@@ -102,7 +105,7 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
         cli::read_exchanges(vm, exchanges);  // checked here as the master would, before any run
         options.min_exchanges = std::to_string(exchanges.min_exchanges);
         options.max_exchanges = std::to_string(exchanges.max_exchanges);
-        if (vm.count("keep-json") != 0) options.keep_json_dir = cli::file_name_of(vm, "keep-json");
+        if (vm.count("keep-json") != 0) options.keep_json_dir = cli::file_name_of(vm, "keep-json", "a directory");
         parsed.options = options;
       });
 }
@@ -242,12 +245,17 @@ std::optional<Measurement> measure(const BenchOptions& options, std::int64_t cli
   } catch (const std::exception& error) {
     std::cerr << "berkeley_tcp_bench: cannot read the master's report: " << error.what() << '\n';
   }
-  if (options.keep_json_dir.empty()) {
-    unlink(json_path);
-  } else {
+  if (!options.keep_json_dir.empty()) {
+    // copied, not renamed: the directory may be on another file system than /tmp
     const std::string kept = options.keep_json_dir + "/clients-" + std::to_string(clients) + ".json";
-    if (std::rename(json_path, kept.c_str()) != 0) unlink(json_path);
+    std::error_code error;
+    std::filesystem::copy_file(json_path, kept, std::filesystem::copy_options::overwrite_existing, error);
+    if (error) {
+      std::cerr << "berkeley_tcp_bench: --keep-json: cannot write '" << kept << "': " << error.message() << '\n';
+      m.report_kept = false;
+    }
   }
+  unlink(json_path);
   if (outcome.failed != 0 || m.round_ns.empty()) return std::nullopt;
   return m;
 }
@@ -264,6 +272,10 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const BenchOptions& options = *parsed.options;
+  if (!options.keep_json_dir.empty() && !std::filesystem::is_directory(options.keep_json_dir)) {
+    std::cerr << "berkeley_tcp_bench: --keep-json: '" << options.keep_json_dir << "' is not a directory\n";
+    return kExitOutputError;
+  }
   const std::int64_t most = *std::max_element(options.client_counts.begin(), options.client_counts.end());
   const std::uint64_t needed = static_cast<std::uint64_t>(most) + 64;
   if (const std::uint64_t limit = tcp::raise_descriptor_limit(needed); limit < needed) {
@@ -305,6 +317,7 @@ int main(int argc, char** argv) {
       continue;
     }
     if (clients >= 1000 && (ms(median) > 100.0 || rss_mib > 64.0) && result == kExitOk) result = kExitPrecisionFailed;
+    if (!m->report_kept && result == kExitOk) result = kExitOutputError;
   }
   if (result == kExitPrecisionFailed) std::printf("target missed: 1,000 clients, round <= 100 ms, RSS <= 64 MiB\n");
   return result;
