@@ -31,11 +31,11 @@ struct CommandLine {
   return values[option].as<std::string>();
 }
 
-// The file name given for an option; an empty one is a BadValue.
+// The file (or, with `what` "a directory", directory) name given for an option; an empty one is a BadValue.
 [[nodiscard]] inline std::string file_name_of(const boost::program_options::variables_map& values,
-                                              const std::string& option) {
+                                              const std::string& option, const std::string& what = "a file name") {
   std::string name = text_of(values, option);
-  if (name.empty()) throw BadValue{"--" + option + ": '' is not a file name"};
+  if (name.empty()) throw BadValue{"--" + option + ": '' is not " + what};
   return name;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The --method / --methods value shared by berkeley_mpi and berkeley_bench.
+#include <optional>
 #include <string>
 
 #include "cli/option_values.hpp"

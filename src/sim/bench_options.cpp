@@ -115,10 +115,7 @@ BenchOptions options_value(const po::variables_map& vm) {
       node_size == "sqrt" ? 0 : static_cast<int>(cli::integer_value("node-size", node_size, 1, kMaxParticipants));
   cli::read_exchanges(vm, options.pingpong);
   if (vm.count("tolerance") != 0) options.tolerance_ns = cli::duration_of(vm, "tolerance", true);
-  if (vm.count("json") != 0) {
-    options.json_path = text_of(vm, "json");
-    if (options.json_path.empty()) throw BadValue{"--json: '' is not a file name"};
-  }
+  if (vm.count("json") != 0) options.json_path = cli::file_name_of(vm, "json");
   return options;
 }
 
