@@ -36,11 +36,7 @@ struct BenchOptions {
   std::string json_path;
 };
 
-struct ParsedBenchCommandLine {
-  std::optional<BenchOptions> options;
-  int exit_code = kExitOk;
-  std::string message;
-};
+using ParsedBenchCommandLine = cli::ParsedOptions<BenchOptions>;
 
 ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
   po::options_description desc("berkeley_bench options");
@@ -112,11 +108,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   const bool master = world.rank() == 0;
   // every rank parses the same arguments to the same verdict; only rank 0 speaks
   const ParsedBenchCommandLine parsed = parse(std::vector<std::string>(argv + 1, argv + argc));
-  if (!parsed.options) {
-    if (master && parsed.exit_code == kExitOk) std::cout << parsed.message << '\n';
-    if (master && parsed.exit_code != kExitOk) std::cerr << "berkeley_bench: " << parsed.message << '\n';
-    return parsed.exit_code;
-  }
+  if (!parsed.options) return cli::stop_with("berkeley_bench", parsed, master);
   const BenchOptions& options = *parsed.options;
 
   std::ofstream json_file;

@@ -12,16 +12,9 @@
 int main(int argc, char** argv) {
   using namespace berkeley;
   const ParsedMasterCommandLine parsed = parse_master_options(std::vector<std::string>(argv + 1, argv + argc));
-  if (!parsed.config) {
-    if (parsed.exit_code == kExitOk) {
-      std::cout << parsed.message;
-    } else {
-      std::cerr << "berkeley_master: " << parsed.message << '\n';
-    }
-    return parsed.exit_code;
-  }
+  if (!parsed.options) return cli::stop_with("berkeley_master", parsed);
   try {
-    return tcp::run_master(*parsed.config, std::cout, std::cerr);
+    return tcp::run_master(*parsed.options, std::cout, std::cerr);
   } catch (const std::exception& error) {
     std::cerr << "berkeley_master: internal error: " << error.what() << '\n';
     return kExitInternalError;

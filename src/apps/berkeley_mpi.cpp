@@ -154,10 +154,7 @@ int main(int argc, char** argv) {
   const bmpi::communicator world;
   // Every rank parses the same argv to the same verdict, so all leave together; only rank 0 speaks.
   const ParsedCommandLine parsed = parse_run_options(std::vector<std::string>(argv + 1, argv + argc));
-  if (!parsed.options) {
-    if (world.rank() == 0) (parsed.exit_code == kExitOk ? std::cout : std::cerr) << (parsed.exit_code == kExitOk ? "" : "berkeley_mpi: ") << parsed.message << '\n';
-    return parsed.exit_code;
-  }
+  if (!parsed.options) return cli::stop_with("berkeley_mpi", parsed, world.rank() == 0);
   try {
     return run(world, *parsed.options);
   } catch (const std::exception& error) {

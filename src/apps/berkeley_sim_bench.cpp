@@ -47,14 +47,7 @@ int run(const sim::BenchOptions& options) {
 
 int main(int argc, char** argv) {
   const sim::ParsedBenchCommandLine parsed = sim::parse_bench_options(std::vector<std::string>(argv + 1, argv + argc));
-  if (!parsed.options) {
-    if (parsed.exit_code == kExitOk) {
-      std::cout << parsed.message << '\n';
-    } else {
-      std::cerr << "berkeley_sim_bench: " << parsed.message << '\n';
-    }
-    return parsed.exit_code;
-  }
+  if (!parsed.options) return cli::stop_with("berkeley_sim_bench", parsed);
   try {
     return run(*parsed.options);
   } catch (const std::exception& error) {

@@ -66,11 +66,7 @@ std::string directory_of_this_program() {
   return p.substr(0, p.rfind('/'));
 }
 
-struct ParsedBenchCommandLine {
-  std::optional<BenchOptions> options;
-  int exit_code = kExitOk;
-  std::string message;
-};
+using ParsedBenchCommandLine = cli::ParsedOptions<BenchOptions>;
 
 ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
   po::options_description desc("berkeley_tcp_bench options");
@@ -266,11 +262,7 @@ double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
 int main(int argc, char** argv) {
   const ParsedBenchCommandLine parsed = parse(std::vector<std::string>(argv + 1, argv + argc));
-  if (!parsed.options) {
-    (parsed.exit_code == kExitOk ? std::cout : std::cerr)
-        << (parsed.exit_code == kExitOk ? "" : "berkeley_tcp_bench: ") << parsed.message << '\n';
-    return parsed.exit_code;
-  }
+  if (!parsed.options) return cli::stop_with("berkeley_tcp_bench", parsed);
   const BenchOptions& options = *parsed.options;
   if (!options.keep_json_dir.empty() && !std::filesystem::is_directory(options.keep_json_dir)) {
     std::cerr << "berkeley_tcp_bench: --keep-json: '" << options.keep_json_dir << "' is not a directory\n";

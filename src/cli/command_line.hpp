@@ -10,6 +10,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
+#include "cli/parsed_options.hpp"
 #include "core/min_rtt_filter.hpp"
 
 namespace berkeley::cli {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/parsed_options.hpp"
 #include "core/time.hpp"
 #include "sync/sync_method.hpp"
 
@@ -36,11 +37,7 @@ struct RunOptions {
   [[nodiscard]] Nanoseconds effective_tolerance() const;
 };
 
-struct ParsedCommandLine {
-  std::optional<RunOptions> options;  // set when the run should go ahead
-  int exit_code = 0;                  // when options is empty: 0 after --help, kExitUsage after an error
-  std::string message;                // the help text, or one line naming the bad value
-};
+using ParsedCommandLine = cli::ParsedOptions<RunOptions>;
 
 [[nodiscard]] ParsedCommandLine parse_run_options(const std::vector<std::string>& args);
 

@@ -76,7 +76,7 @@ ParsedClientCommandLine parse_client_options(const std::vector<std::string>& arg
   help << kUsage << "\n\n" << kAbout << '\n' << desc << '\n' << kExample;
   return cli::parse_command_line<ParsedClientCommandLine>(
       cli::read_command_line(args, desc, help.str()),
-      [](const po::variables_map& vm, ParsedClientCommandLine& parsed) { parsed.config = build(vm); });
+      [](const po::variables_map& vm, ParsedClientCommandLine& parsed) { parsed.options = build(vm); });
 }
 
 }  // namespace berkeley

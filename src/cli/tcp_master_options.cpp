@@ -119,7 +119,7 @@ ParsedMasterCommandLine parse_master_options(const std::vector<std::string>& arg
   help << kUsage << "\n\n" << kAbout << '\n' << desc << '\n' << kExample;
   return cli::parse_command_line<ParsedMasterCommandLine>(
       cli::read_command_line(args, all, help.str(), &positional),
-      [](const po::variables_map& vm, ParsedMasterCommandLine& parsed) { parsed.config = build(vm); });
+      [](const po::variables_map& vm, ParsedMasterCommandLine& parsed) { parsed.options = build(vm); });
 }
 
 }  // namespace berkeley

@@ -4,15 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/parsed_options.hpp"
 #include "transport/tcp/session_config.hpp"
 
 namespace berkeley {
 
-struct ParsedMasterCommandLine {
-  std::optional<tcp::MasterConfig> config;  // set when the run should go ahead
-  int exit_code = 0;                        // when config is empty: 0 after --help, kExitUsage after an error
-  std::string message;                      // the help text, or one line naming the bad value
-};
+using ParsedMasterCommandLine = cli::ParsedOptions<tcp::MasterConfig>;
 
 [[nodiscard]] ParsedMasterCommandLine parse_master_options(const std::vector<std::string>& args);
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/parsed_options.hpp"
 #include "transport/sim/network_model.hpp"
 #include "transport/sim/sim_sync.hpp"
 
@@ -22,11 +23,7 @@ struct BenchOptions {
   [[nodiscard]] Nanoseconds effective_tolerance() const { return tolerance_ns.value_or(2 * network.max_offset_ns); }
 };
 
-struct ParsedBenchCommandLine {
-  std::optional<BenchOptions> options;  // set when the benchmark should run
-  int exit_code = 0;                    // when options is empty: 0 after --help, kExitUsage after an error
-  std::string message;                  // the help text, or one line naming the bad value
-};
+using ParsedBenchCommandLine = cli::ParsedOptions<BenchOptions>;
 
 [[nodiscard]] ParsedBenchCommandLine parse_bench_options(const std::vector<std::string>& args);
 

@@ -11,7 +11,7 @@ namespace {
 
 void expect_master_error(std::vector<std::string> args, const std::string& must_name) {
   const ParsedMasterCommandLine parsed = parse_master_options(args);
-  EXPECT_FALSE(parsed.config.has_value()) << must_name;
+  EXPECT_FALSE(parsed.options.has_value()) << must_name;
   EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
   EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
   EXPECT_EQ(parsed.message.find('\n'), std::string::npos) << "one line: " << parsed.message;
@@ -19,7 +19,7 @@ void expect_master_error(std::vector<std::string> args, const std::string& must_
 
 void expect_client_error(std::vector<std::string> args, const std::string& must_name) {
   const ParsedClientCommandLine parsed = parse_client_options(args);
-  EXPECT_FALSE(parsed.config.has_value()) << must_name;
+  EXPECT_FALSE(parsed.options.has_value()) << must_name;
   EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
   EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
   EXPECT_EQ(parsed.message.find('\n'), std::string::npos) << "one line: " << parsed.message;
@@ -27,15 +27,15 @@ void expect_client_error(std::vector<std::string> args, const std::string& must_
 
 TEST(MasterOptions, DefaultsListenOnLoopback) {
   const ParsedMasterCommandLine parsed = parse_master_options({"3"});
-  ASSERT_TRUE(parsed.config.has_value()) << parsed.message;
-  EXPECT_EQ(parsed.config->clients, 3);
-  EXPECT_EQ(parsed.config->bind_address, "127.0.0.1");
-  EXPECT_EQ(parsed.config->port, tcp::kDefaultPort);
-  EXPECT_EQ(parsed.config->rounds, 1);
-  EXPECT_EQ(parsed.config->tolerance_ns, Nanoseconds{2'000'000'000});
-  EXPECT_EQ(parsed.config->pingpong.min_exchanges, 4);
-  EXPECT_EQ(parsed.config->pingpong.max_exchanges, 16);
-  EXPECT_FALSE(parsed.config->require_precision_ns.has_value());
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  EXPECT_EQ(parsed.options->clients, 3);
+  EXPECT_EQ(parsed.options->bind_address, "127.0.0.1");
+  EXPECT_EQ(parsed.options->port, tcp::kDefaultPort);
+  EXPECT_EQ(parsed.options->rounds, 1);
+  EXPECT_EQ(parsed.options->tolerance_ns, Nanoseconds{2'000'000'000});
+  EXPECT_EQ(parsed.options->pingpong.min_exchanges, 4);
+  EXPECT_EQ(parsed.options->pingpong.max_exchanges, 16);
+  EXPECT_FALSE(parsed.options->require_precision_ns.has_value());
 }
 
 TEST(MasterOptions, ParsesEveryOption) {
@@ -48,8 +48,8 @@ TEST(MasterOptions, ParsesEveryOption) {
                             "0",     "--clock",         "system", "--seed",
                             "9",     "--max-offset",    "50ms",   "--drift-ppm",
                             "20",    "--json",          "r.json", "-q"});
-  ASSERT_TRUE(parsed.config.has_value()) << parsed.message;
-  const tcp::MasterConfig& c = *parsed.config;
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  const tcp::MasterConfig& c = *parsed.options;
   EXPECT_EQ(c.clients, 7);
   EXPECT_EQ(c.bind_address, "::1");
   EXPECT_EQ(c.port, 0);
@@ -95,7 +95,7 @@ TEST(MasterOptions, BadValuesAreNamed) {
 
 TEST(MasterOptions, HelpSaysWhatItDoesAndTheExitCodes) {
   const ParsedMasterCommandLine parsed = parse_master_options({"--help"});
-  EXPECT_FALSE(parsed.config.has_value());
+  EXPECT_FALSE(parsed.options.has_value());
   EXPECT_EQ(parsed.exit_code, kExitOk);
   for (const char* needle : {"Usage: berkeley_master N", "--port", "0 picks a free one", "refused, not queued",
                              "Exit codes", "launch_clients.py"}) {
@@ -105,27 +105,27 @@ TEST(MasterOptions, HelpSaysWhatItDoesAndTheExitCodes) {
 
 TEST(ClientOptions, DefaultsAndEveryOption) {
   const ParsedClientCommandLine defaults = parse_client_options({"--id", "2"});
-  ASSERT_TRUE(defaults.config.has_value()) << defaults.message;
-  EXPECT_EQ(defaults.config->host, "127.0.0.1");
-  EXPECT_EQ(defaults.config->port, tcp::kDefaultPort);
-  EXPECT_EQ(defaults.config->client_id, 2);
-  EXPECT_EQ(defaults.config->clock.kind, tcp::TcpClockKind::simulated);
-  EXPECT_EQ(defaults.config->timeout_ns, Nanoseconds{5'000'000'000});
+  ASSERT_TRUE(defaults.options.has_value()) << defaults.message;
+  EXPECT_EQ(defaults.options->host, "127.0.0.1");
+  EXPECT_EQ(defaults.options->port, tcp::kDefaultPort);
+  EXPECT_EQ(defaults.options->client_id, 2);
+  EXPECT_EQ(defaults.options->clock.kind, tcp::TcpClockKind::simulated);
+  EXPECT_EQ(defaults.options->timeout_ns, Nanoseconds{5'000'000'000});
 
   const ParsedClientCommandLine all = parse_client_options(
       {"--id", "1000000", "--host", "::1", "--port", "4000", "--clock", "system", "--seed", "3", "--max-offset", "2ms",
        "--drift-ppm", "1.5", "--timeout", "300ms", "--idle-timeout", "2s", "-q"});
-  ASSERT_TRUE(all.config.has_value()) << all.message;
-  EXPECT_EQ(all.config->client_id, 1'000'000);
-  EXPECT_EQ(all.config->host, "::1");
-  EXPECT_EQ(all.config->port, 4000);
-  EXPECT_EQ(all.config->clock.kind, tcp::TcpClockKind::system);
-  EXPECT_EQ(all.config->clock.seed, 3U);
-  EXPECT_EQ(all.config->clock.max_offset_ns, Nanoseconds{2'000'000});
-  EXPECT_DOUBLE_EQ(all.config->clock.drift_ppm, 1.5);
-  EXPECT_EQ(all.config->timeout_ns, Nanoseconds{300'000'000});
-  EXPECT_EQ(all.config->idle_timeout_ns, Nanoseconds{2'000'000'000});
-  EXPECT_TRUE(all.config->quiet);
+  ASSERT_TRUE(all.options.has_value()) << all.message;
+  EXPECT_EQ(all.options->client_id, 1'000'000);
+  EXPECT_EQ(all.options->host, "::1");
+  EXPECT_EQ(all.options->port, 4000);
+  EXPECT_EQ(all.options->clock.kind, tcp::TcpClockKind::system);
+  EXPECT_EQ(all.options->clock.seed, 3U);
+  EXPECT_EQ(all.options->clock.max_offset_ns, Nanoseconds{2'000'000});
+  EXPECT_DOUBLE_EQ(all.options->clock.drift_ppm, 1.5);
+  EXPECT_EQ(all.options->timeout_ns, Nanoseconds{300'000'000});
+  EXPECT_EQ(all.options->idle_timeout_ns, Nanoseconds{2'000'000'000});
+  EXPECT_TRUE(all.options->quiet);
 }
 
 TEST(ClientOptions, BadValuesAreNamed) {
