@@ -14,8 +14,7 @@ add_library(berkeley_sim
   transport/sim/tree_sync.cpp
   transport/sim/sim_sync.cpp)
 add_library(berkeley::sim ALIAS berkeley_sim)
-# (report, for sim_truth: spread_of, the max − min the MPI and TCP reports use)
-target_link_libraries(berkeley_sim PUBLIC berkeley::clock berkeley::sync PRIVATE berkeley::report)
+target_link_libraries(berkeley_sim PUBLIC berkeley::clock berkeley::sync)
 berkeley_warnings(berkeley_sim)
 
 # The benchmark's logic: options, the runs over p and methods, the table and JSON.
