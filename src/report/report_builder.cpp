@@ -118,7 +118,6 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     }
     report.max_abs_residual_ns = std::max(report.max_abs_residual_ns, std::chrono::abs(row.residual_ns));
     report.audit_max_abs_residual_ns = std::max(report.audit_max_abs_residual_ns, std::chrono::abs(row.audit_residual_ns));
-    report.audit_max_bound_ns = std::max(report.audit_max_bound_ns, audit_bound(row));
     report.ranks.push_back(std::move(row));
   }
   report.hosts = static_cast<int>(hosts.size());
@@ -131,8 +130,13 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   report.audits_complete = std::all_of(report.ranks.begin(), report.ranks.end(), audited);
   report.audits_consistent =
       std::all_of(report.ranks.begin(), report.ranks.end(), [](const RankReport& r) { return r.audit_consistent; });
-  report.precision_met = !required_precision_ns || (report.audits_complete && report.audits_consistent &&
-                                                    report.audit_max_bound_ns <= *required_precision_ns);
+  if (report.audits_complete && report.audits_consistent) {
+    Nanoseconds bound{0};
+    for (const RankReport& r : report.ranks) bound = std::max(bound, audit_bound(r));
+    report.audit_max_bound_ns = bound;
+  }
+  report.precision_met =
+      !required_precision_ns || (report.audit_max_bound_ns && *report.audit_max_bound_ns <= *required_precision_ns);
   return report;
 }
 

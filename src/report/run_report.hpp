@@ -101,7 +101,7 @@ struct RunReport {
   // the audit: largest |residual| of any rank; largest |residual| + uncertainty, the furthest a clock may be
   // from the master by what the audit proved; and the --require-precision gate, which is on that bound
   Nanoseconds audit_max_abs_residual_ns{0};
-  Nanoseconds audit_max_bound_ns{0};  // meaningful only when audits_complete and audits_consistent
+  std::optional<Nanoseconds> audit_max_bound_ns;  // set only when proven: every rank audited, consistently
   std::optional<Nanoseconds> required_precision_ns;
   bool audit_ran = false;          // some rank was audited
   bool audits_complete = false;    // every rank was audited

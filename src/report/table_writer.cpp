@@ -37,8 +37,8 @@ void write_audit(std::ostream& out, const RunReport& report) {
     Nanoseconds widest{0};
     for (const RankReport& r : report.ranks) widest = std::max(widest, r.audit_uncertainty_ns);
     out << ", each within +-" << format_duration(widest);
-    if (report.audits_complete && report.audits_consistent) {
-      out << "; every clock within " << format_duration(report.audit_max_bound_ns) << " of the master";
+    if (report.audit_max_bound_ns) {
+      out << "; every clock within " << format_duration(*report.audit_max_bound_ns) << " of the master";
     }
     if (!report.audits_consistent) out << "; INCONSISTENT for some rank (intervals do not intersect)";
     if (!report.audits_complete) {

@@ -86,7 +86,7 @@ TEST(SessionReport, TheAuditGateIsTheSharedOne) {
   const SessionReport report =
       build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{500});
   EXPECT_EQ(report.run.audit_max_abs_residual_ns, Nanoseconds{900});
-  EXPECT_EQ(report.run.audit_max_bound_ns, Nanoseconds{950});
+  EXPECT_EQ(report.run.audit_max_bound_ns, std::optional(Nanoseconds{950}));
   EXPECT_FALSE(report.run.precision_met);
   // 920 ns covers the residual but not its uncertainty
   EXPECT_FALSE(build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{920}).run.precision_met);

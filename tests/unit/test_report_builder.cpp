@@ -49,7 +49,7 @@ TEST(BuildRunReport, AnInconsistentAuditFailsThePrecisionGate) {
   ranks[2].audit = AuditEstimate{Nanoseconds{-20}, Nanoseconds{3}, true, 8};   // up to 23 ns away
   const RunReport within = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{25});
   EXPECT_EQ(within.audit_max_abs_residual_ns, Nanoseconds{20});
-  EXPECT_EQ(within.audit_max_bound_ns, Nanoseconds{25});
+  EXPECT_EQ(within.audit_max_bound_ns, std::optional(Nanoseconds{25}));
   EXPECT_TRUE(within.audits_consistent);
   EXPECT_TRUE(within.precision_met);
   // every residual is within 24 ns, but rank 1's clock may be 25 ns away: the gate is on what is proven
@@ -77,6 +77,7 @@ TEST(BuildRunReport, ARankTheAuditNeverReachedFailsThePrecisionGate) {
   const RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{1'000'000});
   EXPECT_TRUE(report.audit_ran);
   EXPECT_FALSE(report.audits_complete);
+  EXPECT_FALSE(report.audit_max_bound_ns.has_value());  // nothing proves a bound
   EXPECT_FALSE(report.ranks[2].audited);
   EXPECT_FALSE(report.precision_met);
   EXPECT_NE(precision_failure(report).find("rank 2 was not audited"), std::string::npos) << precision_failure(report);
