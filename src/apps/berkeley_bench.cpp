@@ -64,7 +64,7 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
           out.methods.push_back(cli::sync_method_value("methods", name));
         }
         out.node_size = static_cast<int>(cli::integer_value("node-size", cli::text_of(vm, "node-size"), 0, 1'000'000));
-        out.later_ns = cli::duration_value("later", cli::text_of(vm, "later"), true, Nanoseconds{std::chrono::hours(1)});
+        out.later_ns = cli::duration_of(vm, "later", true, Nanoseconds{std::chrono::hours(1)});
         const std::string clock = cli::text_of(vm, "clock");
         if (clock != "system" && clock != "sim") {
           throw cli::BadValue{cli::bad_value("clock", clock, "is not one of: system, sim")};

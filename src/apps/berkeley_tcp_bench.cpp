@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,13 +39,30 @@ namespace {
 namespace po = boost::program_options;
 using namespace berkeley;
 
+// filled from the command line (the defaults are the options' default values)
 struct BenchOptions {
-  std::vector<std::int64_t> client_counts{10, 100, 1000};
-  int rounds = 5;
+  std::vector<std::int64_t> client_counts;
+  int rounds = 0;
   std::string master_path;
-  std::string min_exchanges = "4";
-  std::string max_exchanges = "16";
+  PingPongPolicy exchanges;
   std::string keep_json_dir;  // keep each run's report there as clients-N.json
+};
+
+// A temporary file for the master's report, removed whichever way measure() leaves.
+class TemporaryReport {
+ public:
+  TemporaryReport() {
+    const int fd = mkstemp(path_);
+    if (fd < 0) throw std::runtime_error(std::string("cannot create a temporary report file: ") + std::strerror(errno));
+    close(fd);
+  }
+  ~TemporaryReport() { unlink(path_); }
+  TemporaryReport(const TemporaryReport&) = delete;
+  TemporaryReport& operator=(const TemporaryReport&) = delete;
+  [[nodiscard]] const char* path() const { return path_; }
+
+ private:
+  char path_[32] = "/tmp/berkeley_tcp_bench_XXXXXX";
 };
 
 struct Measurement {
@@ -90,17 +108,14 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
   return cli::parse_command_line<ParsedBenchCommandLine>(
       cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) {
         BenchOptions options;
-        options.client_counts.clear();  // split_list: an empty list or item is named as bad, never skipped
+        // split_list: an empty list or item is named as bad, never skipped
         for (const std::string& item : cli::split_list(cli::text_of(vm, "clients"))) {
           options.client_counts.push_back(cli::integer_value("clients", item, 1, 10'000));
         }
         options.rounds = static_cast<int>(cli::integer_value("rounds", cli::text_of(vm, "rounds"), 1, 1000));
         options.master_path =
             vm.count("master") != 0 ? cli::file_name_of(vm, "master") : directory_of_this_program() + "/berkeley_master";
-        PingPongPolicy exchanges;
-        cli::read_exchanges(vm, exchanges);  // checked here as the master would, before any run
-        options.min_exchanges = std::to_string(exchanges.min_exchanges);
-        options.max_exchanges = std::to_string(exchanges.max_exchanges);
+        cli::read_exchanges(vm, options.exchanges);  // checked here as the master would, before any run
         if (vm.count("keep-json") != 0) options.keep_json_dir = cli::file_name_of(vm, "keep-json", "a directory");
         parsed.options = options;
       });
@@ -184,19 +199,16 @@ class MasterProcess {
 };
 
 std::optional<Measurement> measure(const BenchOptions& options, std::int64_t clients) {
-  char json_path[] = "/tmp/berkeley_tcp_bench_XXXXXX";
-  const int json_fd = mkstemp(json_path);
-  if (json_fd < 0) return std::nullopt;
-  close(json_fd);
+  const TemporaryReport report_file;
+  const char* json_path = report_file.path();
   MasterProcess master({options.master_path, std::to_string(clients), "--port", "0", "--rounds",
                         std::to_string(options.rounds), "--interval", "0", "--timeout", "2s", "--join-timeout", "30s",
-                        "--min-exchanges", options.min_exchanges, "--max-exchanges", options.max_exchanges, "--quiet",
-                        "--json", json_path});
+                        "--min-exchanges", std::to_string(options.exchanges.min_exchanges), "--max-exchanges",
+                        std::to_string(options.exchanges.max_exchanges), "--quiet", "--json", json_path});
   const std::optional<std::string> line = master.first_line(10);
   const std::size_t colon = line ? line->rfind(':') : std::string::npos;
   if (!line || colon == std::string::npos) {
     std::cerr << "berkeley_tcp_bench: the master did not say where it listens\n";
-    unlink(json_path);
     return std::nullopt;
   }
   const std::string port_text = line->substr(colon + 1, line->find(',', colon) - colon - 1);
@@ -211,7 +223,6 @@ std::optional<Measurement> measure(const BenchOptions& options, std::int64_t cli
   m.clients = clients;
   if (!status) {
     std::cerr << "berkeley_tcp_bench: the master did not exit\n";
-    unlink(json_path);
     return std::nullopt;
   }
   m.master_exit = status->first;
@@ -251,7 +262,6 @@ std::optional<Measurement> measure(const BenchOptions& options, std::int64_t cli
       m.report_kept = false;
     }
   }
-  unlink(json_path);
   if (outcome.failed != 0 || m.round_ns.empty()) return std::nullopt;
   return m;
 }
@@ -275,8 +285,8 @@ int main(int argc, char** argv) {
               << limit << " (ulimit -Hn)\n";
     return kExitNetworkError;
   }
-  std::printf("berkeley_tcp_bench: %d round(s) per run, exchanges per client and round %s..%s, loopback\n",
-              options.rounds, options.min_exchanges.c_str(), options.max_exchanges.c_str());
+  std::printf("berkeley_tcp_bench: %d round(s) per run, exchanges per client and round %d..%d, loopback\n",
+              options.rounds, options.exchanges.min_exchanges, options.exchanges.max_exchanges);
   std::printf("%8s %12s %12s %12s %16s %10s %10s %14s %16s\n", "clients", "round1 [ms]", "median [ms]", "max [ms]",
               "per client [us]", "exchanges", "rtt [us]", "master RSS", "max |resid| [us]");
   std::fflush(stdout);

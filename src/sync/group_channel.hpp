@@ -36,7 +36,7 @@ class GroupChannel {
 // MPI_Gather by program order (see core/two_leg_estimate.hpp), so its channel is only a GroupChannel.
 class RequestAllChannel : public GroupChannel {
  public:
-  // one request to all members and their readings back, into `got` (whose buffers are reused)
+  // one request to all members and their readings back, into `got`
   virtual void request_all(CollectiveReadings& got) = 0;
 };
 
