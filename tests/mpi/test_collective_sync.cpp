@@ -54,14 +54,18 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
   std::vector<mpi::RoundRecord> rounds(world.rank() == 0 ? 1 : 0);
   std::vector<std::int64_t> sent;
   if (world.rank() == 0) {
-    ASSERT_EQ(measured.size(), static_cast<std::size_t>(world.size()));
-    for (std::size_t r = 0; r < measured.size(); ++r) {
-      ASSERT_TRUE(measured[r].has_value()) << "rank " << r;
-      EXPECT_LE(measured[r]->best.offset_ns, truth(r)) << "rank " << r << ": not a lower bound";
-      sent.push_back(-measured[r]->best.offset_ns.count());
+    // EXPECTs, not ASSERTs, until the collectives below are done: returning here would hang the others
+    EXPECT_EQ(measured.size(), static_cast<std::size_t>(world.size()));
+    for (std::size_t r = 0; r < static_cast<std::size_t>(world.size()); ++r) {
+      const bool known = r < measured.size() && measured[r].has_value();
+      EXPECT_TRUE(known) << "rank " << r;
+      if (known) {
+        EXPECT_LE(measured[r]->best.offset_ns, truth(r)) << "rank " << r << ": not a lower bound";
+      }
+      sent.push_back(known ? -measured[r]->best.offset_ns.count() : 0);
     }
     rounds[0].estimates = measured;
-    rounds[0].step.step.corrections_ns.assign(measured.size(), Nanoseconds{0});
+    rounds[0].step.step.corrections_ns.assign(static_cast<std::size_t>(world.size()), Nanoseconds{0});
   } else {
     EXPECT_TRUE(measured.empty());
   }
@@ -85,9 +89,10 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
   }
 }
 
-// Several rounds through the topology, 2 ms apart, each rank correcting its clock as it goes: finish()
+// Several rounds through the topology, 20 ms apart, each rank correcting its clock as it goes: finish()
 // rebuilds every round's estimate from rank 0's reading of that round (a reading of another round would
-// be milliseconds off, far outside the bound) and the ranks' own readings.
+// be 20 ms or more off, outside the bound, which a loaded machine keeps below 10 ms) and the ranks' own
+// readings.
 TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
   constexpr int kRounds = 3;
   const bmpi::communicator world;
@@ -98,11 +103,11 @@ TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
   std::vector<mpi::RoundRecord> rounds(world.rank() == 0 ? kRounds : 0);
   std::vector<std::vector<std::int64_t>> applied_by_round;  // rank 0: what every rank applied, round by round
   for (int k = 0; k < kRounds; ++k) {
-    if (k > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (k > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const GroupEstimates& measured = topology->measure(clock);
     std::vector<std::int64_t> sent;
     if (world.rank() == 0) {
-      for (const auto& e : measured) sent.push_back(-e->best.offset_ns.count());  // land on rank 0's clock
+      for (const auto& e : measured) sent.push_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
       rounds[k].estimates = measured;
       rounds[k].step.step.corrections_ns.assign(measured.size(), Nanoseconds{0});
     }
@@ -122,7 +127,7 @@ TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
       ASSERT_TRUE(rounds[k].estimates[r].has_value()) << "round " << k << " rank " << r;
       const OffsetEstimate& e = rounds[k].estimates[r]->best;
       EXPECT_LE(std::abs((e.offset_ns - truth).count()), e.uncertainty_ns.count()) << "round " << k << " rank " << r;
-      EXPECT_LT(e.uncertainty_ns, Nanoseconds{1'000'000}) << "round " << k << " rank " << r;
+      EXPECT_LT(e.uncertainty_ns, Nanoseconds{10'000'000}) << "round " << k << " rank " << r;
       EXPECT_EQ(rounds[k].step.step.corrections_ns[r], Nanoseconds{applied_by_round[k][r]}) << "round " << k;
       truth += Nanoseconds{applied_by_round[k][r]};
     }
