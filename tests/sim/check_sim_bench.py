@@ -8,20 +8,17 @@
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from script_checks import expect_rejected, fail, launch  # noqa: E402
 
 METHODS = ["collective", "pingpong", "tree", "tree-collective"]
 
 
-def fail(message):
-    print("FAIL: " + message)
-    sys.exit(1)
-
-
 def run(exe, args, timeout=50):
-    done = subprocess.run([exe] + args, capture_output=True, text=True, timeout=timeout)
+    done = launch([exe] + args, timeout)
     return done.returncode, done.stdout, done.stderr
 
 
@@ -39,7 +36,6 @@ def bench(exe, args, directory, name):
 def check_run(exe):
     with tempfile.TemporaryDirectory() as directory:
         out, doc = bench(exe, ["--sizes", "64,400", "--seed", "3", "--silent-fraction", "0"], directory, "r.json")
-    print(out)
     runs = doc["runs"]
     if [(r["participants"], r["method"]) for r in runs] != [(p, m) for p in (64, 400) for m in METHODS]:
         fail("runs are not every (p, method) in order: %s" % [(r["participants"], r["method"]) for r in runs])
@@ -87,13 +83,7 @@ def check_bad_input(exe):
         (["--frobnicate"], "frobnicate"),
     ]
     for args, named in cases:
-        code, out, err = run(exe, args)
-        if code != 2:
-            fail(f"{args}: exit {code}, expected 2")
-        if named not in err or not err.startswith("berkeley_sim_bench: "):
-            fail(f"{args}: stderr does not name {named}: {err!r}")
-        if out:
-            fail(f"{args}: printed a table after a bad command line: {out!r}")
+        expect_rejected("berkeley_sim_bench", launch([exe] + args, 50), named, 2)
     code, out, err = run(exe, ["--sizes", "10", "--json", "/nonexistent/dir/x.json"])
     if code != 3 or "/nonexistent/dir/x.json" not in err or out:
         fail(f"unwritable --json: exit {code}, stderr {err!r}, stdout {out!r}")

@@ -9,27 +9,17 @@
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from script_checks import expect_rejected, fail, launch as launch_bounded  # noqa: E402
 
 TIMEOUT_S = 60
 
 
-def fail(message):
-    print(f"FAIL: {message}")
-    sys.exit(1)
-
-
 def launch(bench, args):
-    print("+", bench, " ".join(args), flush=True)
-    try:
-        done = subprocess.run([bench, *args], capture_output=True, text=True, timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        fail(f"no exit within {TIMEOUT_S} s")
-    sys.stdout.write(done.stdout)
-    sys.stdout.write(done.stderr)
-    return done
+    return launch_bounded([bench, *args], TIMEOUT_S)
 
 
 def check_run(bench):
@@ -59,23 +49,15 @@ def check_run(bench):
 
 def check_bad_input(bench):
     cases = [
-        (["--clients", "3,,5"], "--clients: ''"),
-        (["--clients", "0"], "--clients: '0'"),
-        (["--rounds", "0"], "--rounds: '0'"),
-        (["--min-exchanges", "9", "--max-exchanges", "4"], "--min-exchanges 9 is more than --max-exchanges 4"),
-        (["--no-such-option"], "no-such-option"),
+        (["--clients", "3,,5"], "--clients: ''", 2),
+        (["--clients", "0"], "--clients: '0'", 2),
+        (["--rounds", "0"], "--rounds: '0'", 2),
+        (["--min-exchanges", "9", "--max-exchanges", "4"], "--min-exchanges 9 is more than --max-exchanges 4", 2),
+        (["--no-such-option"], "no-such-option", 2),
+        (["--clients", "3", "--keep-json", "/nonexistent/dir"], "'/nonexistent/dir' is not a directory", 3),
     ]
-    cases = [(args, expected, 2) for args, expected in cases]
-    cases.append((["--clients", "3", "--keep-json", "/nonexistent/dir"], "'/nonexistent/dir' is not a directory", 3))
     for args, expected, code in cases:
-        done = launch(bench, args)
-        if done.returncode != code:
-            fail(f"{args}: exit code {done.returncode}, expected {code}")
-        ours = [line for line in done.stderr.splitlines() if line.startswith("berkeley_tcp_bench:")]
-        if len(ours) != 1 or expected not in ours[0]:
-            fail(f"{args}: expected one message naming {expected!r}, got {ours}")
-        if done.stdout:
-            fail(f"{args}: nothing may run (stdout: {done.stdout!r})")
+        expect_rejected("berkeley_tcp_bench", launch(bench, args), expected, code)
     done = launch(bench, ["--help"])
     if done.returncode != 0 or "--keep-json" not in done.stdout or "Exit codes" not in done.stdout:
         fail("--help must exit 0 and list the options and the exit codes")
