@@ -174,48 +174,53 @@ def run_tmux(args, ids, client_path):
                   f"mv {shlex.quote(str(status))}.tmp {shlex.quote(str(status))} ) 2>&1 | tee {shlex.quote(str(log))}")
         return ["sh", "-c", script]
 
-    try:
-        if inside:
-            target = tmux("new-window", "-P", "-F", "#{window_id}", "-n", "berkeley-clients", *pane_command(ids[0]))
-        else:
-            tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "60", *pane_command(ids[0]))
-            target = session
-        tmux("set-window-option", "-t", target, "remain-on-exit", "on")
-        for client_id in ids[1:]:
-            tmux("split-window", "-t", target, *pane_command(client_id))
-            tmux("select-layout", "-t", target, "tiled")
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-        say(f"tmux failed: {getattr(error, 'stderr', '') or error}", sys.stderr)
-        return {client_id: 127 for client_id in ids}
-    say(f"{len(ids)} clients in tmux " + ("window " + target if inside else f"session {session} "
-                                           f"(attach with: tmux attach -t {session})"))
-
+    target = None  # the tmux session or window, once made
     codes = {}
-    deadline = time.monotonic() + args.max_wait
     try:
-        while len(codes) < len(ids) and time.monotonic() < deadline:
-            for client_id in ids:
-                status = workdir / f"{client_id}.status"
-                if client_id not in codes and status.exists():
-                    codes[client_id] = int(status.read_text().strip() or "127")
-            time.sleep(0.1)
-    except KeyboardInterrupt:
-        say("interrupted", sys.stderr)
-    for client_id in ids:
-        if client_id not in codes:
-            codes[client_id] = None
-    for client_id in ids:  # the panes' output, prefixed, for the record
-        log = workdir / f"{client_id}.log"
-        if log.exists():
-            for line in log.read_text(errors="replace").splitlines():
-                print(f"[client {client_id}] {line}", flush=True)
-    unfinished = any(code is None for code in codes.values())
-    if not inside and not args.keep:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
-    elif inside and unfinished and not args.keep:  # the finished window stays for reading; live clients do not
-        subprocess.run(["tmux", "kill-window", "-t", target], capture_output=True, timeout=10)
-    shutil.rmtree(workdir, ignore_errors=True)
-    return codes
+        try:
+            if inside:
+                target = tmux("new-window", "-P", "-F", "#{window_id}", "-n", "berkeley-clients", *pane_command(ids[0]))
+            else:
+                tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "60", *pane_command(ids[0]))
+                target = session
+            tmux("set-window-option", "-t", target, "remain-on-exit", "on")
+            for client_id in ids[1:]:
+                tmux("split-window", "-t", target, *pane_command(client_id))
+                tmux("select-layout", "-t", target, "tiled")
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            say(f"tmux failed: {getattr(error, 'stderr', '') or error}", sys.stderr)
+            return {client_id: 127 for client_id in ids}
+        say(f"{len(ids)} clients in tmux " + ("window " + target if inside else f"session {session} "
+                                               f"(attach with: tmux attach -t {session})"))
+
+        deadline = time.monotonic() + args.max_wait
+        try:
+            while len(codes) < len(ids) and time.monotonic() < deadline:
+                for client_id in ids:
+                    status = workdir / f"{client_id}.status"
+                    if client_id not in codes and status.exists():
+                        codes[client_id] = int(status.read_text().strip() or "127")
+                time.sleep(0.1)
+        except KeyboardInterrupt:
+            say("interrupted", sys.stderr)
+        for client_id in ids:
+            if client_id not in codes:
+                codes[client_id] = None
+        for client_id in ids:  # the panes' output, prefixed, for the record
+            log = workdir / f"{client_id}.log"
+            if log.exists():
+                for line in log.read_text(errors="replace").splitlines():
+                    print(f"[client {client_id}] {line}", flush=True)
+        return codes
+    finally:
+        # whichever way this ends (tmux failing half-way, a signal during setup): no live clients left behind
+        unfinished = any(codes.get(client_id) is None for client_id in ids)
+        if target is not None and not args.keep:
+            if not inside:
+                subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
+            elif unfinished:  # the finished window stays for reading; live clients do not
+                subprocess.run(["tmux", "kill-window", "-t", target], capture_output=True, timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main(argv):
