@@ -3,8 +3,9 @@
 // its turn sleeps in the kernel (a futex) until rank 0 rings it. On an oversubscribed node this beats
 // polling: a sleeping rank takes no core from the pair being measured (polling wakes it every 20-100 µs,
 // and its wake-ups land inside their round trips), yet it is running again a few µs after the ring
-// instead of at its next poll. Only ranks on rank 0's node have one; elsewhere (and where the futex or
-// the shared window is unavailable) waiting falls back to polling with sleeps.
+// instead of at its next poll. Only ranks on rank 0's node have one; elsewhere waiting falls back to
+// polling with sleeps. (A shared window MPI cannot make is an MPI error, fatal as any other; a futex call
+// that fails returns at once, so the wait becomes a poll of MPI_Test.)
 #include <mpi.h>
 
 #include <atomic>
