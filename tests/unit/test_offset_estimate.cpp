@@ -30,6 +30,16 @@ TEST(CristianEstimate, AsymmetricDelayErrsByHalfTheAsymmetryWithinTheBound) {
   EXPECT_GE((e.offset_ns - Nanoseconds{1'000}).count(), -e.uncertainty_ns.count());
 }
 
+TEST(CristianEstimate, AnOddRoundTripStillCoversBothEndsOfTheInterval) {
+  // read 1000 remotely within a 101 ns round trip from 0: the offset is proven within [899, 1000]
+  const OffsetEstimate e = cristian_estimate(OffsetSample{Nanoseconds{0}, Nanoseconds{1'000}, Nanoseconds{101}});
+  EXPECT_EQ(e.offset_ns, Nanoseconds{950});
+  EXPECT_EQ(e.uncertainty_ns, Nanoseconds{51});
+  for (const std::int64_t offset : {899, 1'000}) {
+    EXPECT_LE(std::abs((e.offset_ns - Nanoseconds{offset}).count()), e.uncertainty_ns.count()) << offset;
+  }
+}
+
 TEST(CristianEstimate, LargeReadingsDoNotOverflow) {
   const std::int64_t near_max = std::numeric_limits<std::int64_t>::max() - 1'000;
   const OffsetEstimate e = cristian_estimate(exchange(near_max - 10'000, -5'000, 100, 100));
