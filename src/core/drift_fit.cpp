@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace berkeley {
@@ -14,6 +15,12 @@ double DriftFit::prediction_stderr_ns(ClockReading local_ns) const {
   const double elapsed_ns = static_cast<double>((local_ns - reference_ns).count());
   const double rate_stderr = drift_stderr_ppm * 1e-6 * elapsed_ns;
   return std::sqrt(offset_stderr_ns * offset_stderr_ns + rate_stderr * rate_stderr);
+}
+
+double DriftFit::prediction_bound_ns(ClockReading local_ns) const {
+  const double elapsed_ns = std::fabs(static_cast<double>((local_ns - reference_ns).count()));
+  if (elapsed_ns == 0.0) return offset_bound_ns;  // also where the slope is unknown (infinite bound)
+  return offset_bound_ns + drift_bound_ppm * 1e-6 * elapsed_ns;
 }
 
 DriftFit fit_drift(std::span<const TimedOffset> samples) {
@@ -53,9 +60,25 @@ DriftFit fit_drift(std::span<const TimedOffset> samples) {
   fit.reference_ns = t0 + Nanoseconds{std::llround(mean_t)};
   // the intercept at the (weighted) mean time is the mean offset, whatever the slope
   fit.offset_ns = y0 + Nanoseconds{std::llround(mean_y)};
-  if (sxx <= 0) return fit;
+  // The fitted intercept and slope are weighted sums of the samples, so an error e_i (|e_i| ≤ u_i) of each
+  // sample moves them by Σ w_i e_i / Σ w_i and Σ w_i (t_i − mean) e_i / sxx: the worst case is every e_i
+  // at ±u_i with the sign of its coefficient. The +1 ns covers rounding to whole ns (the intercept here,
+  // the line's value in offset_at()).
+  double offset_bound = 0;
+  double slope_bound = 0;
+  for (const TimedOffset& s : samples) {
+    const auto u = static_cast<double>(s.uncertainty_ns.count());
+    offset_bound += weight(s) * u;
+    slope_bound += weight(s) * std::fabs(t_of(s) - mean_t) * u;
+  }
+  fit.offset_bound_ns = offset_bound / sum_w + 1.0;
+  if (sxx <= 0) {
+    fit.drift_bound_ppm = std::numeric_limits<double>::infinity();
+    return fit;
+  }
   const double slope = sxy / sxx;  // ns per ns
   fit.drift_ppm = slope * 1e6;
+  fit.drift_bound_ppm = slope_bound / sxx * 1e6;
   if (samples.size() < 3) return fit;
   double weighted_sse = 0;
   for (const TimedOffset& s : samples) {

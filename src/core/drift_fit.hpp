@@ -21,12 +21,20 @@ struct DriftFit {
   double drift_ppm = 0.0;          // fitted rate: offset change per local time, in parts per million
   double offset_stderr_ns = 0.0;   // standard errors (0 when there are too few samples to tell)
   double drift_stderr_ppm = 0.0;
+  // Worst case, not statistics: when every sample's offset lies within its uncertainty of one true line,
+  // the fitted line lies within offset_bound_ns of it at reference_ns and its slope within drift_bound_ppm
+  // (samples without uncertainty: 1 ns of rounding and 0; the drift bound is infinite when the samples
+  // cannot tell a slope: one sample, or all at one time)
+  double offset_bound_ns = 0.0;
+  double drift_bound_ppm = 0.0;
   int samples = 0;
 
   // offset the line predicts at local time t
   [[nodiscard]] Nanoseconds offset_at(ClockReading local_ns) const;
   // one standard error of that prediction
   [[nodiscard]] double prediction_stderr_ns(ClockReading local_ns) const;
+  // the worst case of that prediction: how far from the true line it can be, the samples' bounds holding
+  [[nodiscard]] double prediction_bound_ns(ClockReading local_ns) const;
 };
 
 // Needs at least one sample. With one sample, or all at one time, the drift is 0 with no error estimate;

@@ -13,6 +13,12 @@ using Nanoseconds = std::chrono::duration<std::int64_t, std::nano>;
 // named separately so signatures say which one they mean.
 using ClockReading = Nanoseconds;
 
+// Every stated bound assumes that no two clocks run more than this fraction apart: each clock keeps within
+// 500 ppm of true time (as NTP assumes; crystal oscillators keep within tens of ppm). A measurement that
+// refers to an unknown instant of a round trip, or two measurements taken some time apart, are then
+// off by at most this fraction of that time.
+inline constexpr double kMaxRelativeRate = 1e-3;
+
 // How far a rate of `rate_ppm` moves a clock over `elapsed_ns` (rounded to the nearest ns).
 [[nodiscard]] inline Nanoseconds drift_over(Nanoseconds elapsed_ns, double rate_ppm) {
   return Nanoseconds{std::llround(static_cast<double>(elapsed_ns.count()) * rate_ppm * 1e-6)};

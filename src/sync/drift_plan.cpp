@@ -16,6 +16,17 @@ double RankDriftPlan::predicted_error_ns(Nanoseconds after_ns) const {
   return rate_applied ? statistical : statistical + std::fabs(rate_correction_ppm) * 1e-6 * elapsed_ns;
 }
 
+double DriftPlan::bound_from_master_ns(std::size_t rank, Nanoseconds after_ns) const {
+  if (rank == 0) return 0.0;
+  const RankDriftPlan& master = ranks.front();
+  const RankDriftPlan& own = ranks.at(rank);
+  const double after = static_cast<double>(after_ns.count());
+  // where a rate is not applied, the clock keeps its own rate instead of the group's: a known departure
+  auto departure_ns = [after](const RankDriftPlan& p) { return p.rate_applied ? 0.0 : -p.rate_correction_ppm * 1e-6 * after; };
+  const double line = own.fit.prediction_bound_ns(reference_ns + after_ns) + master.fit.prediction_bound_ns(reference_ns + after_ns);
+  return (line + std::fabs(departure_ns(own) - departure_ns(master))) * (1.0 + kMaxRelativeRate);
+}
+
 DriftPlan plan_drift_correction(const std::vector<std::vector<TimedOffset>>& raw_offsets, Nanoseconds tolerance_ns,
                                 double significance) {
   if (raw_offsets.empty()) throw std::invalid_argument("plan_drift_correction: no ranks");

@@ -34,7 +34,16 @@ struct DriftPlan {
   Nanoseconds average_offset_ns{0};
   double average_drift_ppm = 0.0;
   std::vector<RankDriftPlan> ranks;
+
+  // The worst case, not statistics: how far rank r's corrected clock can be from the master's `after_ns`
+  // past reference_ns, when every measured offset was within its uncertainty. Each fitted line is within
+  // its bound of the truth (DriftFit::prediction_bound_ns); a rate not applied (too small against its noise)
+  // adds its whole fitted difference from the master's; and clock rates that differ by less than
+  // kMaxRelativeRate widen it by that fraction (a sample refers to an unknown instant within its round
+  // trip, and rates convert between clock frames only to first order). Infinite when a fit has no slope.
+  [[nodiscard]] double bound_from_master_ns(std::size_t rank, Nanoseconds after_ns) const;
 };
+
 
 // raw_offsets[r]: rank r's offsets against the master's uncorrected clock, with the master's
 // uncorrected time of each (rank 0: its own, all zero). Every rank needs ≥ 1 sample; ≥ 3 give errors.

@@ -1,6 +1,8 @@
 #include "sync/tree.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 
@@ -39,10 +41,19 @@ GroupEstimates compose_tree(const NodeLayout& layout, const std::vector<GroupEst
       if (!leader || !member) continue;
       PeerEstimate e;
       e.best.offset_ns = leader->best.offset_ns + member->best.offset_ns;
-      e.best.uncertainty_ns = leader->best.uncertainty_ns + member->best.uncertainty_ns;
       e.best.round_trip_ns = leader->best.round_trip_ns + member->best.round_trip_ns;
       // the member's measurement, in the leader's time: moved into the root's time by the leader's offset
       e.best.local_midpoint_ns = member->best.local_midpoint_ns - leader->best.offset_ns;
+      // The two were measured at different times, meanwhile the member's clock may have moved against the
+      // leader's: by up to kMaxRelativeRate of the time between them (rounded up), which the bound covers.
+      // (Only where both are measurements: a leader's own entry, [0], is its estimate alone, and the root's
+      // node is measured by the root itself.)
+      const bool composed = k > 0 && m > 0;
+      const auto apart_ns =
+          composed ? static_cast<double>(std::chrono::abs(e.best.local_midpoint_ns - leader->best.local_midpoint_ns).count())
+                   : 0.0;
+      e.best.uncertainty_ns = leader->best.uncertainty_ns + member->best.uncertainty_ns +
+                              Nanoseconds{static_cast<std::int64_t>(std::ceil(apart_ns * kMaxRelativeRate))};
       e.median_round_trip_ns = leader->median_round_trip_ns + member->median_round_trip_ns;
       e.samples_used = leader->samples_used + member->samples_used;
       global[rank] = e;

@@ -21,8 +21,9 @@ using NodeLayout = std::vector<std::vector<int>>;
 
 // node_estimates[k]: node k's leader's estimates of its members (index as in layout[k]; [0] the leader).
 // leader_estimates: the root's estimates of the leaders (index k = node k; [0] the root itself).
-// Returns one estimate per rank against the root: offsets add, uncertainties add, round trips add;
-// missing when either level is missing.
+// Returns one estimate per rank against the root: offsets add, uncertainties add (plus what the clocks may
+// have moved between the two measurements, see kMaxRelativeRate), round trips add; missing when either
+// level is missing.
 [[nodiscard]] GroupEstimates compose_tree(const NodeLayout& layout, const std::vector<GroupEstimates>& node_estimates,
                                           const GroupEstimates& leader_estimates, int ranks);
 

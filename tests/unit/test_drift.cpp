@@ -144,3 +144,116 @@ TEST(FitDrift, ADisturbedSampleWithAWideBoundBarelyMovesTheLine) {
 
 }  // namespace
 }  // namespace berkeley
+
+namespace berkeley {
+namespace {
+
+// samples of a true line (offset, drift) at 100 ms steps, each off by an error within its own bound
+struct BoundedSamples {
+  std::vector<TimedOffset> samples;
+  double true_offset_at(ClockReading t) const { return offset + drift_ppm * 1e-6 * static_cast<double>(t.count()); }
+  double offset = 0;
+  double drift_ppm = 0;
+};
+
+BoundedSamples bounded_line(double offset, double drift_ppm, const std::vector<std::int64_t>& bounds,
+                            const std::vector<double>& error_fractions) {
+  BoundedSamples out{{}, offset, drift_ppm};
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    const ClockReading t{5'000 * kMs + static_cast<std::int64_t>(i) * 100 * kMs};
+    const double error = error_fractions[i] * static_cast<double>(bounds[i]);
+    out.samples.push_back({t, Nanoseconds{std::llround(out.true_offset_at(t) + error)}, Nanoseconds{bounds[i]}});
+  }
+  return out;
+}
+
+TEST(FitDriftBound, TheWorstCaseErrorsReachTheSlopeBoundAndNoMore) {
+  // every sample off by its whole bound, with the sign of its time from the weighted mean: the slope is
+  // off by exactly the stated bound (equal bounds: the mean time is the middle, 450 ms)
+  const std::vector<std::int64_t> bounds(10, 500);
+  std::vector<double> signs;
+  for (int i = 0; i < 10; ++i) signs.push_back(i < 5 ? -1.0 : 1.0);
+  const BoundedSamples worst = bounded_line(3'000, 20.0, bounds, signs);
+  const DriftFit fit = fit_drift(worst.samples);
+  EXPECT_NEAR(std::fabs(fit.drift_ppm - 20.0), fit.drift_bound_ppm, 0.01);
+  // 500 ns × Σ|t − mean| / Σ(t − mean)² = 500 × 2.5 s / 0.825 s² = 1515 ns/s
+  EXPECT_NEAR(fit.drift_bound_ppm, 500.0 * 2.5 / 0.825 * 1e-3, 0.01);
+  // equal bounds: the offset at the mean time is known to the samples' bound (and 1 ns of rounding)
+  EXPECT_NEAR(fit.offset_bound_ns, 501.0, 1e-9);
+}
+
+TEST(FitDriftBound, AnyErrorsWithinTheSamplesBoundsStayWithinTheFitsBounds) {
+  std::uint64_t state = 42;
+  auto uniform = [&state] {  // splitmix64 in [0, 1)
+    state += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
+  };
+  for (int trial = 0; trial < 1'000; ++trial) {
+    std::vector<std::int64_t> bounds;
+    std::vector<double> errors;
+    for (int i = 0; i < 10; ++i) {
+      // bounds from 20 ns to 2 ms, as an idle and a loaded machine give; errors anywhere within them
+      bounds.push_back(static_cast<std::int64_t>(20.0 * std::pow(1e5, uniform())));
+      errors.push_back(2.0 * uniform() - 1.0);
+    }
+    const BoundedSamples s = bounded_line(-40'000, 100.0 * (2.0 * uniform() - 1.0), bounds, errors);
+    const DriftFit fit = fit_drift(s.samples);
+    ASSERT_LE(std::fabs(fit.drift_ppm - s.drift_ppm), fit.drift_bound_ppm + 1e-6) << "trial " << trial;
+    for (const std::int64_t later_ms : {0, 1'000, 10'000}) {
+      const ClockReading t = fit.reference_ns + Nanoseconds{later_ms * kMs};
+      ASSERT_LE(std::fabs(static_cast<double>(fit.offset_at(t).count()) - s.true_offset_at(t)), fit.prediction_bound_ns(t))
+          << "trial " << trial << ", " << later_ms << " ms after the fit's reference";
+    }
+  }
+}
+
+TEST(FitDriftBound, OneSampleCannotBoundADrift) {
+  const DriftFit fit = fit_drift(std::vector<TimedOffset>{{Nanoseconds{0}, Nanoseconds{7}, Nanoseconds{100}}});
+  EXPECT_TRUE(std::isinf(fit.drift_bound_ppm));
+  EXPECT_EQ(fit.prediction_bound_ns(fit.reference_ns), 101.0);
+  EXPECT_TRUE(std::isinf(fit.prediction_bound_ns(fit.reference_ns + Nanoseconds{1})));
+}
+
+TEST(DriftPlanBound, TheTruthTenSecondsLaterIsWithinTheBoundFromTheMaster) {
+  // master exact; rank 1 at +40 ppm with ±500 ns samples (its rate is applied); rank 2 at 0 ppm with
+  // ±30 µs samples, whose fitted drift is noise, so no rate is applied to it: it keeps its own rate while
+  // the group follows the average, a departure the bound must include
+  const std::vector<double> alternating{1, -1, 1, -1, 1, -1, 1, -1, 1, -1};
+  const BoundedSamples one = bounded_line(3'000, 40.0, std::vector<std::int64_t>(10, 500), alternating);
+  const BoundedSamples two = bounded_line(-6'000, 0.0, std::vector<std::int64_t>(10, 30'000), alternating);
+  const DriftPlan plan = plan_drift_correction({line(0, 0.0, 10), one.samples, two.samples}, Nanoseconds{1'000'000'000});
+  ASSERT_TRUE(plan.ranks[1].rate_applied);
+  ASSERT_FALSE(plan.ranks[2].rate_applied);
+  EXPECT_EQ(plan.bound_from_master_ns(0, Nanoseconds{10'000 * kMs}), 0.0);
+  const BoundedSamples* truth[] = {nullptr, &one, &two};
+  // the correction a clock applies when it reads `own` (its own time) at master time t
+  auto correction_at = [](const RankDriftPlan& rank, ClockReading t, double own) {
+    return static_cast<double>(rank.correction.offset_ns.count()) +
+           rank.correction.rate_ppm * 1e-6 *
+               (static_cast<double>(t.count()) + own - static_cast<double>(rank.correction.anchor_ns.count()));
+  };
+  for (std::size_t r = 1; r < 3; ++r) {
+    for (const std::int64_t after_ms : {0, 1'000, 10'000}) {
+      const ClockReading t = plan.reference_ns + Nanoseconds{after_ms * kMs};
+      const double own = truth[r]->true_offset_at(t);
+      const double from_master = own + correction_at(plan.ranks[r], t, own) - correction_at(plan.ranks[0], t, 0.0);
+      EXPECT_LE(std::fabs(from_master), plan.bound_from_master_ns(r, Nanoseconds{after_ms * kMs}))
+          << "rank " << r << ", +" << after_ms << " ms";
+    }
+  }
+  // and the bound is not vacuous: rank 1's samples (±500 ns, 100 ms apart) bound its rate to 1.5 ppm
+  // (500 ns × 2.5 s / 0.825 s²) and its offset at the last sample to 501 + 1.5 ppm × 450 ms (+ 1 ns of the
+  // master's rounding). The master's own rate is not applied either (the group's rate is uncertain, rank 2
+  // being noisy): it keeps its rate while rank 1 follows the group's, and they part by that much.
+  ASSERT_FALSE(plan.ranks[0].rate_applied);
+  const double parting_ppm = std::fabs(plan.ranks[0].rate_correction_ppm);
+  EXPECT_NEAR(plan.bound_from_master_ns(1, Nanoseconds{0}), (501.0 + 1 + 1515.15e-9 * 450e6) * 1.001, 1.0);
+  EXPECT_NEAR(plan.bound_from_master_ns(1, Nanoseconds{10'000 * kMs}),
+              (501.0 + 1 + 1515.15e-9 * 10'450e6 + parting_ppm * 1e-6 * 10'000e6) * 1.001, 1.0);
+}
+
+}  // namespace
+}  // namespace berkeley

@@ -48,6 +48,8 @@ TEST(RunOptions, BadValuesAreNamed) {
   expect_usage_error({"--seed", "abc"}, "'abc'");
   expect_usage_error({"--seed", "-1"}, "'-1'");
   expect_usage_error({"--drift-ppm", "-3"}, "'-3'");
+  // the stated bounds assume clocks within 500 ppm of true time
+  expect_usage_error({"--drift-ppm", "501"}, "--drift-ppm: '501' is not a drift in ppm between 0 and 500");
   expect_usage_error({"--clock", "atomic"}, "'atomic'");
   expect_usage_error({"--bogus"}, "bogus");
   expect_usage_error({"--rounds"}, "rounds");
