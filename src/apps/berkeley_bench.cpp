@@ -186,6 +186,8 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
         {"max_spread_after_ns", f.max_spread_after_ns.count()},
         {"sync_times_ns", counts_of(f.sync_times_ns)},
         {"spreads_after_ns", counts_of(f.spreads_after_ns)},
+        {"spread_bounds_ns", counts_of(f.spread_bounds_ns)},
+        {"probe_read_windows_ns", counts_of(f.probe_read_windows_ns)},
         {"truth", options.simulated ? "exact" : f.truth_calibrated ? "calibrated" : "bracketed reads"},
         {"truth_bound_ns", f.truth_bound_ns.count()}};
   }

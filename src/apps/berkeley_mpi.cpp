@@ -123,7 +123,15 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   RunReport report;
   if (master) {
     std::vector<RankInputs> ranks(static_cast<std::size_t>(world.size()));
+    // simulated clocks: their rates are known to differ by up to twice the drawn range; the others here
+    // share the host's CLOCK_MONOTONIC rate (across hosts the bound holds at the sync's end)
+    const double rate_spread_ppm = options.clock == ClockKind::simulated ? 2.0 * options.drift_ppm : 0.0;
+    const ClockReading master_at_instant = observations.front().raw_ns;
     for (std::size_t r = 0; r < ranks.size(); ++r) {
+      ranks[r].bound_ns = outcome.bound_from_master(r, master_at_instant, rate_spread_ppm);
+      for (const Nanoseconds after : later) {
+        ranks[r].later_bound_ns.push_back(outcome.bound_from_master(r, master_at_instant + after, rate_spread_ppm));
+      }
       ranks[r].host = hosts[r];
       ranks[r].at_instant = observations[r];
       ranks[r].first_estimate = outcome.first_estimates[r].value_or(PeerEstimate{});

@@ -105,16 +105,25 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
     floors.push_back(floor);
     reported_times.push_back(reported_time);
   }
-  // Precision: the true spread at a shared instant just after each sync, and `later_ns` after it.
+  // Precision: the true spread at a shared instant just after each sync, and `later_ns` after it, beside
+  // the bound the sync states (these syncs build their outcome; they are not timed).
   for (int i = 0; i < options.probes; ++i) {
     CorrectedClock clock(local);
     MPI_Barrier(comm);
-    (void)synchronizer.run(clock);
+    const mpi::SyncOutcome outcome = reporting.run(clock);
     const auto now = mpi::probe_shared_instant(comm, clock, reference, kInstantLead);
     const auto later = mpi::probe_shared_instant(comm, clock, reference, options.later_ns);
     if (comm.rank() != 0) continue;
     figures.spreads_after_ns.push_back(spread_of_corrected(now));
     spreads_later.push_back(spread_of_corrected(later));
+    std::vector<std::optional<Nanoseconds>> bounds;
+    Nanoseconds window{0};
+    for (std::size_t r = 0; r < now.size(); ++r) {
+      bounds.push_back(outcome.bound_from_master(r, now.front().raw_ns));
+      window = std::max(window, now[r].read_window_ns);
+    }
+    figures.spread_bounds_ns.push_back(spread_bound(bounds).value_or(Nanoseconds::max()));
+    figures.probe_read_windows_ns.push_back(window);
   }
   if (!options.simulated) {
     const std::optional<ShiftCalibration> after =

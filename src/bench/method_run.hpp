@@ -30,6 +30,10 @@ struct MethodFigures {
   Nanoseconds max_spread_after_ns{0};
   std::vector<Nanoseconds> sync_times_ns;     // every timed sync, in order
   std::vector<Nanoseconds> spreads_after_ns;  // every probed sync, in order
+  // per probed sync: the bound the sync states on its spread (SyncOutcome::bound_from_master, two largest),
+  // and the widest read window of its shared-instant reads (0 where the truth is computed, not read)
+  std::vector<Nanoseconds> spread_bounds_ns;
+  std::vector<Nanoseconds> probe_read_windows_ns;
   // How the true spread was known. Simulated clocks: exactly. MPI_Wtime: as a calibrated shift of the
   // shared CLOCK_MONOTONIC (truth_bound_ns: the largest bound on any rank's shift, from calibrations
   // before and after the syncs that agreed), or, where a rank's MPI_Wtime is not such a shift, from

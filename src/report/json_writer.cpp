@@ -10,6 +10,10 @@ nlohmann::json optional_ns(const std::optional<Nanoseconds>& value) {
   return value ? nlohmann::json(value->count()) : nlohmann::json(nullptr);
 }
 
+nlohmann::json optional_bool(const std::optional<bool>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
 nlohmann::json ns_list(const std::vector<Nanoseconds>& values) {
   nlohmann::json list = nlohmann::json::array();
   for (const Nanoseconds v : values) list.push_back(v.count());
@@ -39,10 +43,13 @@ void write_json(std::ostream& out, const RunReport& report) {
   doc["truth_reference"] = report.truth_reference;
   doc["spread_before_ns"] = report.spread_before_ns.count();
   doc["spread_after_ns"] = report.spread_after_ns.count();
+  doc["spread_after_bound_ns"] = optional_ns(report.spread_after_bound_ns);
+  doc["bounds_held"] = optional_bool(report.bounds_held);
   doc["max_abs_residual_ns"] = report.max_abs_residual_ns.count();
   doc["drift_corrected"] = report.drift_corrected;
   doc["later_ns"] = ns_list(report.later_ns);
   doc["spread_later_ns"] = optional_ns_list(report.spread_later_ns);
+  doc["spread_later_bound_ns"] = optional_ns_list(report.spread_later_bound_ns);
   doc["audit_max_abs_residual_ns"] = report.audit_max_abs_residual_ns.count();
   // the bound only where every rank was audited consistently: otherwise nothing proves it
   doc["audit_max_bound_ns"] = optional_ns(report.audit_max_bound_ns);
@@ -66,6 +73,9 @@ void write_json(std::ostream& out, const RunReport& report) {
                      {"offset_after_ns", r.offset_after_ns.count()},
                      {"residual_ns", r.residual_ns.count()},
                      {"read_window_ns", r.read_window_ns.count()},
+                     {"offset_after_bound_ns", optional_ns(r.offset_after_bound_ns)},
+                     {"bound_held", optional_bool(r.bound_held)},
+                     {"later_bound_ns", optional_ns_list(r.later_bound_ns)},
                      {"excluded", r.excluded},
                      {"simulated_offset_ns", r.simulated_offset_ns.count()},
                      {"simulated_drift_ppm", r.simulated_drift_ppm},

@@ -27,12 +27,59 @@ std::optional<ClockReading> agreed_time(const std::vector<RankInputs>& ranks,
   return *raw.front() + Nanoseconds{count > 0 ? sum / count : 0};
 }
 
+// Whether a clock's offset from the master, read within `window` on each side, kept its stated bound.
+bool within(Nanoseconds offset, Nanoseconds bound, Nanoseconds window) { return std::chrono::abs(offset) <= bound + window; }
+
 // How far from the master the audit allows this clock to be: |residual| + its uncertainty.
 Nanoseconds audit_bound(const RankReport& row) {
   return std::chrono::abs(row.audit_residual_ns) + row.audit_uncertainty_ns;
 }
 
+// The sync's stated bounds against the truth, where the truth is measured: at the shared instant (read
+// windows allowed on both sides) and at every later instant where the clocks' values are known exactly.
+void check_bounds(const std::vector<RankInputs>& ranks, RunReport& report) {
+  std::vector<std::optional<Nanoseconds>> bounds;
+  for (const RankReport& row : report.ranks) bounds.push_back(row.offset_after_bound_ns);
+  report.spread_after_bound_ns = spread_bound(bounds);
+  for (std::size_t k = 0; k < report.later_ns.size(); ++k) {
+    std::vector<std::optional<Nanoseconds>> later;
+    for (const RankReport& row : report.ranks) later.push_back(row.later_bound_ns[k]);
+    report.spread_later_bound_ns.push_back(spread_bound(later));
+  }
+  if (!report.truth_measured || !report.spread_after_bound_ns) return;
+  const InstantObservation& master = ranks.front().at_instant;
+  bool held = true;
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    RankReport& row = report.ranks[i];
+    const InstantObservation& mine = ranks[i].at_instant;
+    row.bound_held = within(row.offset_after_ns, *row.offset_after_bound_ns, mine.read_window_ns + master.read_window_ns);
+    for (std::size_t k = 0; k < report.later_ns.size(); ++k) {
+      const auto& own = k < mine.later_corrected_ns.size() ? mine.later_corrected_ns[k] : std::nullopt;
+      const auto& reference = k < master.later_corrected_ns.size() ? master.later_corrected_ns[k] : std::nullopt;
+      if (!own || !reference || !row.later_bound_ns[k]) continue;  // not known: nothing to check
+      *row.bound_held = *row.bound_held && within(*own - *reference, *row.later_bound_ns[k], Nanoseconds{0});
+    }
+    held = held && *row.bound_held;
+  }
+  report.bounds_held = held;
+}
+
 }  // namespace
+
+std::optional<Nanoseconds> spread_bound(const std::vector<std::optional<Nanoseconds>>& bounds_from_master) {
+  Nanoseconds largest{0};
+  Nanoseconds second{0};
+  for (const auto& b : bounds_from_master) {
+    if (!b) return std::nullopt;
+    if (*b > largest) {
+      second = largest;
+      largest = *b;
+    } else {
+      second = std::max(second, *b);
+    }
+  }
+  return largest + second;
+}
 
 Nanoseconds spread_of(const std::vector<ClockReading>& values) {
   if (values.size() < 2) return Nanoseconds{0};
@@ -116,6 +163,10 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
       row.measured_error_ns.push_back(corrected && agreed_later[k] ? std::optional(*corrected - *agreed_later[k])
                                                                    : std::nullopt);
     }
+    row.offset_after_bound_ns = in.bound_ns;
+    for (std::size_t k = 0; k < later_ns.size(); ++k) {
+      row.later_bound_ns.push_back(k < in.later_bound_ns.size() ? in.later_bound_ns[k] : std::nullopt);
+    }
     report.max_abs_residual_ns = std::max(report.max_abs_residual_ns, std::chrono::abs(row.residual_ns));
     report.audit_max_abs_residual_ns = std::max(report.audit_max_abs_residual_ns, std::chrono::abs(row.audit_residual_ns));
     report.ranks.push_back(std::move(row));
@@ -125,6 +176,7 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   report.truth_reference = truth_reference;
   report.spread_before_ns = spread_of(before);
   report.spread_after_ns = spread_of(after);
+  check_bounds(ranks, report);
   const auto audited = [](const RankReport& r) { return r.audited; };
   report.audit_ran = std::any_of(report.ranks.begin(), report.ranks.end(), audited);
   report.audits_complete = std::all_of(report.ranks.begin(), report.ranks.end(), audited);

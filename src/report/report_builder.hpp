@@ -28,6 +28,10 @@ struct RankInputs {
   PeerEstimate first_estimate;  // round 1
   std::optional<RankDriftPlan> drift;
   std::optional<AuditEstimate> audit;  // nullopt: not audited (the audit did not run, or no answer)
+  // what the sync states: how far this clock may be from the master's at the shared instant, and at each
+  // later instant (nullopt: nothing stated)
+  std::optional<Nanoseconds> bound_ns;
+  std::vector<std::optional<Nanoseconds>> later_bound_ns;
   bool excluded = false;
   Nanoseconds simulated_offset_ns{0};
   double simulated_drift_ppm = 0.0;
@@ -47,6 +51,10 @@ struct RankInputs {
 
 // Why precision_met is false, for the one line a program prints before it exits 4.
 [[nodiscard]] std::string precision_failure(const RunReport& report);
+
+// No two clocks further apart than the sum of their two largest bounds from the master (the master's own
+// is 0); nullopt unless every clock has a bound.
+[[nodiscard]] std::optional<Nanoseconds> spread_bound(const std::vector<std::optional<Nanoseconds>>& bounds_from_master);
 
 // max − min; 0 for fewer than two values
 [[nodiscard]] Nanoseconds spread_of(const std::vector<ClockReading>& values);

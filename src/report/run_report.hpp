@@ -26,6 +26,10 @@ struct RankReport {
   Nanoseconds offset_after_ns{0};      // clock_after − master's clock_after
   Nanoseconds residual_ns{0};          // clock_after − the agreed time (mean of the averaged clocks before)
   Nanoseconds read_window_ns{0};       // how tightly the shared-instant read was bracketed
+  // the sync's own bound on offset_after_ns (nullopt: none stated); where the truth is measured, whether it
+  // held (|offset_after| within it and both clocks' read windows)
+  std::optional<Nanoseconds> offset_after_bound_ns;
+  std::optional<bool> bound_held;
   bool excluded = false;               // left out of the fault-tolerant average (round 1)
   // drift correction (when rounds ≥ 3 with an interval): fitted against the master, and what was applied
   double drift_ppm = 0.0;
@@ -35,6 +39,8 @@ struct RankReport {
   // and measured where the clocks are simulated (their value at any instant is known)
   std::vector<Nanoseconds> predicted_error_ns;
   std::vector<std::optional<Nanoseconds>> measured_error_ns;
+  // the sync's worst-case bound on this clock's offset from the master's at the later instants
+  std::vector<std::optional<Nanoseconds>> later_bound_ns;
   // the independent audit after sync: this clock − the master's, ± half the tightest interval (all 0 and
   // audited false where it did not run or the rank did not answer)
   bool audited = false;
@@ -93,11 +99,18 @@ struct RunReport {
   std::string truth_reference;
   Nanoseconds spread_before_ns{0};
   Nanoseconds spread_after_ns{0};
+  // the sync's own bound on spread_after_ns: no two clocks further apart than their two bounds from the
+  // master (nullopt unless every rank has one)
+  std::optional<Nanoseconds> spread_after_bound_ns;
+  // truth measured and every rank's bound stated: whether every clock kept its bound, at the shared instant
+  // and at every later instant where its value is known (nullopt otherwise)
+  std::optional<bool> bounds_held;
   Nanoseconds max_abs_residual_ns{0};
   // later instants past the shared one at which errors are predicted / measured (drift correction)
   bool drift_corrected = false;
   std::vector<Nanoseconds> later_ns;
   std::vector<std::optional<Nanoseconds>> spread_later_ns;
+  std::vector<std::optional<Nanoseconds>> spread_later_bound_ns;  // the bound at each later instant
   // the audit: largest |residual| of any rank; largest |residual| + uncertainty, the furthest a clock may be
   // from the master by what the audit proved; and the --require-precision gate, which is on that bound
   Nanoseconds audit_max_abs_residual_ns{0};

@@ -62,7 +62,8 @@ void write_drift(std::ostream& out, const RunReport& report) {
   for (const Nanoseconds later : report.later_ns) {
     const std::int64_t ns = later.count();
     const std::string head = "err +" + (ns % 1'000'000'000 == 0 ? std::to_string(ns / 1'000'000'000) + "s" : format_duration(later));
-    std::snprintf(line, sizeof line, " %20s %20s", (head + " pred").c_str(), (head + " meas").c_str());
+    std::snprintf(line, sizeof line, " %20s %20s %20s", (head + " pred").c_str(), (head + " meas").c_str(),
+                  (head + " bound").c_str());
     out << line;
   }
   out << '\n';
@@ -73,11 +74,32 @@ void write_drift(std::ostream& out, const RunReport& report) {
     for (std::size_t k = 0; k < report.later_ns.size(); ++k) {
       const std::string measured =
           r.measured_error_ns[k] ? format_duration(*r.measured_error_ns[k]) : std::string("(not known)");
-      std::snprintf(line, sizeof line, " %20s %20s", format_duration(r.predicted_error_ns[k]).c_str(), measured.c_str());
+      const std::string bound = r.later_bound_ns[k] ? format_duration(*r.later_bound_ns[k]) : std::string("(none)");
+      std::snprintf(line, sizeof line, " %20s %20s %20s", format_duration(r.predicted_error_ns[k]).c_str(),
+                    measured.c_str(), bound.c_str());
       out << line;
     }
     out << '\n';
   }
+}
+
+// What the sync states about the clocks after it, and, where the truth is measured, whether that held.
+void write_bound(std::ostream& out, const RunReport& report) {
+  if (!report.spread_after_bound_ns) return;
+  Nanoseconds widest{0};
+  for (const RankReport& r : report.ranks) widest = std::max(widest, r.offset_after_bound_ns.value_or(Nanoseconds{0}));
+  out << "sync bound: every clock within " << format_duration(widest) << " of the master, so within "
+      << format_duration(*report.spread_after_bound_ns) << " of each other (the sync's own measurements)";
+  if (report.bounds_held) {
+    out << "; against the truth: " << (*report.bounds_held ? "held" : "NOT HELD");
+    for (const RankReport& r : report.ranks) {
+      if (r.bound_held && !*r.bound_held) {
+        out << "; rank " << r.rank << " at " << format_duration(r.offset_after_ns) << " from the master, bound "
+            << format_duration(*r.offset_after_bound_ns);
+      }
+    }
+  }
+  out << '\n';
 }
 
 }  // namespace
@@ -99,6 +121,7 @@ void write_table(std::ostream& out, const RunReport& report) {
         << level.ranks_measured << " ranks measured, estimates within +-" << format_duration(level.max_uncertainty_ns)
         << ", largest best round trip " << format_duration(level.max_round_trip_ns) << '\n';
   }
+  write_bound(out, report);
   write_audit(out, report);
   if (report.drift_corrected) write_drift(out, report);
   write_summary(out, report);
@@ -106,7 +129,9 @@ void write_table(std::ostream& out, const RunReport& report) {
 
 void write_summary(std::ostream& out, const RunReport& report) {
   out << "spread before: " << report.spread_before_ns.count() << " ns (" << format_duration(report.spread_before_ns)
-      << "), after: " << report.spread_after_ns.count() << " ns (" << format_duration(report.spread_after_ns) << "), "
+      << "), after: " << report.spread_after_ns.count() << " ns (" << format_duration(report.spread_after_ns)
+      << (report.spread_after_bound_ns ? ", bound " + format_duration(*report.spread_after_bound_ns) : std::string())
+      << (report.bounds_held && !*report.bounds_held ? ", BOUND NOT HELD" : "") << "), "
       << report.parameters.ranks << " ranks, " << report.parameters.rounds << " round(s), "
       << (report.truth_measured ? "measured at one shared instant of " + report.truth_reference
                                 : "estimated (ranks on " + std::to_string(report.hosts) +

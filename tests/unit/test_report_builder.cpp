@@ -89,3 +89,64 @@ TEST(BuildRunReport, ARankTheAuditNeverReachedFailsThePrecisionGate) {
 
 }  // namespace
 }  // namespace berkeley
+
+namespace berkeley {
+namespace {
+
+TEST(BuildRunReport, TheSyncsBoundsGiveTheSpreadBoundAndAreCheckedAgainstTheTruth) {
+  // clocks after the sync at 0, +30, −20 from the master, read within 40 ns each (rank_at's window)
+  std::vector<RankInputs> ranks{rank_at("a", 1'000, 0), rank_at("a", 2'000, -970), rank_at("a", 500, 480)};
+  ranks[0].bound_ns = Nanoseconds{0};
+  ranks[1].bound_ns = Nanoseconds{100};
+  ranks[2].bound_ns = Nanoseconds{60};
+  RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  ASSERT_TRUE(report.spread_after_bound_ns.has_value());
+  EXPECT_EQ(*report.spread_after_bound_ns, Nanoseconds{160});  // the two widest bounds from the master
+  ASSERT_TRUE(report.bounds_held.has_value());
+  EXPECT_TRUE(*report.bounds_held);
+  EXPECT_EQ(report.ranks[1].offset_after_bound_ns, Nanoseconds{100});
+
+  // a bound below the true offset is still held within the two read windows (19 + 2 × 40 ≥ 20) ...
+  ranks[2].bound_ns = Nanoseconds{19};
+  report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_TRUE(*report.bounds_held);
+  // ... but not beyond them: now −120 from the master, beyond 19 + 80
+  ranks[2].at_instant.corrected_ns = Nanoseconds{500 + 480 - 100};
+  report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_FALSE(*report.bounds_held);
+  EXPECT_FALSE(*report.ranks[2].bound_held);
+  EXPECT_TRUE(*report.ranks[1].bound_held);
+}
+
+TEST(BuildRunReport, WithoutABoundForEveryRankOrWithoutTheTruthNothingIsClaimed) {
+  std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0)};
+  ranks[1].bound_ns = Nanoseconds{10};
+  const RunReport partial = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_FALSE(partial.spread_after_bound_ns.has_value());
+  EXPECT_FALSE(partial.bounds_held.has_value());
+  ranks[0].bound_ns = Nanoseconds{0};
+  ranks[1].host = "b";  // two hosts: the shared instant is not one physical instant
+  const RunReport apart = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_EQ(apart.spread_after_bound_ns, Nanoseconds{10});
+  EXPECT_FALSE(apart.bounds_held.has_value());
+}
+
+TEST(BuildRunReport, BoundsAtLaterInstantsAreCheckedWhereTheClocksAreKnown) {
+  std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0)};
+  for (RankInputs& r : ranks) r.bound_ns = Nanoseconds{0};
+  ranks[1].bound_ns = Nanoseconds{50};
+  ranks[0].at_instant.later_corrected_ns = {Nanoseconds{1'000'000'000}};
+  ranks[1].at_instant.later_corrected_ns = {Nanoseconds{1'000'000'300}};  // 300 ns from the master 1 s later
+  ranks[0].later_bound_ns = {Nanoseconds{0}};
+  ranks[1].later_bound_ns = {Nanoseconds{400}};
+  const std::vector<Nanoseconds> later{Nanoseconds{1'000'000'000}};
+  RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", later);
+  EXPECT_TRUE(*report.bounds_held);
+  EXPECT_EQ(report.spread_later_bound_ns, (std::vector<std::optional<Nanoseconds>>{Nanoseconds{400}}));
+  ranks[1].later_bound_ns = {Nanoseconds{299}};  // exact values: no read window to allow
+  report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", later);
+  EXPECT_FALSE(*report.bounds_held);
+}
+
+}  // namespace
+}  // namespace berkeley

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <thread>
 
@@ -28,6 +29,19 @@ std::unique_ptr<Topology> topology_for(const boost::mpi::communicator& comm, con
 }
 
 }  // namespace
+
+std::optional<Nanoseconds> SyncOutcome::bound_from_master(std::size_t rank, ClockReading master_raw_ns,
+                                                          double rate_spread_ppm) const {
+  if (drift) {
+    const double bound = drift->bound_from_master_ns(rank, master_raw_ns - drift->reference_ns);
+    if (!std::isfinite(bound)) return std::nullopt;
+    return Nanoseconds{static_cast<std::int64_t>(std::ceil(bound))};
+  }
+  if (rank >= offset_bounds_ns.size() || offset_bounds_ns[rank] == Nanoseconds::max()) return std::nullopt;
+  const double since_ns = static_cast<double>(std::max(Nanoseconds{0}, master_raw_ns - last_round_raw_ns).count());
+  const double moved_ns = 2.0 * std::fabs(rate_spread_ppm) * 1e-6 * since_ns * (1.0 + kMaxRelativeRate);
+  return offset_bounds_ns[rank] + Nanoseconds{static_cast<std::int64_t>(std::ceil(moved_ns))};
+}
 
 Synchronizer::Synchronizer(const boost::mpi::communicator& comm, SyncOptions options)
     : comm_(comm), rank_(comm.rank()), size_(comm.size()), options_(options), topology_(topology_for(comm, options)) {}
@@ -87,6 +101,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
       MPI_Barrier(comm_);
     }
     const auto started = master && keep ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    if (master && options.report && round + 1 == rounds) outcome.last_round_raw_ns = clock.underlying().now();
     clock.apply(topology_->round(clock, options.tolerance_ns, step_, step_workspace_));
     if (!master || !keep) continue;
 
@@ -114,6 +129,10 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     outcome.first_estimates = history_.front().estimates;
     outcome.excluded = history_.front().step.step.excluded;
     outcome.levels = topology_->levels(history_.back().estimates);
+    for (const auto& e : history_.back().estimates) {
+      // every rank answers over MPI; a missing estimate would leave its rank unbounded
+      outcome.offset_bounds_ns.push_back(e ? e->best.uncertainty_ns : Nanoseconds::max());
+    }
   }
 
   if (fit_drift) {

@@ -56,6 +56,21 @@ struct SyncOutcome {
   std::vector<LevelReport> levels;  // the last round: what each level measured
   // rank 0, when SyncOptions::corrects_drift()
   std::optional<DriftPlan> drift;
+  // rank 0, with SyncOptions::report: per rank, how far its clock may be from rank 0's once the sync is
+  // done, by the sync's own measurements (the last round's estimate bounds; rank 0's own: 0), and rank 0's
+  // underlying clock when the last round began, from which on the clocks' relative rate adds to them
+  std::vector<Nanoseconds> offset_bounds_ns;
+  ClockReading last_round_raw_ns{0};
+
+  // Rank 0, with SyncOptions::report: the sync's promise for rank r when rank 0's underlying clock shows
+  // master_raw_ns (after the sync): the last round's bound, plus twice what the clocks' rate spread
+  // (rate_spread_ppm: the largest rate difference of any two clocks where it is known, as for simulated
+  // clocks; clocks that share the host's CLOCK_MONOTONIC have none) moves them since that round began (the
+  // tree composes two measurements taken at different times); with drift correction, the fit's worst case
+  // instead (DriftPlan::bound_from_master_ns). nullopt where nothing bounds it (no report, or a fit
+  // without slope).
+  [[nodiscard]] std::optional<Nanoseconds> bound_from_master(std::size_t rank, ClockReading master_raw_ns,
+                                                             double rate_spread_ppm = 0.0) const;
 };
 
 // Called on rank 0 with each round's summary (for progress lines); may be empty, and is not called
