@@ -20,9 +20,8 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from script_checks import expect_rejected, fail, launch as launch_bounded  # noqa: E402
 
-# Bounds stated up front. After sync the collective method reaches tens of µs here; 5 ms never flakes on a
-# loaded, oversubscribed 2-core machine. Before sync the clocks differ by the drawn offsets (±1 s).
-SPREAD_AFTER_BOUND_NS = 5_000_000
+# Before sync the clocks differ by the drawn offsets (±1 s); after it, each must be within the bound the
+# run states for it. The only fixed figure is a coarse cap no load can break: a hundredth of the spread before.
 SPREAD_BEFORE_FLOOR_NS = 100_000_000  # with seed 7 and ≥ 2 ranks the drawn offsets are hundreds of ms apart
 SEED = 7
 
@@ -60,17 +59,42 @@ def check_run(opts):
         fail(f"spread before {before} ns is not the drawn offsets' span {drawn_spread} ns")
     if opts.np >= 2 and before < SPREAD_BEFORE_FLOOR_NS:
         fail(f"spread before {before} ns: expected hundreds of ms with seed {SEED}")
-    if after > SPREAD_AFTER_BOUND_NS:
-        fail(f"spread after {after} ns exceeds the bound {SPREAD_AFTER_BOUND_NS} ns")
+    check_stated_bounds(report)
+    if opts.np >= 2 and after > before // 100:
+        fail(f"spread after {after} ns: not even a hundredth of the {before} ns before")
     for r in ranks:
-        # each correction undoes that rank's offset from the average, to within the bound
-        if abs(r["offset_before_ns"] + r["correction_ns"] - (ranks[0]["correction_ns"])) > SPREAD_AFTER_BOUND_NS:
-            fail(f"rank {r['rank']}: correction {r['correction_ns']} does not undo offset {r['offset_before_ns']}")
+        # the columns add up: where a clock ended against the master is its offset plus the two corrections
+        if r["offset_before_ns"] + r["correction_ns"] - ranks[0]["correction_ns"] != r["offset_after_ns"]:
+            fail(f"rank {r['rank']}: offset {r['offset_before_ns']} + correction {r['correction_ns']} − the master's "
+                 f"{ranks[0]['correction_ns']} is not where it ended, {r['offset_after_ns']}")
     if stdout.count("spread before:") != 1:
         fail("the summary line must appear exactly once (rank 0 only)")
     if opts.np == 1 and (before != 0 or after != 0 or ranks[0]["correction_ns"] != 0):
         fail("one rank alone has nothing to correct")
     print("PASS")
+
+
+def check_stated_bounds(report):
+    """Every clock within the bound the run states for it of the master's at the shared instant (both reads'
+    windows allowed), the spread within the stated spread bound, and the report saying so itself."""
+    ranks = report["ranks"]
+    window_0 = ranks[0]["read_window_ns"]
+    for r in ranks:
+        bound = r["offset_after_bound_ns"]
+        if bound is None:
+            fail(f"rank {r['rank']}: no bound stated")
+        slack = r["read_window_ns"] + window_0
+        if abs(r["offset_after_ns"]) > bound + slack:
+            fail(f"rank {r['rank']}: {r['offset_after_ns']} ns from the master, beyond its stated bound {bound} ns "
+                 f"(+ {slack} ns of read windows)")
+        if r["bound_held"] is not True:
+            fail(f"rank {r['rank']}: the report says its bound did not hold: {r['bound_held']}")
+    largest_window = max(r["read_window_ns"] for r in ranks)
+    if report["spread_after_ns"] > report["spread_after_bound_ns"] + 2 * largest_window:
+        fail(f"spread after {report['spread_after_ns']} ns beyond the stated {report['spread_after_bound_ns']} ns")
+    if report["bounds_held"] is not True:
+        fail(f"bounds_held is {report['bounds_held']}")
+    print(f"stated spread bound {report['spread_after_bound_ns']} ns: held")
 
 
 def check_same_seed(opts):
@@ -111,17 +135,32 @@ def check_help(opts):
     print("PASS")
 
 
+def gate_run(opts, required):
+    """One pingpong run under --require-precision: its exit code and its report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.json")
+        done = launch(opts, opts.np, ["--method", "pingpong", "--quiet", "--require-precision", required, "--json", path])
+        with open(path, encoding="utf-8") as f:
+            return done, json.load(f)
+
+
 def check_precision_gate(opts):
     # 1 ns is below anything the audit can show: the gate is on |residual| + uncertainty, and the uncertainty
     # is half a round trip between two processes, tens of ns at best (a residual alone can be 0 by chance)
-    done = launch(opts, opts.np, ["--method", "pingpong", "--quiet", "--require-precision", "1ns"])
+    done, report = gate_run(opts, "1ns")
     if opts.np >= 2 and done.returncode != 4:
         fail(f"--require-precision 1ns: exit code {done.returncode}, expected 4")
     if opts.np >= 2 and "--require-precision 1 ns not met" not in done.stderr:
         fail("--require-precision 1ns: no message saying it was not met")
-    done = launch(opts, opts.np, ["--method", "pingpong", "--quiet", "--require-precision", "50ms"])
+    # 500 ms is reachable on any machine (the clocks start ±1 s apart; under a CPU hog on both cores the
+    # audit proved them within ~2 ms); and the verdict is the report's own: the bound it proves against the gate
+    done, report = gate_run(opts, "500ms")
     if done.returncode != 0:
-        fail(f"--require-precision 50ms: exit code {done.returncode}, expected 0")
+        fail(f"--require-precision 500ms: exit code {done.returncode}, expected 0")
+    proven = report["audit_max_bound_ns"]
+    if proven is None or proven > 500_000_000 or report["precision_met"] is not True:
+        fail(f"--require-precision 500ms passed, yet the report proves {proven} ns, precision_met "
+             f"{report['precision_met']}")
     print("PASS")
 
 
