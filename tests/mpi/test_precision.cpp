@@ -8,6 +8,8 @@
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
+#include <chrono>
+#include <thread>
 
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
@@ -88,6 +90,62 @@ TEST_P(Precision, EveryClaimOfTheSyncHoldsAgainstTheTruth) {
 INSTANTIATE_TEST_SUITE_P(Methods, Precision,
                          ::testing::Values(Case{SyncMethod::pingpong, 0}, Case{SyncMethod::tree, 2},
                                            Case{SyncMethod::tree, 3}),
+                         [](const ::testing::TestParamInfo<Case>& param_info) {
+                           return std::string(sync_method_name(param_info.param.method)) + "_node" +
+                                  std::to_string(param_info.param.node_size);
+                         });
+
+// A clock that takes a while to read: it shows its value as the wait ends. On every rank but rank 0 this
+// puts each remote read at the late end of its round trip (or, in the collective, each member's second
+// reading late after the scatter), so the estimates err by nearly their whole stated uncertainty, not by
+// the few percent of it a quick read gives: the case that shows whether the bounds are really bounds.
+class SlowToRead final : public Clock {
+ public:
+  SlowToRead(const Clock& clock, std::chrono::microseconds delay) : clock_(clock), delay_(delay) {}
+  [[nodiscard]] ClockReading now() const override {
+    std::this_thread::sleep_for(delay_);
+    return clock_.now();
+  }
+  [[nodiscard]] std::optional<ClockReading> exact_at(const Clock& reference, ClockReading reference_ns) const override {
+    return clock_.exact_at(reference, reference_ns);
+  }
+
+ private:
+  const Clock& clock_;
+  std::chrono::microseconds delay_;
+};
+
+class WorstCase : public ::testing::TestWithParam<Case> {};
+
+TEST_P(WorstCase, EstimatesThatErrByNearlyTheirWholeBoundStillKeepIt) {
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  auto drawn = [](int rank) { return draw_simulated_clock(kSeed, static_cast<std::uint64_t>(rank), kSecond, 0); };
+  const SimulatedClock simulated(reference, drawn(world.rank()), reference.now());
+  const SlowToRead slow(simulated, std::chrono::microseconds(200));
+  CorrectedClock clock(world.rank() == 0 ? static_cast<const Clock&>(simulated) : slow);
+  mpi::SyncOptions options;
+  options.method = GetParam().method;
+  options.virtual_node_size = GetParam().node_size;
+  options.tolerance_ns = 2 * kSecond;
+  const auto outcome = mpi::synchronize(world, clock, options);
+  const auto readings = mpi::probe_shared_instant(world, clock, reference, kInstantLead);
+  if (world.rank() != 0) return;
+
+  ASSERT_EQ(outcome.first_estimates.size(), readings.size());
+  for (int r = 1; r < world.size(); ++r) {
+    ASSERT_TRUE(outcome.first_estimates[r].has_value()) << "rank " << r;
+    const OffsetEstimate& e = outcome.first_estimates[r]->best;
+    const Nanoseconds error = e.offset_ns - (drawn(r).offset_ns - drawn(0).offset_ns);
+    EXPECT_LE(std::abs(error.count()), e.uncertainty_ns.count())
+        << "rank " << r << ": estimate off by " << error.count() << " ns, stated +- " << e.uncertainty_ns.count();
+  }
+  test::expect_within_stated_bounds(outcome, readings);
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, WorstCase,
+                         ::testing::Values(Case{SyncMethod::collective, 0}, Case{SyncMethod::pingpong, 0},
+                                           Case{SyncMethod::tree, 2}),
                          [](const ::testing::TestParamInfo<Case>& param_info) {
                            return std::string(sync_method_name(param_info.param.method)) + "_node" +
                                   std::to_string(param_info.param.node_size);
