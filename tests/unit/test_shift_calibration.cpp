@@ -56,14 +56,22 @@ TEST(CalibrateShift, RefusesAClockWithARate) {
   EXPECT_FALSE(calibrate_shift(clock, reference, 100, Nanoseconds{10'000}).has_value());
 }
 
-TEST(CalibrateShift, OnRealClocksTheBoundIsFarTighterThanOneBracket) {
+// How tight the bound is on real clocks is the machine's business (brackets of ~40-80 ns here, idle): a
+// figure for a benchmark, not a test. The promise is that the true shift lies within the bound stated.
+TEST(CalibrateShift, OnRealClocksTheTrueShiftLiesWithinTheStatedBound) {
   const MonotonicClock reference;
   const MonotonicClock source;  // read, not computed: a real clock shifted by a constant
   const SimulatedClock clock(source, SimulatedClockParams{Nanoseconds{-42'000'000}, 0.0}, reference.now());
-  const auto calibration = calibrate_shift(clock, reference, 500, Nanoseconds{2'000});
+  constexpr int kReads = 500;
+  constexpr Nanoseconds kSpacing{2'000};
+  const auto calibration = calibrate_shift(clock, reference, kReads, kSpacing);
   ASSERT_TRUE(calibration.has_value());
   EXPECT_LE(std::abs(calibration->shift_ns.count() + 42'000'000), calibration->bound_ns.count());
-  EXPECT_LE(calibration->bound_ns, Nanoseconds{200});  // a sanity bound: brackets here are ~40-80 ns
+  // A sanity cap, not a figure: the bound is an intersection of brackets, at most half the narrowest of
+  // 500. A busy machine widens only the brackets a preemption lands in, so breaking the cap takes every one
+  // of the 500 reads being slower than 20 µs; a bound spanning the calibration itself (≥ 500 × 2 µs = 1 ms,
+  // brackets united instead of intersected) is caught.
+  EXPECT_LE(calibration->bound_ns, Nanoseconds{10'000});
 
   const CalibratedClock calibrated(clock, reference, *calibration);
   const ClockReading instant = reference.now() + Nanoseconds{5'000'000};
