@@ -2,7 +2,9 @@
 """Submit jobs/slurm.sh with sbatch and check what the job really did (standard library only).
 
 A job that should succeed must end COMPLETED with ExitCode 0:0, print the summary line, and leave a JSON report
-with the expected ranks whose spread shrank (before above --min-spread-before, after below --max-spread-after).
+with the expected ranks whose spread shrank (before above --min-spread-before, after at least --min-shrink times
+smaller: a coarse cap, not a precision figure) and, where the truth is measured (one host), whose audit kept
+its word: each rank's audit interval holds its true offset from the master after sync.
 A job that should fail (--expect failure) must end with a non-zero ExitCode: proof that a broken run is seen.
 
 Exit 0 pass, 1 fail, 77 skipped (no sbatch, or no Slurm controller answers). With BERKELEY_REQUIRE_SLURM=1 in
@@ -117,7 +119,33 @@ def read_text(path):
         raise Failure(f"job output {path} unreadable: {error}") from error
 
 
-def check_report(path, ranks, max_after_ns, min_before_ns):
+def audit_problems(report):
+    """What the program promised and did not keep: the independent audit after sync states, per rank, an
+    interval (residual ± uncertainty) for that clock minus the master's; on one host the true value is read at
+    a shared instant (each read within its read window). Load widens the intervals, it never moves the truth
+    out of them: only a broken audit or sync does."""
+    if not report.get("truth_measured"):
+        print("no ground truth (ranks on several hosts): the audit's intervals are not checked")
+        return []
+    if report.get("parameters", {}).get("drift_ppm", 0) != 0:
+        print("drifting clocks: the audit and the shared instant see different offsets; intervals not checked")
+        return []
+    if not report.get("audits_complete") or not report.get("audits_consistent"):
+        return [f"audit incomplete or inconsistent (audits_complete={report.get('audits_complete')}, "
+                f"audits_consistent={report.get('audits_consistent')})"]
+    problems = []
+    master_window = report["ranks"][0]["read_window_ns"]
+    for r in report["ranks"][1:]:
+        error = abs(r["offset_after_ns"] - r["audit_residual_ns"])
+        allowed = r["audit_uncertainty_ns"] + r["read_window_ns"] + master_window
+        if error > allowed:
+            problems.append(f"rank {r['rank']}: true offset after {r['offset_after_ns']} ns outside the audit's "
+                            f"{r['audit_residual_ns']} ± {r['audit_uncertainty_ns']} ns (read windows "
+                            f"{r['read_window_ns']} + {master_window} ns)")
+    return problems
+
+
+def check_report(path, ranks, min_shrink, min_before_ns):
     try:
         report = json.loads(Path(path).read_text())
     except (OSError, ValueError) as error:
@@ -128,12 +156,16 @@ def check_report(path, ranks, max_after_ns, min_before_ns):
     before, after = report.get("spread_before_ns"), report.get("spread_after_ns")
     if not isinstance(before, (int, float)) or before <= min_before_ns:
         problems.append(f"spread_before_ns {before!r} not above {min_before_ns}")
-    if not isinstance(after, (int, float)) or not 0 <= after < max_after_ns:
-        problems.append(f"spread_after_ns {after!r} not in [0, {max_after_ns})")
+    # a coarse cap, not a figure: it says the clocks were synchronized at all (idle: ~10,000x smaller here;
+    # under a CPU hog on every core ~500x)
+    elif not isinstance(after, (int, float)) or not 0 <= after * min_shrink <= before:
+        problems.append(f"spread_after_ns {after!r} not at least {min_shrink}x below the {before} ns before")
+    if not problems:
+        problems += audit_problems(report)
     if problems:
         raise Failure(f"report {path}: " + "; ".join(problems))
     print(f"report {path}: {len(report['ranks'])} ranks, spread {before} ns -> {after} ns, "
-          f"truth_measured={report.get('truth_measured')}")
+          f"truth_measured={report.get('truth_measured')}, audit bound {report.get('audit_max_bound_ns')} ns")
 
 
 def main():
@@ -145,7 +177,8 @@ def main():
     parser.add_argument("--ntasks", type=int, default=4)
     parser.add_argument("--launcher", choices=("srun", "mpirun"), default="srun")
     parser.add_argument("--expect", choices=("success", "failure"), default="success")
-    parser.add_argument("--max-spread-after", type=int, default=5_000_000, help="ns")
+    parser.add_argument("--min-shrink", type=int, default=100,
+                        help="the spread after sync at least this many times below the spread before")
     parser.add_argument("--min-spread-before", type=int, default=10_000_000, help="ns")
     parser.add_argument("--expect-output", default="", help="text the job output must contain (e.g. the error)")
     parser.add_argument("--deadline", type=int, default=120, help="seconds to wait for the job")
@@ -202,7 +235,7 @@ def main():
             raise Failure(f"job {job_id} left no output at {out_path!r}")
         if SUMMARY_MARK not in output:
             raise Failure(f"job output {out_path} lacks the summary line '{SUMMARY_MARK}'")
-        check_report(report, args.ntasks, args.max_spread_after, args.min_spread_before)
+        check_report(report, args.ntasks, args.min_shrink, args.min_spread_before)
         print(f"PASS: job {job_id}")
         return 0
     except Failure as error:
