@@ -134,6 +134,8 @@ def audit_problems(report):
         return [f"audit incomplete or inconsistent (audits_complete={report.get('audits_complete')}, "
                 f"audits_consistent={report.get('audits_consistent')})"]
     problems = []
+    if report.get("bounds_held") is not True:
+        problems.append(f"the sync's stated bounds did not hold the truth (bounds_held={report.get('bounds_held')})")
     master_window = report["ranks"][0]["read_window_ns"]
     for r in report["ranks"][1:]:
         error = abs(r["offset_after_ns"] - r["audit_residual_ns"])
