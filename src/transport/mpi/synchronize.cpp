@@ -37,10 +37,10 @@ std::optional<Nanoseconds> SyncOutcome::bound_from_master(std::size_t rank, Cloc
     if (!std::isfinite(bound)) return std::nullopt;
     return Nanoseconds{static_cast<std::int64_t>(std::ceil(bound))};
   }
-  if (rank >= offset_bounds_ns.size() || offset_bounds_ns[rank] == Nanoseconds::max()) return std::nullopt;
+  if (rank >= offset_bounds_ns.size() || !offset_bounds_ns[rank]) return std::nullopt;
   const double since_ns = static_cast<double>(std::max(Nanoseconds{0}, master_raw_ns - last_round_raw_ns).count());
   const double moved_ns = 2.0 * std::fabs(rate_spread_ppm) * 1e-6 * since_ns * (1.0 + kMaxRelativeRate);
-  return offset_bounds_ns[rank] + Nanoseconds{static_cast<std::int64_t>(std::ceil(moved_ns))};
+  return *offset_bounds_ns[rank] + Nanoseconds{static_cast<std::int64_t>(std::ceil(moved_ns))};
 }
 
 Synchronizer::Synchronizer(const boost::mpi::communicator& comm, SyncOptions options)
@@ -130,8 +130,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     outcome.excluded = history_.front().step.step.excluded;
     outcome.levels = topology_->levels(history_.back().estimates);
     for (const auto& e : history_.back().estimates) {
-      // every rank answers over MPI; a missing estimate would leave its rank unbounded
-      outcome.offset_bounds_ns.push_back(e ? e->best.uncertainty_ns : Nanoseconds::max());
+      outcome.offset_bounds_ns.push_back(e ? std::optional(e->best.uncertainty_ns) : std::nullopt);
     }
   }
 

@@ -57,9 +57,10 @@ struct SyncOutcome {
   // rank 0, when SyncOptions::corrects_drift()
   std::optional<DriftPlan> drift;
   // rank 0, with SyncOptions::report: per rank, how far its clock may be from rank 0's once the sync is
-  // done, by the sync's own measurements (the last round's estimate bounds; rank 0's own: 0), and rank 0's
-  // underlying clock when the last round began, from which on the clocks' relative rate adds to them
-  std::vector<Nanoseconds> offset_bounds_ns;
+  // done, by the sync's own measurements (the last round's estimate bounds; rank 0's own: 0; nullopt for a
+  // rank without an estimate), and rank 0's underlying clock when the last round began, from which on the
+  // clocks' relative rate adds to them
+  std::vector<std::optional<Nanoseconds>> offset_bounds_ns;
   ClockReading last_round_raw_ns{0};
 
   // Rank 0, with SyncOptions::report: the sync's promise for rank r when rank 0's underlying clock shows
