@@ -2,16 +2,33 @@
 # Quick start, step 2: install what is missing, build from scratch, and run the whole test suite.
 #   scripts/test.sh            all tests
 #   scripts/test.sh -L unit    extra arguments go to ctest (e.g. -L mpi, -L tcp, -R name)
+#   scripts/test.sh --sanitize [ctest args]
+#                              AddressSanitizer + UndefinedBehaviorSanitizer (-DBERKELEY_SANITIZE=ON) in
+#                              build-sanitize/ ($BERKELEY_BUILD_DIR if set), the labels unit|mpi|tcp|sim (or
+#                              the ctest arguments given). Any sanitizer finding fails the test that ran it; the
+#                              options and the suppressions of Open MPI's own leaks are in tests/sanitizers/.
 set -euo pipefail
+
+sanitize=
+if [[ ${1:-} == --sanitize ]]; then
+  sanitize=1
+  shift
+  BERKELEY_BUILD_DIR=${BERKELEY_BUILD_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build-sanitize}
+fi
 source "$(dirname "$0")/lib.sh"
 
 install_build_dependencies
 rm -rf "$BERKELEY_BUILD_DIR"
-build_project
-
-# A real single-node Slurm for the `slurm` tests (they skip, with the reason, where there is none).
-# Stopped at the end only if this script started it.
-start_local_slurm
+if [[ -n $sanitize ]]; then
+  build_project -DBERKELEY_SANITIZE=ON
+  # the slurm tests run the same berkeley_mpi as the e2e tests (label mpi), through a Slurm of their own
+  (($# > 0)) || set -- -L 'unit|mpi|tcp|sim'
+else
+  build_project
+  # A real single-node Slurm for the `slurm` tests (they skip, with the reason, where there is none).
+  # Stopped at the end only if this script started it.
+  start_local_slurm
+fi
 cd "$BERKELEY_BUILD_DIR"
 # -j2: two cores; tests declare PROCESSORS, so a 7-rank test runs alone
 ctest --output-on-failure -j 2 --timeout 600 "$@"
