@@ -215,7 +215,7 @@ print_summary() {
     for mode in "${modes[@]}"; do line+=$(printf ' %12s' "$mode"); done
     printf '%s\n' "$line"
     if ((${#tests_seen[@]} == 0)); then
-      printf '%-*s\n' "$width" '(no test failed)'
+      printf '(no test failed)\n'
     fi
     while IFS= read -r test; do
       [[ -n $test ]] || continue
