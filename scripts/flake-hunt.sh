@@ -181,9 +181,16 @@ run_once() { # mode index
     exec timeout --signal=INT --kill-after=30 "$run_bound_s" \
       ctest --output-on-failure -j 2 --timeout 600 --no-tests=error "${ctest_args[@]}") >"$log" 2>&1 &
   ctest_pid=$!
+  local group=$ctest_pid left
   wait "$ctest_pid" || rc=$?
   ctest_pid=
   [[ $mode == hog ]] && hog_stop
+  # a test that leaves a process in the run's group (not in a session of its own) would disturb the next run
+  left=$(pgrep -g "$group" | paste -sd,) || true
+  if [[ -n $left ]]; then
+    { echo "--- left behind by the run, killed:" && ps -o pid,args -p "$left" 2>/dev/null; } >>"$log" || true
+    kill -KILL -- "-$group" 2>/dev/null || true
+  fi
   local failed=()
   if [[ -s $failed_list ]]; then
     cp "$failed_list" "$out_dir/$name.failed"
@@ -197,6 +204,7 @@ run_once() { # mode index
   elif ((rc != 0 && ${#failed[@]} == 0)); then
     problem="ctest exit $rc"
   fi
+  [[ -z $left ]] || problem+="${problem:+; }left processes behind"
   [[ -z $problem ]] || record_failure "$mode" "(the run itself: $problem)"
   runs_done[$mode]=$((${runs_done[$mode]:-0} + 1))
   ((${#failed[@]} == 0)) && [[ -z $problem ]] || failed_runs[$mode]=$((${failed_runs[$mode]:-0} + 1))
