@@ -131,13 +131,14 @@ hog_stop() {
 # --- one run of ctest, in its own process group (GNU timeout makes one), so that it can be stopped whole ---
 ctest_pid=
 # SIGINT, not TERM: the Python test scripts stop the launches they started (own sessions) on Ctrl-C only.
+# The whole group gets time to finish (a Python test stops its launch within ~5 s) before KILL.
 ctest_stop() {
-  local deadline=$((SECONDS + 30))
-  [[ -n $ctest_pid ]] || return 0
-  kill -INT "$ctest_pid" 2>/dev/null || true # timeout passes it on to the whole group
-  while kill -0 "$ctest_pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  kill -KILL -- "-$ctest_pid" 2>/dev/null || true
-  wait "$ctest_pid" 2>/dev/null || true
+  local group=$ctest_pid deadline=$((SECONDS + 30))
+  [[ -n $group ]] || return 0
+  kill -INT "$group" 2>/dev/null || true # timeout passes it on to the whole group
+  while pgrep -g "$group" >/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  kill -KILL -- "-$group" 2>/dev/null || true
+  wait "$group" 2>/dev/null || true
   ctest_pid=
 }
 at_exit hog_stop
