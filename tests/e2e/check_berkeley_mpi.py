@@ -21,7 +21,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from script_checks import expect_rejected, fail, launch as launch_bounded  # noqa: E402
 
 # Before sync the clocks differ by the drawn offsets (±1 s); after it, each must be within the bound the
-# run states for it. The only fixed figure is a coarse cap no load can break: a hundredth of the spread before.
+# run states for it. The only fixed figure is a coarse cap no load can break: a tenth of the spread before
+# (under a CPU hog on both cores a collective round ended ~80 times closer, idle 10,000 times or more).
 SPREAD_BEFORE_FLOOR_NS = 100_000_000  # with seed 7 and ≥ 2 ranks the drawn offsets are hundreds of ms apart
 SEED = 7
 
@@ -60,8 +61,8 @@ def check_run(opts):
     if opts.np >= 2 and before < SPREAD_BEFORE_FLOOR_NS:
         fail(f"spread before {before} ns: expected hundreds of ms with seed {SEED}")
     check_stated_bounds(report)
-    if opts.np >= 2 and after > before // 100:
-        fail(f"spread after {after} ns: not even a hundredth of the {before} ns before")
+    if opts.np >= 2 and after > before // 10:
+        fail(f"spread after {after} ns: not even a tenth of the {before} ns before")
     for r in ranks:
         # the columns add up: where a clock ended against the master is its offset plus the two corrections
         if r["offset_before_ns"] + r["correction_ns"] - ranks[0]["correction_ns"] != r["offset_after_ns"]:

@@ -159,7 +159,7 @@ def check_report(path, ranks, min_shrink, min_before_ns):
     if not isinstance(before, (int, float)) or before <= min_before_ns:
         problems.append(f"spread_before_ns {before!r} not above {min_before_ns}")
     # a coarse cap, not a figure: it says the clocks were synchronized at all (idle: ~10,000x smaller here;
-    # under a CPU hog on every core ~500x)
+    # under a CPU hog on every core a collective round ended only ~80x smaller)
     elif not isinstance(after, (int, float)) or not 0 <= after * min_shrink <= before:
         problems.append(f"spread_after_ns {after!r} not at least {min_shrink}x below the {before} ns before")
     if not problems:
@@ -179,7 +179,7 @@ def main():
     parser.add_argument("--ntasks", type=int, default=4)
     parser.add_argument("--launcher", choices=("srun", "mpirun"), default="srun")
     parser.add_argument("--expect", choices=("success", "failure"), default="success")
-    parser.add_argument("--min-shrink", type=int, default=100,
+    parser.add_argument("--min-shrink", type=int, default=10,
                         help="the spread after sync at least this many times below the spread before")
     parser.add_argument("--min-spread-before", type=int, default=10_000_000, help="ns")
     parser.add_argument("--expect-output", default="", help="text the job output must contain (e.g. the error)")
