@@ -97,7 +97,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   const MonotonicClock reference;
   const std::unique_ptr<Clock> local_clock = make_clock(options, world.rank(), reference);
   CorrectedClock clock(*local_clock);
-  const std::vector<std::string> hosts = berkeley::mpi::gather_host_names(world);
+  const std::vector<berkeley::mpi::RankPlace> places = berkeley::mpi::gather_places(world);
 
   if (master && !options.quiet) {
     std::cout << "berkeley_mpi: " << world.size() << " ranks, master rank 0, clock " << clock_kind_name(options.clock)
@@ -132,7 +132,8 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
       for (const Nanoseconds after : later) {
         ranks[r].later_bound_ns.push_back(outcome.bound_from_master(r, master_at_instant + after, rate_spread_ppm));
       }
-      ranks[r].host = hosts[r];
+      ranks[r].host = places[r].host;
+      ranks[r].clock_domain = places[r].clock_domain;
       ranks[r].at_instant = observations[r];
       ranks[r].first_estimate = outcome.first_estimates[r].value_or(PeerEstimate{});
       ranks[r].excluded = outcome.excluded[r];

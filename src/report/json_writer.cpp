@@ -39,6 +39,7 @@ void write_json(std::ostream& out, const RunReport& report) {
                        {"clock", p.clock},           {"method", p.method},
                        {"interval_ns", p.interval_ns.count()}, {"node_size", p.node_size}};
   doc["hosts"] = report.hosts;
+  doc["clock_domains"] = report.clock_domains;
   doc["truth_measured"] = report.truth_measured;
   doc["truth_reference"] = report.truth_reference;
   doc["spread_before_ns"] = report.spread_before_ns.count();
@@ -61,6 +62,7 @@ void write_json(std::ostream& out, const RunReport& report) {
   for (const RankReport& r : report.ranks) {
     ranks.push_back({{"rank", r.rank},
                      {"host", r.host},
+                     {"clock_domain", r.clock_domain ? nlohmann::json(*r.clock_domain) : nlohmann::json(nullptr)},
                      {"clock_before_ns", r.clock_before_ns.count()},
                      {"clock_after_ns", r.clock_after_ns.count()},
                      {"offset_before_ns", r.offset_before_ns.count()},

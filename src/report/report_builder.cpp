@@ -98,11 +98,13 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   if (ranks.empty()) return report;
 
   std::set<std::string> hosts;
+  std::set<std::string> domains;
   std::vector<ClockReading> before;
   std::vector<ClockReading> after;
   std::vector<std::optional<ClockReading>> raw_now;
   for (const RankInputs& r : ranks) {
     hosts.insert(r.host);
+    if (r.clock_domain) domains.insert(*r.clock_domain);
     before.push_back(r.at_instant.raw_ns);
     after.push_back(r.at_instant.corrected_ns);
     raw_now.emplace_back(r.at_instant.raw_ns);
@@ -130,6 +132,7 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     RankReport row;
     row.rank = static_cast<int>(i);
     row.host = in.host;
+    row.clock_domain = in.clock_domain;
     row.clock_before_ns = in.at_instant.raw_ns;
     row.clock_after_ns = in.at_instant.corrected_ns;
     row.offset_before_ns = in.at_instant.raw_ns - ranks.front().at_instant.raw_ns;
@@ -172,7 +175,9 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     report.ranks.push_back(std::move(row));
   }
   report.hosts = static_cast<int>(hosts.size());
-  report.truth_measured = report.hosts == 1;
+  const auto unknown = std::count_if(ranks.begin(), ranks.end(), [](const RankInputs& r) { return !r.clock_domain; });
+  report.clock_domains = static_cast<int>(domains.size()) + static_cast<int>(unknown);
+  report.truth_measured = unknown == 0 && domains.size() == 1;
   report.truth_reference = truth_reference;
   report.spread_before_ns = spread_of(before);
   report.spread_after_ns = spread_of(after);

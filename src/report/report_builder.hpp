@@ -24,6 +24,9 @@ struct InstantObservation {
 
 struct RankInputs {
   std::string host;
+  // which CLOCK_MONOTONIC the rank reads (clock/clock_domain.hpp; nullopt: not known): the shared instant is
+  // one physical instant, and the spreads ground truth, only where every rank reads the same one
+  std::optional<std::string> clock_domain;
   InstantObservation at_instant;
   PeerEstimate first_estimate;  // round 1
   std::optional<RankDriftPlan> drift;
@@ -37,8 +40,8 @@ struct RankInputs {
   double simulated_drift_ppm = 0.0;
 };
 
-// truth_reference names the shared clock; the spreads count as ground truth only when every rank
-// is on one host (otherwise that clock is not shared).
+// truth_reference names the shared clock; the spreads count as ground truth only when every rank reads
+// one clock domain (one kernel's CLOCK_MONOTONIC), whatever the host names.
 // later_ns: the instants after the shared one that the observations' later readings refer to.
 // required_precision_ns: the gate on the audit (precision_met is false when a rank's |residual| + uncertainty,
 // the furthest the audit allows its clock to be from the master, exceeds it, when an audit is inconsistent

@@ -13,6 +13,7 @@ namespace berkeley {
 struct RankReport {
   int rank = 0;
   std::string host;
+  std::optional<std::string> clock_domain;  // the CLOCK_MONOTONIC it reads (clock/clock_domain.hpp)
   // both read at one shared instant (see truth_reference), before and after applying the correction
   ClockReading clock_before_ns{0};
   ClockReading clock_after_ns{0};
@@ -93,8 +94,10 @@ struct RunReport {
   std::vector<RoundReport> rounds;
   std::vector<LevelReport> levels;  // round 1
   int hosts = 1;
-  // true when every rank runs on one host: the shared instant is then one physical instant
-  // (CLOCK_MONOTONIC) and the spreads below are ground truth, not estimates
+  // distinct clock domains among the ranks (a rank whose domain is unknown counts as one of its own)
+  int clock_domains = 1;
+  // true when every rank reads one clock domain (one kernel's CLOCK_MONOTONIC, however many hosts): the
+  // shared instant is then one physical instant and the spreads below are ground truth, not estimates
   bool truth_measured = false;
   std::string truth_reference;
   Nanoseconds spread_before_ns{0};

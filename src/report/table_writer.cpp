@@ -133,9 +133,11 @@ void write_summary(std::ostream& out, const RunReport& report) {
       << (report.spread_after_bound_ns ? ", bound " + format_duration(*report.spread_after_bound_ns) : std::string())
       << (report.bounds_held && !*report.bounds_held ? ", BOUND NOT HELD" : "") << "), "
       << report.parameters.ranks << " ranks, " << report.parameters.rounds << " round(s), "
-      << (report.truth_measured ? "measured at one shared instant of " + report.truth_reference
-                                : "estimated (ranks on " + std::to_string(report.hosts) +
-                                      " hosts: no shared reference clock)")
+      << (report.truth_measured
+              ? "measured at one shared instant of " + report.truth_reference +
+                    (report.hosts > 1 ? " (" + std::to_string(report.hosts) + " hosts, one kernel's clock)" : "")
+              : "estimated (ranks on " + std::to_string(report.hosts) + " host(s) reading " +
+                    std::to_string(report.clock_domains) + " different CLOCK_MONOTONIC: no shared reference clock)")
       << '\n';
 }
 

@@ -78,7 +78,8 @@ TEST(MessageCodec, MalformedLines) {
   expect_client_error("HELLO  BERKELEY/1 3", "empty field");
   expect_client_error(" HELLO BERKELEY/1 3", "empty field");
   expect_client_error("HELLO BERKELEY/1 3 ", "empty field");
-  expect_client_error("HELLO BERKELEY/1", "HELLO takes 2 field(s)");
+  expect_client_error("HELLO BERKELEY/1", "HELLO takes 2 or 3 fields");
+  expect_client_error("HELLO BERKELEY/1 3 a b", "HELLO takes 2 or 3 fields");
   expect_client_error("TIME 1", "TIME takes 2 field(s)");
   expect_client_error("TIME 1 2 3", "TIME takes 2 field(s)");
   expect_client_error("TIME one 2", "seq 'one' is not a decimal integer");
@@ -90,6 +91,15 @@ TEST(MessageCodec, MalformedLines) {
   expect_client_error("TIME 1 -", "'-' is not a decimal integer");
   expect_master_error("ADJUST 1", "ADJUST takes 2 field(s)");
   expect_master_error("POLL", "POLL takes 1 field(s)");
+}
+
+TEST(MessageCodec, AHelloMayNameTheClientsClockDomain) {
+  const std::string boot_id = "66d41bdf-86bf-4bda-a7d3-e390902d7bb5";
+  EXPECT_EQ(format_line(Hello{3, boot_id}), "HELLO BERKELEY/1 3 " + boot_id + "\n");
+  EXPECT_EQ(client_round_trip(Hello{3, boot_id + "+-5.0"}).clock_domain, boot_id + "+-5.0");
+  EXPECT_FALSE(client_round_trip(Hello{3}).clock_domain.has_value());  // BERKELEY/1 clients without it still join
+  expect_client_error("HELLO BERKELEY/1 3 boot/id", "clock domain 'boot/id' is not 1-80 characters of [0-9a-zA-Z.+-]");
+  expect_client_error("HELLO BERKELEY/1 3 " + std::string(81, 'a'), "is not 1-80 characters");
 }
 
 TEST(MessageCodec, UnknownAndMisdirectedCommands) {

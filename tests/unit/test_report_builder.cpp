@@ -8,6 +8,7 @@ namespace {
 RankInputs rank_at(const char* host, std::int64_t raw, std::int64_t correction, bool excluded = false) {
   RankInputs r;
   r.host = host;
+  r.clock_domain = "one-kernel";
   r.at_instant = InstantObservation{Nanoseconds{raw}, Nanoseconds{raw + correction}, Nanoseconds{40}, {}, {}};
   r.excluded = excluded;
   return r;
@@ -35,10 +36,34 @@ TEST(BuildRunReport, ExcludedClocksDoNotMoveTheAgreedTime) {
   EXPECT_TRUE(report.ranks[2].excluded);
 }
 
-TEST(BuildRunReport, SeveralHostsMeanNoGroundTruth) {
-  const std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("b", 0, 0)};
+TEST(BuildRunReport, HostsOnOneKernelShareTheTruthWhateverTheirNames) {
+  // three network namespaces with their own host names, one kernel: one CLOCK_MONOTONIC
+  const std::vector<RankInputs> ranks{rank_at("bm1", 0, 0), rank_at("bm2", 0, 0), rank_at("bm3", 0, 0)};
+  const RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_EQ(report.hosts, 3);
+  EXPECT_EQ(report.clock_domains, 1);
+  EXPECT_TRUE(report.truth_measured);
+}
+
+TEST(BuildRunReport, OneHostNameIsNoProofOfOneClock) {
+  // same name, another kernel (or a time namespace), or a rank that could not tell: no ground truth
+  std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0)};
+  ranks[1].clock_domain = "another-kernel";
+  RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_EQ(report.clock_domains, 2);
+  EXPECT_FALSE(report.truth_measured);
+  ranks[1].clock_domain.reset();
+  report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
+  EXPECT_EQ(report.clock_domains, 2);  // the unknown one counts as a clock of its own
+  EXPECT_FALSE(report.truth_measured);
+}
+
+TEST(BuildRunReport, HostsOnSeveralKernelsHaveNoGroundTruth) {
+  std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("b", 0, 0)};
+  ranks[1].clock_domain = "b-kernel";
   const RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
   EXPECT_EQ(report.hosts, 2);
+  EXPECT_EQ(report.clock_domains, 2);
   EXPECT_FALSE(report.truth_measured);
 }
 
@@ -125,7 +150,7 @@ TEST(BuildRunReport, WithoutABoundForEveryRankOrWithoutTheTruthNothingIsClaimed)
   EXPECT_FALSE(partial.spread_after_bound_ns.has_value());
   EXPECT_FALSE(partial.bounds_held.has_value());
   ranks[0].bound_ns = Nanoseconds{0};
-  ranks[1].host = "b";  // two hosts: the shared instant is not one physical instant
+  ranks[1].clock_domain = "b-kernel";  // two kernels: the shared instant is not one physical instant
   const RunReport apart = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
   EXPECT_EQ(apart.spread_after_bound_ns, Nanoseconds{10});
   EXPECT_FALSE(apart.bounds_held.has_value());

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "clock/clock_domain.hpp"
 #include "clock/shared_instant.hpp"
 
 namespace berkeley::mpi {
@@ -52,10 +53,18 @@ std::vector<InstantObservation> probe_shared_instant(const bmpi::communicator& c
   return observations;
 }
 
-std::vector<std::string> gather_host_names(const bmpi::communicator& comm) {
-  std::vector<std::string> names;
-  bmpi::gather(comm, bmpi::environment::processor_name(), names, 0);
-  return names;
+std::vector<RankPlace> gather_places(const bmpi::communicator& comm) {
+  // one string per rank: "<domain> <host>" (a domain has no space; "-" where it is not known)
+  const std::optional<std::string> domain = monotonic_clock_domain();
+  std::vector<std::string> all;
+  bmpi::gather(comm, domain.value_or("-") + " " + bmpi::environment::processor_name(), all, 0);
+  std::vector<RankPlace> places;
+  for (const std::string& text : all) {
+    const std::size_t space = text.find(' ');
+    const std::string stated = text.substr(0, space);
+    places.push_back(RankPlace{text.substr(space + 1), stated == "-" ? std::nullopt : std::optional(stated)});
+  }
+  return places;
 }
 
 }  // namespace berkeley::mpi

@@ -2,6 +2,7 @@
 // Ground truth for the report: every rank reads its clock, raw and corrected, at one shared instant of
 // a reference clock that all ranks of a host share (CLOCK_MONOTONIC). Rank 0 picks the instant.
 #include <boost/mpi/communicator.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,13 @@ namespace berkeley::mpi {
                                                                    Nanoseconds lead_ns,
                                                                    const std::vector<Nanoseconds>& later_ns = {});
 
-// Collective. Rank 0 gets every rank's processor name; the other ranks get an empty vector.
-[[nodiscard]] std::vector<std::string> gather_host_names(const boost::mpi::communicator& comm);
+// Where a rank runs: its processor name, and which CLOCK_MONOTONIC it reads (clock/clock_domain.hpp).
+struct RankPlace {
+  std::string host;
+  std::optional<std::string> clock_domain;
+};
+
+// Collective. Rank 0 gets every rank's place; the other ranks get an empty vector.
+[[nodiscard]] std::vector<RankPlace> gather_places(const boost::mpi::communicator& comm);
 
 }  // namespace berkeley::mpi

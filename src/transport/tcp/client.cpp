@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli/exit_codes.hpp"
+#include "clock/clock_domain.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "core/duration_text.hpp"
 #include "transport/tcp/client_link.hpp"
@@ -24,7 +25,8 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
   const MonotonicClock reference{};
   const std::unique_ptr<Clock> local =
       make_member_clock(config.clock, config.client_id, reference);
-  ClientSession session(config.client_id, *local, reference, config.timeout_ns, progress);
+  // the HELLO says which CLOCK_MONOTONIC this client reads: the master measures the truth only where all match
+  ClientSession session(config.client_id, *local, reference, config.timeout_ns, progress, monotonic_clock_domain());
 
   IoDriver io;
   ClientLink link(io);

@@ -1,6 +1,7 @@
 #include "transport/tcp/client_session.hpp"
 
 #include <ostream>
+#include <utility>
 
 #include "clock/shared_instant.hpp"
 #include "core/duration_text.hpp"
@@ -9,10 +10,15 @@
 namespace berkeley::tcp {
 
 ClientSession::ClientSession(std::int64_t client_id, const Clock& underlying, const Clock& reference,
-                             Nanoseconds max_probe_wait, std::ostream& out)
-    : client_id_(client_id), clock_(underlying), reference_(reference), max_probe_wait_(max_probe_wait), out_(out) {}
+                             Nanoseconds max_probe_wait, std::ostream& out, std::optional<std::string> reference_domain)
+    : client_id_(client_id),
+      reference_domain_(std::move(reference_domain)),
+      clock_(underlying),
+      reference_(reference),
+      max_probe_wait_(max_probe_wait),
+      out_(out) {}
 
-std::string ClientSession::hello_line() const { return format_line(Hello{client_id_}); }
+std::string ClientSession::hello_line() const { return format_line(Hello{client_id_, reference_domain_}); }
 
 SessionStep ClientSession::on_message(const MasterMessage& message) {
   if (state_ != SessionState::joining && state_ != SessionState::joined) {

@@ -29,9 +29,10 @@ struct SessionStep {
 class ClientSession {
  public:
   // `underlying` is this client's clock before any adjustment; `reference` is CLOCK_MONOTONIC, the clock a
-  // PROBE names its instant on. A PROBE further ahead than max_probe_wait is refused (no unbounded wait).
+  // PROBE names its instant on, and `reference_domain` which one it is (clock/clock_domain.hpp; stated in
+  // the HELLO when known). A PROBE further ahead than max_probe_wait is refused (no unbounded wait).
   ClientSession(std::int64_t client_id, const Clock& underlying, const Clock& reference, Nanoseconds max_probe_wait,
-                std::ostream& out);
+                std::ostream& out, std::optional<std::string> reference_domain = std::nullopt);
 
   [[nodiscard]] std::string hello_line() const;
   SessionStep on_message(const MasterMessage& message);
@@ -51,6 +52,7 @@ class ClientSession {
   SessionStep on(const Bye& m);
 
   std::int64_t client_id_;
+  std::optional<std::string> reference_domain_;
   CorrectedClock clock_;
   const Clock& reference_;
   Nanoseconds max_probe_wait_;

@@ -155,7 +155,7 @@ void Lobby::admit(const std::shared_ptr<Connection>& connection, const Hello& he
     return;
   }
   connection->set_label("client " + std::to_string(hello.client_id) + " (" + connection->peer() + ")");
-  members_.push_back(Member{hello.client_id, connection});
+  members_.push_back(Member{hello.client_id, connection, hello.clock_domain});
   connection->send(format_line(Welcome{hello.client_id, config_.capacity}));
   if (on_join_) on_join_(members_.back(), static_cast<std::int64_t>(members_.size()));
 }

@@ -21,6 +21,7 @@ namespace berkeley::tcp {
 struct Member {
   std::int64_t client_id = 0;
   std::shared_ptr<Connection> connection;
+  std::optional<std::string> clock_domain = std::nullopt;  // as its HELLO stated it
 };
 
 struct LobbyConfig {

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "cli/exit_codes.hpp"
+#include "clock/clock_domain.hpp"
 #include "clock/corrected_clock.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "core/duration_text.hpp"
@@ -227,12 +228,16 @@ int MasterRun::run() {
   std::vector<Member> members = lobby_.members();
   std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
   const std::string host = this_host();
+  const std::optional<std::string> domain = monotonic_clock_domain();
   records_.resize(members.size() + 1);
   records_[0].host = host;
+  records_[0].clock_domain = domain;
   for (std::size_t i = 0; i < members.size(); ++i) {
+    const bool loopback = members[i].connection->peer_is_loopback();
     records_[i + 1].client_id = members[i].client_id;
-    // on loopback every client shares this host's CLOCK_MONOTONIC: the shared instant is one instant
-    records_[i + 1].host = members[i].connection->peer_is_loopback() ? host : members[i].connection->peer();
+    records_[i + 1].host = loopback ? host : members[i].connection->peer();
+    // the clock the client says it reads; one that does not say but came over loopback runs on this kernel
+    records_[i + 1].clock_domain = members[i].clock_domain ? members[i].clock_domain : loopback ? domain : std::nullopt;
   }
   if (!config_.quiet) {
     out_ << (members.size() == 1 ? "the client joined" : "all " + std::to_string(members.size()) + " clients joined")

@@ -4,6 +4,8 @@
 #include <limits>
 #include <vector>
 
+#include "clock/clock_domain.hpp"
+
 namespace berkeley::tcp {
 namespace {
 
@@ -115,9 +117,16 @@ ClientMessage parse_client(std::string_view line) {
   if (word == "ERROR") return Error{text_after(line, "ERROR")};
   const std::vector<std::string_view> f = split_fields(line);
   if (f[0] == "HELLO") {
-    expect_fields(f, 3, "HELLO BERKELEY/1 <id>");
+    if (f.size() != 3 && f.size() != 4) throw Malformed{"HELLO takes 2 or 3 fields: HELLO BERKELEY/1 <id> [<clock_domain>]"};
     expect_version("HELLO", f[1]);
-    return Hello{number("HELLO", "id", f[2], 1, kMaxClientId)};
+    Hello hello{number("HELLO", "id", f[2], 1, kMaxClientId), std::nullopt};
+    if (f.size() == 4) {
+      if (!is_clock_domain(f[3])) {
+        throw Malformed{"HELLO: clock domain " + quoted(f[3]) + " is not 1-80 characters of [0-9a-zA-Z.+-]"};
+      }
+      hello.clock_domain = std::string(f[3]);
+    }
+    return hello;
   }
   if (f[0] == "TIME") {
     expect_fields(f, 3, "TIME <seq> <clock_ns>");
@@ -182,7 +191,8 @@ ParseResult<MasterMessage> parse_master_message(std::string_view line) {
 }
 
 std::string format_line(const Hello& m) {
-  return "HELLO " + std::string(kProtocolVersion) + " " + std::to_string(m.client_id) + "\n";
+  return "HELLO " + std::string(kProtocolVersion) + " " + std::to_string(m.client_id) +
+         (m.clock_domain ? " " + *m.clock_domain : std::string()) + "\n";
 }
 std::string format_line(const TimeReply& m) { return with_numbers("TIME", {m.seq, m.clock_ns.count()}); }
 std::string format_line(const Reading& m) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -33,8 +34,11 @@ static_assert(kMaxAdjustment >= 2 * (kMaxClockOffset + kMaxTimeout));
 inline constexpr Nanoseconds kMaxReadWindow{std::chrono::seconds(1)};
 
 // ---- client → master -------------------------------------------------------------------------------
-struct Hello {  // HELLO BERKELEY/1 <id>
+struct Hello {  // HELLO BERKELEY/1 <id> [<clock_domain>]
   std::int64_t client_id = 0;
+  // which CLOCK_MONOTONIC the client reads (clock/clock_domain.hpp); optional: a client that does not say
+  // shares the master's only where it connected over loopback
+  std::optional<std::string> clock_domain = std::nullopt;
 };
 struct TimeReply {  // TIME <seq> <clock_ns>: the client's (corrected) clock when it answered POLL <seq>
   std::int64_t seq = 0;

@@ -41,6 +41,7 @@ SessionReport build_session_report(const RunParameters& parameters, const std::v
     }
     RankInputs row;
     row.host = m.host;
+    row.clock_domain = m.clock_domain;
     row.at_instant = *m.at_instant;
     row.first_estimate = m.first_estimate.value_or(PeerEstimate{});
     row.excluded = m.excluded_in_round_1;
@@ -61,7 +62,8 @@ SessionReport build_session_report(const RunParameters& parameters, const std::v
 void write_session_notes(std::ostream& out, const SessionReport& report) {
   for (const std::string& line : report.left_out) out << "left out: " << line << '\n';
   if (!report.run.truth_measured) {
-    out << "bound: not checked (clocks on " << report.run.hosts << " hosts: no shared reference clock)\n";
+    out << "bound: not checked (clocks on " << report.run.hosts << " host(s) reading " << report.run.clock_domains
+        << " different CLOCK_MONOTONIC: no shared reference clock)\n";
     return;
   }
   out << "bound: every clock within " << report.bound_ns.count() << " ns (" << format_duration(report.bound_ns)
