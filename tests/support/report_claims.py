@@ -1,0 +1,66 @@
+"""What a berkeley_mpi (or berkeley_master) JSON report promises, checked against the truth it measured
+(standard library only). Shared by the end-to-end, netlab and Slurm checks and scripts/netlab_figures.py.
+
+Every function returns a list of problems (empty: the promise held). They judge only what the program states
+about itself, never a fixed figure: a slow or loaded machine makes the stated bounds wide, and they must hold.
+"""
+
+
+def stated_bound_problems(report):
+    """Where the truth is measured: every clock within the bound the run states for it of the master's at the
+    shared instant (both reads' windows allowed), the spread within the stated spread bound, and the report's
+    own verdicts (bound_held, bounds_held) saying so."""
+    if not report.get("truth_measured"):
+        return ["the report does not measure the truth: nothing to check the stated bounds against"]
+    problems = []
+    ranks = report["ranks"]
+    window_0 = ranks[0]["read_window_ns"]
+    for r in ranks:
+        bound = r.get("offset_after_bound_ns")
+        if bound is None:
+            problems.append(f"rank {r['rank']}: no bound stated")
+            continue
+        slack = r["read_window_ns"] + window_0
+        if abs(r["offset_after_ns"]) > bound + slack:
+            problems.append(f"rank {r['rank']}: {r['offset_after_ns']} ns from the master, beyond its stated bound "
+                            f"{bound} ns (+ {slack} ns of read windows)")
+        if r.get("bound_held") is not True:
+            problems.append(f"rank {r['rank']}: the report says its bound did not hold ({r.get('bound_held')})")
+    spread_bound = report.get("spread_after_bound_ns")
+    largest_window = max(r["read_window_ns"] for r in ranks)
+    if spread_bound is None:
+        problems.append("no spread bound stated")
+    elif report["spread_after_ns"] > spread_bound + 2 * largest_window:
+        problems.append(f"spread after {report['spread_after_ns']} ns beyond the stated {spread_bound} ns")
+    if report.get("bounds_held") is not True:
+        problems.append(f"bounds_held is {report.get('bounds_held')}")
+    return problems
+
+
+def audit_problems(report):
+    """The independent audit reached every rank consistently and, where the truth is measured (and the clocks
+    do not drift between the audit and the shared instant), each interval holds the true offset."""
+    problems = []
+    if report.get("audits_complete") is not True or report.get("audits_consistent") is not True:
+        problems.append(f"audit: complete {report.get('audits_complete')}, consistent "
+                        f"{report.get('audits_consistent')}")
+    if not report.get("truth_measured") or report.get("parameters", {}).get("drift_ppm", 0) != 0:
+        return problems
+    ranks = report["ranks"]
+    window_0 = ranks[0]["read_window_ns"]
+    for r in ranks[1:]:
+        if not r.get("audited"):
+            continue  # already a problem above
+        slack = r["read_window_ns"] + window_0
+        if abs(r["offset_after_ns"] - r["audit_residual_ns"]) > r["audit_uncertainty_ns"] + slack + 1:
+            problems.append(f"rank {r['rank']}: true offset {r['offset_after_ns']} ns outside the audit's "
+                            f"{r['audit_residual_ns']} +- {r['audit_uncertainty_ns']} ns (+ {slack} ns)")
+    return problems
+
+
+def coarse_cap_problems(report, shrink=10):
+    """The sanity cap no load breaks: the clocks end at least `shrink` times closer than they started."""
+    before, after = report["spread_before_ns"], report["spread_after_ns"]
+    if after * shrink > before:
+        return [f"spread after {after} ns: not even 1/{shrink} of the {before} ns before"]
+    return []
