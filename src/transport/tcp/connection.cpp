@@ -24,6 +24,7 @@ Connection::Connection(asio::ip::tcp::socket socket, const Clock& stamp_clock, s
   error_code ignored;
   const asio::ip::tcp::endpoint remote = socket_.remote_endpoint(ignored);
   peer_ = ignored ? "unknown peer" : host_port_text(remote);
+  peer_address_ = ignored ? "unknown peer" : remote.address().to_string();
   loopback_ = !ignored && remote.address().is_loopback();
   label_ = "connection from " + peer_;
   // small request/reply lines: send each at once (no Nagle delay inside a measured round trip)

@@ -46,6 +46,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // "127.0.0.1:40000"; the label names the peer in log lines ("client 3 (127.0.0.1:40000)")
   [[nodiscard]] const std::string& peer() const { return peer_; }
+  // the peer's address alone ("10.77.0.2"): which host it is, whatever port it came from
+  [[nodiscard]] const std::string& peer_address() const { return peer_address_; }
   [[nodiscard]] bool peer_is_loopback() const { return loopback_; }
   [[nodiscard]] const std::string& label() const { return label_; }
   void set_label(std::string label) { label_ = std::move(label); }
@@ -82,6 +84,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::ostream& log_;
   Listener listener_;
   std::string peer_;
+  std::string peer_address_;
   std::string label_;
   bool loopback_ = false;
   State state_ = State::open;

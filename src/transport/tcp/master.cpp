@@ -235,7 +235,8 @@ int MasterRun::run() {
   for (std::size_t i = 0; i < members.size(); ++i) {
     const bool loopback = members[i].connection->peer_is_loopback();
     records_[i + 1].client_id = members[i].client_id;
-    records_[i + 1].host = loopback ? host : members[i].connection->peer();
+    // a host is an address: two clients from one machine are one host, whatever their ports
+    records_[i + 1].host = loopback ? host : members[i].connection->peer_address();
     // the clock the client says it reads; one that does not say but came over loopback runs on this kernel
     records_[i + 1].clock_domain = members[i].clock_domain ? members[i].clock_domain : loopback ? domain : std::nullopt;
   }
