@@ -27,7 +27,11 @@
 #                                no other Slurm's munged is shared, or stopped under it
 # With more than one node, every node reads its own config directory (node/NAME: the same slurm.conf, and an
 # mpi.conf whose PMIxCliTmpDirBase is the node's own: the nodes share /tmp, where PMIx's per-step directories
-# would collide), and slurmd's spool, pid and log files carry the node's name (%n).
+# would collide), and slurmd's spool, pid and log files carry the node's name (%n). That mpi.conf also says
+# PMIxCollFence=ring: Slurm 22.05's PMIx "tree" fence is no barrier in a step on fewer nodes than TreeWidth (50)
+# (each node is a root without children and releases its own ranks at once), so Open MPI's barrier at the end
+# of MPI_Init held nobody back and a rank could be sent to before it was ready to receive (a segfault in
+# MPI_Init, about 1 job in 10 here). The ring fence waits for every node. docs/netlab.md has the evidence.
 #
 # Settings are those measured in /work/shared/ENVIRONMENT.md: the cgroup plugins fail silently here (jobs
 # "complete" with exit 0, write nothing, and drain the node), so proctrack/linuxproc and task/none.
@@ -284,8 +288,17 @@ EOF
   for node in "${NODES[@]}"; do
     install -d -m 0755 "${SLURM_DIR}/node/${node}" "${SLURM_DIR}/pmix/${node}"
     cp -f "${CONF}" "${SLURM_DIR}/node/${node}/slurm.conf"
-    printf '# Written by scripts/slurm-local.sh: the PMIx directories of node %s, apart from the others\n%s\n' \
-      "${node}" "PMIxCliTmpDirBase=${SLURM_DIR}/pmix/${node}" >"${SLURM_DIR}/node/${node}/mpi.conf"
+    # PMIxCollFence=ring: every fence through the ring. The default (mixed) sends fences without data, such as
+    # Open MPI's barrier at the end of MPI_Init, through the tree, and with fewer nodes than TreeWidth Slurm
+    # 22.05 builds no tree (reverse_tree_info: width > nodes), so each node completed that barrier alone.
+    cat >"${SLURM_DIR}/node/${node}/mpi.conf" <<EOF
+# Written by scripts/slurm-local.sh for node ${node}.
+# The PMIx directories of this node, apart from the others' (all nodes share /tmp):
+PMIxCliTmpDirBase=${SLURM_DIR}/pmix/${node}
+# Every fence a barrier across the nodes (the tree fence is node-local when the step has fewer nodes than
+# TreeWidth; docs/netlab.md):
+PMIxCollFence=ring
+EOF
   done
 }
 
