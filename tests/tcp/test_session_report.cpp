@@ -62,6 +62,11 @@ TEST(SessionReport, RowsAreTheSynchronizedClocksByIdTheOthersAreListedWithTheirR
   EXPECT_NE(report.left_out[1].find("disconnected"), std::string::npos);
   EXPECT_EQ(report.bound_ns, Nanoseconds{22 + 200});
   EXPECT_TRUE(report.within_bound);
+  // the per-clock claim of the shared report: the master 0, each client twice the bound from the master
+  EXPECT_EQ(report.run.ranks[0].offset_after_bound_ns, std::optional(Nanoseconds{0}));
+  EXPECT_EQ(report.run.ranks[1].offset_after_bound_ns, std::optional(Nanoseconds{444}));
+  EXPECT_EQ(report.run.spread_after_bound_ns, std::optional(Nanoseconds{888}));
+  EXPECT_EQ(report.run.bounds_held, std::optional(true));
 
   std::ostringstream notes;
   write_session_notes(notes, report);
@@ -74,6 +79,9 @@ TEST(SessionReport, AClockOutsideTheBoundIsReportedAsExceeded) {
   const SessionReport report =
       build_session_report(RunParameters{}, members, {round_with_uncertainty(100)}, 0.0, Nanoseconds{0});
   EXPECT_FALSE(report.within_bound);
+  // 5 µs from the master against 2 x 402 ns + the read windows: the per-clock claim fails too
+  EXPECT_EQ(report.run.ranks[1].bound_held, std::optional(false));
+  EXPECT_EQ(report.run.bounds_held, std::optional(false));
   std::ostringstream notes;
   write_session_notes(notes, report);
   EXPECT_NE(notes.str().find("EXCEEDED"), std::string::npos) << notes.str();

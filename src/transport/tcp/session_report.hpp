@@ -32,7 +32,8 @@ struct MemberRecord {
 struct SessionReport {
   RunReport run;                      // rows: the master, then every synchronized client, by id
   std::vector<std::string> left_out;  // one line per client that is not in the table, with the reason
-  Nanoseconds bound_ns{0};            // the stated bound: every row's |residual| must be within it
+  Nanoseconds bound_ns{0};            // the stated bound: every row's |residual| must be within it (and so
+                                      // every client within 2 x bound_ns of the master: run's offset bounds)
   bool within_bound = true;
 };
 
