@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from report_claims import audit_problems, coarse_cap_problems, stated_bound_problems  # noqa: E402
+from report_claims import audit_problems, coarse_cap_problems, estimate_problems, stated_bound_problems  # noqa: E402
 from script_checks import expect_rejected, fail, launch as launch_bounded  # noqa: E402
 
 # Before sync the clocks differ by the drawn offsets (±1 s); after it, each must be within the bound the
@@ -61,7 +61,7 @@ def check_run(opts):
         fail(f"spread before {before} ns is not the drawn offsets' span {drawn_spread} ns")
     if opts.np >= 2 and before < SPREAD_BEFORE_FLOOR_NS:
         fail(f"spread before {before} ns: expected hundreds of ms with seed {SEED}")
-    problems = stated_bound_problems(report) + audit_problems(report)
+    problems = stated_bound_problems(report) + estimate_problems(report) + audit_problems(report)
     if opts.np >= 2:
         problems += coarse_cap_problems(report)
     if problems:

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from report_claims import audit_problems, coarse_cap_problems, stated_bound_problems  # noqa: E402
+from report_claims import audit_problems, coarse_cap_problems, estimate_problems, stated_bound_problems  # noqa: E402
 
 SKIP = 77
 TERMINAL_STATES = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL",
@@ -140,7 +140,7 @@ def check_report(path, ranks, min_shrink, min_before_ns):
     if not problems:
         # where the truth is measured (one kernel), the sync's stated bounds and the audit must hold it
         if report.get("truth_measured"):
-            problems += stated_bound_problems(report)
+            problems += stated_bound_problems(report) + estimate_problems(report)
         problems += audit_problems(report)
     if problems:
         raise Failure(f"report {path}: " + "; ".join(problems))

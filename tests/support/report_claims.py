@@ -37,6 +37,30 @@ def stated_bound_problems(report):
     return problems
 
 
+def estimate_problems(report):
+    """Where the truth is measured and the clocks do not drift (so each offset is the same at the shared instant
+    and in round 1): each rank's round-1 estimate of its offset from the master lies within the uncertainty the
+    run stated for it (both reads' windows allowed). This is the claim a biased midpoint (one-way delays that
+    differ by direction) would break first."""
+    if not report.get("truth_measured"):
+        return ["the report does not measure the truth: nothing to check the estimates against"]
+    if report.get("parameters", {}).get("drift_ppm", 0) != 0:
+        return []  # the offset moves between the instant and round 1: the bounds after the sync are checked
+    problems = []
+    ranks = report["ranks"]
+    window_0 = ranks[0]["read_window_ns"]
+    for r in ranks[1:]:
+        if r.get("estimate_uncertainty_ns", 0) <= 0:
+            problems.append(f"rank {r['rank']}: no round-1 estimate stated")
+            continue
+        error = r["offset_estimated_ns"] - r["offset_before_ns"]
+        slack = r["read_window_ns"] + window_0
+        if abs(error) > r["estimate_uncertainty_ns"] + slack:
+            problems.append(f"rank {r['rank']}: round-1 estimate off the truth by {error} ns, stated +- "
+                            f"{r['estimate_uncertainty_ns']} ns (+ {slack} ns of read windows)")
+    return problems
+
+
 def audit_problems(report):
     """The independent audit reached every rank consistently and, where the truth is measured (and the clocks
     do not drift between the audit and the shared instant), each interval holds the true offset."""
