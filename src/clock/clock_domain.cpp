@@ -57,6 +57,10 @@ std::optional<std::string> monotonic_clock_domain() {
   return clock_domain_from(read_file("/proc/sys/kernel/random/boot_id"), read_file("/proc/self/timens_offsets"));
 }
 
+bool same_clock_domain(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  return a && b && *a == *b;
+}
+
 bool is_clock_domain(std::string_view text) {
   if (text.empty() || text.size() > 80) return false;
   return std::all_of(text.begin(), text.end(), [](char c) {

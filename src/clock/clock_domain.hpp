@@ -18,6 +18,9 @@ namespace berkeley {
 // kernel has no time namespaces): nullopt for a boot id that is not one, or offsets that cannot be read.
 [[nodiscard]] std::optional<std::string> clock_domain_from(std::string_view boot_id, std::string_view timens_offsets);
 
+// Whether two processes read one CLOCK_MONOTONIC: both domains known and equal.
+[[nodiscard]] bool same_clock_domain(const std::optional<std::string>& a, const std::optional<std::string>& b);
+
 // Whether a token is a well-formed domain (as a peer may send one): 1-80 characters of [0-9a-zA-Z.+-].
 [[nodiscard]] bool is_clock_domain(std::string_view text);
 

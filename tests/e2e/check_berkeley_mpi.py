@@ -8,12 +8,16 @@
   check_berkeley_mpi.py help        --np N   : --help prints once and exits 0
   check_berkeley_mpi.py precision-gate --np N : --require-precision below the reachable fails (exit 4) on
                                                every rank; a reachable one passes
+  check_berkeley_mpi.py other-clock --np N  : odd ranks in a time namespace 1000 s behind (another
+                                               CLOCK_MONOTONIC): no wait for the master's instant, the
+                                               spreads estimated (2 clock domains); exit 77 without time namespaces
 
 Every launch is bounded by --launch-timeout; a launch that hits it fails the check (a hang).
 """
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -146,6 +150,45 @@ def check_precision_gate(opts):
     print("PASS")
 
 
+def check_other_clock(opts):
+    """Where ranks do not share rank 0's CLOCK_MONOTONIC (another kernel; here a time namespace 1000 s behind, as
+    a host booted later), the master's instant means nothing on their clock: they must read at about that moment
+    (waiting for it took 1000 s), and the report must say the spreads are estimated, not measured."""
+    done = subprocess.run(["unshare", "--time", "--monotonic", "-1000", "true"], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"SKIP: time namespaces unavailable (unshare --time: {done.stderr.strip()})")
+        sys.exit(77)
+    # the rank's number from Open MPI or MPICH; odd ranks enter the time namespace
+    wrapper = ('r=${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}; '
+               'if [ $((r % 2)) -eq 1 ]; then exec unshare --time --monotonic -1000 "$@"; fi; exec "$@"')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.json")
+        command = (opts.mpiexec + [opts.numproc_flag, str(opts.np)] + opts.preflags
+                   + ["/bin/sh", "-c", wrapper, "sh", opts.exe, "--seed", str(SEED), "--json", path])
+        done = launch_bounded(command, opts.launch_timeout)
+        if done.returncode != 0:
+            fail(f"exit code {done.returncode}")
+        with open(path, encoding="utf-8") as f:
+            report = json.load(f)
+    domains = [r["clock_domain"] for r in report["ranks"]]
+    if len(domains) != opts.np:
+        fail(f"{len(domains)} ranks in the report, expected {opts.np}")
+    if any((d == domains[0]) != (k % 2 == 0) for k, d in enumerate(domains)):
+        fail(f"clock domains {domains}: the odd ranks' must differ from rank 0's, the even ranks' not")
+    if report["truth_measured"] is not False or report["clock_domains"] != 2 or report["bounds_held"] is not None:
+        fail(f"truth_measured {report['truth_measured']}, clock domains {report['clock_domains']}, bounds_held "
+             f"{report['bounds_held']}: the truth cannot be measured across two clocks")
+    if "estimated (" not in done.stdout:
+        fail("the summary must say the spreads are estimated")
+    # the clocks really were 1000 s apart, and were read at about one moment, not 1000 s apart
+    if report["spread_before_ns"] < 900 * 10**9 or report["spread_after_ns"] > 10**9:
+        fail(f"spread before {report['spread_before_ns']} ns, after {report['spread_after_ns']} ns")
+    problems = audit_problems(report)  # the audit does not depend on a shared clock: complete and consistent
+    if problems:
+        fail("; ".join(problems))
+    print("PASS")
+
+
 def add_launch_arguments(parser):
     """The arguments every launch needs (shared with check_berkeley_bench.py)."""
     parser.add_argument("--exe", required=True)
@@ -169,13 +212,13 @@ def parse_launch_options(parser):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["run", "same-seed", "bad-input", "help", "precision-gate"])
+    parser.add_argument("check", choices=["run", "same-seed", "bad-input", "help", "precision-gate", "other-clock"])
     add_launch_arguments(parser)
     parser.add_argument("--expect", default="")
     parser.add_argument("--expect-exit", type=int, default=None, help="bad-input: this exit code exactly")
     opts = parse_launch_options(parser)
     checks = {"run": check_run, "same-seed": check_same_seed, "bad-input": check_bad_input, "help": check_help,
-              "precision-gate": check_precision_gate}
+              "precision-gate": check_precision_gate, "other-clock": check_other_clock}
     checks[opts.check](opts)
 
 

@@ -274,6 +274,44 @@ def nc_plays_a_client():
               f"nc's client was told {adjustments}, the report says {mine['correction_ns']}")
 
 
+def time_namespaces_or_skip():
+    """A time namespace whose CLOCK_MONOTONIC is 1000 s behind (as on a host booted later), or exit 77."""
+    done = subprocess.run(["unshare", "--time", "--monotonic", "-1000", "true"], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"time namespaces unavailable (unshare --time: {done.stderr.strip()}): skipped")
+        sys.exit(SKIP)
+
+
+def client_on_another_clock():
+    """A client whose CLOCK_MONOTONIC is not the master's (a time namespace 1000 s behind): the master's
+    instant means nothing on its clock, so it is sent the time left instead and read at about the same moment
+    (not refused as 1000 s ahead, nor read 1000 s apart); the report says 2 clock domains, spreads estimated."""
+    time_namespaces_or_skip()
+    with tempfile.TemporaryDirectory() as tmp:
+        report_path = Path(tmp) / "report.json"
+        master, port = start_master(2, "--rounds", "2", "--interval", "50ms", "--timeout", "5s",
+                                    "--json", report_path)
+        near = start_client(port, 1)
+        far = Process(["unshare", "--time", "--monotonic", "-1000", TOOLS.client, "--id", 2, "--port", port,
+                       "--timeout", "5s"])
+        expect_exit(near, 0, 20, "client 1")
+        expect_exit(far, 0, 20, "client 2, in a time namespace 1000 s behind")
+        expect_exit(master, 0, 20, "berkeley_master")
+        report = json.loads(report_path.read_text())
+        domains = {r["rank"]: r["clock_domain"] for r in report["ranks"]}
+        check(sorted(domains) == [0, 1, 2], f"both clients must be read at the instant: rows {sorted(domains)}\n"
+              + master.dump())
+        check(domains[0] == domains[1] != domains[2] and domains[2].endswith("+-1000.0"),
+              f"clock domains {domains}")
+        check(report["truth_measured"] is False and report["clock_domains"] == 2 and report["bounds_held"] is None,
+              f"truth_measured {report['truth_measured']}, clock domains {report['clock_domains']}, bounds_held "
+              f"{report['bounds_held']}: the truth cannot be measured across two clocks")
+        check(any("estimated (" in line for line in master.out), "the summary must say the spreads are estimated")
+        # the clocks really were 1000 s apart, and were read at about one moment, not 1000 s apart
+        check(report["spread_before_ns"] > 900 * 10**9, f"spread before {report['spread_before_ns']} ns")
+        check(report["spread_after_ns"] < 10**9, f"spread after {report['spread_after_ns']} ns: read 1000 s apart?")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # faults during the rounds
 
@@ -586,7 +624,7 @@ def launcher_tmux():
 
 
 SCENARIOS = {f.__name__: f for f in (
-    sync_three_with_launcher, foreign_client, nc_plays_a_client, silent_client_excluded, disconnect_mid_round, malformed_line,
+    sync_three_with_launcher, foreign_client, nc_plays_a_client, client_on_another_clock, silent_client_excluded, disconnect_mid_round, malformed_line,
     unknown_command, wrong_version, megabyte_line, binary_garbage, number_out_of_range, time_far_from_master,
     bad_input_before_hello, slow_client_does_not_delay_others, too_many_clients_refused, duplicate_id_refused,
     master_gone_mid_session, no_master, port_in_use, bad_port, too_few_clients_join_timeout,

@@ -79,6 +79,25 @@ TEST(ClientSession, ReadsItsClockAtTheNamedInstant) {
   EXPECT_EQ(r.corrected_ns, Nanoseconds{1'000'040});
 }
 
+TEST(ClientSession, OnAnotherClockItReadsAfterTheDelayAndAnswersForTheMastersInstant) {
+  Fixture f;
+  f.joined();
+  // the master's instant is 1000 s ahead of this clock (another kernel): only the delay means anything here.
+  // The fixed reference never reaches now + 10 ms, so the read would spin: the delay is 0 (the instant is now).
+  const std::int64_t masters_instant = 50'000'000'000 + 1'000'000'000'000;
+  const SessionStep step = f.session.on_message(Probe{masters_instant, 0});
+  ASSERT_TRUE(step.reply.has_value());
+  EXPECT_EQ(step.state, SessionState::joined);
+  const ParseResult<ClientMessage> reading = parse_client_message(step.reply->substr(0, step.reply->size() - 1));
+  ASSERT_TRUE(reading) << reading.error;
+  EXPECT_EQ(std::get<Reading>(*reading.message).instant_ns, masters_instant);  // the master matches it by this
+  EXPECT_EQ(std::get<Reading>(*reading.message).raw_ns, Nanoseconds{1'000'000});
+  // a delay longer than the client's timeout is refused, as an instant that far ahead is
+  Fixture g;
+  g.joined();
+  EXPECT_EQ(g.session.on_message(Probe{masters_instant, kTimeout.count() + 1}).state, SessionState::failed);
+}
+
 TEST(ClientSession, RefusesAProbeFurtherAheadThanItsTimeout) {
   Fixture f;
   f.joined();

@@ -93,6 +93,18 @@ TEST(MessageCodec, MalformedLines) {
   expect_master_error("POLL", "POLL takes 1 field(s)");
 }
 
+TEST(MessageCodec, AProbeMayGiveTheTimeLeftForAClientOnAnotherClock) {
+  EXPECT_EQ(format_line(Probe{1398776237716, 20'000'000}), "PROBE 1398776237716 20000000\n");
+  const Probe with_delay = master_round_trip(Probe{5, kMaxProbeDelay.count()});
+  EXPECT_EQ(with_delay.instant_ns, 5);
+  EXPECT_EQ(with_delay.delay_ns, std::optional(kMaxProbeDelay.count()));
+  EXPECT_FALSE(master_round_trip(Probe{5}).delay_ns.has_value());
+  expect_master_error("PROBE 5 -1", "delay_ns");
+  expect_master_error("PROBE 5 " + std::to_string(kMaxProbeDelay.count() + 1), "delay_ns");
+  expect_master_error("PROBE 5 6 7", "PROBE takes 1 or 2 fields");
+  expect_master_error("PROBE", "PROBE takes 1 or 2 fields");
+}
+
 TEST(MessageCodec, AHelloMayNameTheClientsClockDomain) {
   const std::string boot_id = "66d41bdf-86bf-4bda-a7d3-e390902d7bb5";
   EXPECT_EQ(format_line(Hello{3, boot_id}), "HELLO BERKELEY/1 3 " + boot_id + "\n");

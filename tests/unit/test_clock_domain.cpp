@@ -32,6 +32,15 @@ TEST(ClockDomain, ThisProcessHasOneAndItIsWellFormed) {
   EXPECT_EQ(monotonic_clock_domain(), mine);  // the same every time
 }
 
+TEST(ClockDomain, TwoClocksAreOneOnlyWhenBothDomainsAreKnownAndEqual) {
+  const std::optional<std::string> a = "66d41bdf-86bf-4bda-a7d3-e390902d7bb5";
+  const std::optional<std::string> shifted = *a + "+-1000.0";
+  EXPECT_TRUE(same_clock_domain(a, a));
+  EXPECT_FALSE(same_clock_domain(a, shifted));
+  EXPECT_FALSE(same_clock_domain(a, std::nullopt));
+  EXPECT_FALSE(same_clock_domain(std::nullopt, std::nullopt));  // unknown is not "the same"
+}
+
 TEST(ClockDomain, APeersTokenIsCheckedBeforeItIsBelieved) {
   EXPECT_TRUE(is_clock_domain(kBootId));
   EXPECT_TRUE(is_clock_domain(std::string(kBootId) + "+-5.250"));

@@ -25,21 +25,31 @@ std::optional<ClockReading> decode(std::int64_t value) {
 std::vector<InstantObservation> probe_shared_instant(const bmpi::communicator& comm, const CorrectedClock& clock,
                                                      const Clock& reference, Nanoseconds lead_ns,
                                                      const std::vector<Nanoseconds>& later_ns) {
+  // Rank 0 names the instant on its CLOCK_MONOTONIC. A rank that reads the same one (same clock domain) waits
+  // for it: the readings are ground truth. On another clock (another kernel, a time namespace) that instant
+  // means nothing, and waiting for it could take days: such a rank reads lead_ns after the broadcast reached
+  // it, about the same moment (the broadcast's delay apart), and the report says the spreads are estimated.
+  const std::optional<std::string> mine = monotonic_clock_domain();
+  std::string master_domain = comm.rank() == 0 ? mine.value_or("-") : std::string();
+  bmpi::broadcast(comm, master_domain, 0);
+  const bool shares_master_clock = same_clock_domain(mine, master_domain);
   std::int64_t instant = 0;
   if (comm.rank() == 0) instant = (reference.now() + lead_ns).count();
   bmpi::broadcast(comm, instant, 0);
+  const ClockReading at = shares_master_clock ? ClockReading{instant} : reference.now() + lead_ns;
 
-  const InstantReading raw = read_at_instant(clock.underlying(), reference, ClockReading{instant});
+  const InstantReading raw = read_at_instant(clock.underlying(), reference, at);
   // per rank: raw, corrected, window, then (raw, corrected) for each later instant
-  std::vector<std::int64_t> mine{raw.clock_ns.count(), clock.corrected(raw.clock_ns).count(), raw.read_window_ns.count()};
+  std::vector<std::int64_t> readings{raw.clock_ns.count(), clock.corrected(raw.clock_ns).count(),
+                                     raw.read_window_ns.count()};
   for (const Nanoseconds later : later_ns) {
-    const ClockReading at = ClockReading{instant} + later;
-    mine.push_back(encode(clock.underlying().exact_at(reference, at)));
-    mine.push_back(encode(clock.exact_at(reference, at)));
+    const ClockReading then = at + later;
+    readings.push_back(encode(clock.underlying().exact_at(reference, then)));
+    readings.push_back(encode(clock.exact_at(reference, then)));
   }
-  const std::size_t per_rank = mine.size();
+  const std::size_t per_rank = readings.size();
   std::vector<std::int64_t> all;
-  bmpi::gather(comm, mine.data(), static_cast<int>(per_rank), all, 0);
+  bmpi::gather(comm, readings.data(), static_cast<int>(per_rank), all, 0);
 
   std::vector<InstantObservation> observations;
   for (std::size_t i = 0; i + per_rank <= all.size(); i += per_rank) {

@@ -1,6 +1,7 @@
 #pragma once
 // Ground truth for the report: every rank reads its clock, raw and corrected, at one shared instant of
-// a reference clock that all ranks of a host share (CLOCK_MONOTONIC). Rank 0 picks the instant.
+// a reference clock that all ranks of a host share (CLOCK_MONOTONIC). Rank 0 picks the instant; a rank in
+// another clock domain (clock/clock_domain.hpp) reads at about that moment instead (the spreads are then estimated).
 #include <boost/mpi/communicator.hpp>
 #include <optional>
 #include <string>

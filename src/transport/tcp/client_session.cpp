@@ -72,8 +72,11 @@ SessionStep ClientSession::on(const Adjust& m) {
 
 SessionStep ClientSession::on(const Probe& m) {
   if (state_ != SessionState::joined) return end(SessionState::failed, "master sent PROBE before WELCOME");
-  const ClockReading instant{m.instant_ns};
-  const Nanoseconds ahead = instant - reference_.now();
+  // In the master's clock domain the instant is one on our CLOCK_MONOTONIC; in another, only the delay means
+  // anything here: read that long after the PROBE arrived.
+  const ClockReading now = reference_.now();
+  const ClockReading instant = m.delay_ns ? now + Nanoseconds{*m.delay_ns} : ClockReading{m.instant_ns};
+  const Nanoseconds ahead = instant - now;
   if (ahead > max_probe_wait_) {
     return end(SessionState::failed, "master named a PROBE instant " + format_duration(ahead) +
                                          " ahead, more than the timeout " + format_duration(max_probe_wait_));

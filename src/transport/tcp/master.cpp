@@ -145,8 +145,12 @@ int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& membe
   const Nanoseconds lead = kProbeLeadBase + kProbeLeadPerClient * static_cast<std::int64_t>(members.size());
   std::vector<Nanoseconds> sent;
   for (std::size_t i = 1; i < records_.size(); ++i) sent.push_back(records_[i].total_correction_ns);
-  const ProbeResult probe =
-      probe_shared_instant(io_, members, clock_, reference_, lead, config_.timeout_ns, sent, log_);
+  std::vector<bool> shares_master_clock;  // where the instant of the master's CLOCK_MONOTONIC means one moment
+  for (std::size_t i = 1; i < records_.size(); ++i) {
+    shares_master_clock.push_back(same_clock_domain(records_[i].clock_domain, records_[0].clock_domain));
+  }
+  const ProbeResult probe = probe_shared_instant(io_, members, shares_master_clock, clock_, reference_, lead,
+                                                 config_.timeout_ns, sent, log_);
   const Nanoseconds elapsed = reference_.now() - first_poll_;
   if (io_.interrupted_by() != 0) return interrupted_exit("while reading the clocks at the shared instant");
   lobby_.close_all(std::to_string(config_.rounds) + " round(s) done", config_.timeout_ns, false);

@@ -165,8 +165,10 @@ MasterMessage parse_master(std::string_view line) {
                   Nanoseconds{number("ADJUST", "delta_ns", f[2], -kMaxAdjustment.count(), kMaxAdjustment.count())}};
   }
   if (f[0] == "PROBE") {
-    expect_fields(f, 2, "PROBE <instant_ns>");
-    return Probe{number("PROBE", "instant_ns", f[1], 0, kInt64Max)};
+    if (f.size() != 2 && f.size() != 3) throw Malformed{"PROBE takes 1 or 2 fields: PROBE <instant_ns> [<delay_ns>]"};
+    Probe probe{number("PROBE", "instant_ns", f[1], 0, kInt64Max)};
+    if (f.size() == 3) probe.delay_ns = number("PROBE", "delay_ns", f[2], 0, kMaxProbeDelay.count());
+    return probe;
   }
   if (is_client_command(f[0])) throw Malformed{"unexpected command " + quoted(f[0]) + " (a client's command)"};
   throw Malformed{"unknown command " + quoted(f[0])};
@@ -206,7 +208,9 @@ std::string format_line(const Refused& m) { return sanitized_text("REFUSED", m.r
 std::string format_line(const Error& m) { return sanitized_text("ERROR", m.reason); }
 std::string format_line(const Poll& m) { return with_numbers("POLL", {m.seq}); }
 std::string format_line(const Adjust& m) { return with_numbers("ADJUST", {m.round, m.delta_ns.count()}); }
-std::string format_line(const Probe& m) { return with_numbers("PROBE", {m.instant_ns}); }
+std::string format_line(const Probe& m) {
+  return m.delay_ns ? with_numbers("PROBE", {m.instant_ns, *m.delay_ns}) : with_numbers("PROBE", {m.instant_ns});
+}
 std::string format_line(const Bye& m) { return sanitized_text("BYE", m.reason); }
 
 std::string_view command_name(const ClientMessage& message) {

@@ -30,6 +30,8 @@ inline constexpr Nanoseconds kMaxTimeout{std::chrono::hours(1)};
 inline constexpr Nanoseconds kMaxAdjustment{std::chrono::hours(48)};
 // Every adjustment the master computes fits: two offsets of at most kMaxClockOffset + half a round trip.
 static_assert(kMaxAdjustment >= 2 * (kMaxClockOffset + kMaxTimeout));
+// A PROBE's delay (for a client in another clock domain) is at most this: the master's --timeout bound.
+inline constexpr Nanoseconds kMaxProbeDelay = kMaxTimeout;
 // A shared-instant read bracketed wider than this is refused.
 inline constexpr Nanoseconds kMaxReadWindow{std::chrono::seconds(1)};
 
@@ -69,8 +71,12 @@ struct Adjust {  // ADJUST <round> <delta_ns>: add the signed delta to your cloc
   std::int64_t round = 0;
   Nanoseconds delta_ns{0};
 };
-struct Probe {  // PROBE <instant_ns>: read your clock when CLOCK_MONOTONIC shows instant_ns
+struct Probe {  // PROBE <instant_ns> [<delay_ns>]: read your clock when CLOCK_MONOTONIC shows instant_ns
   std::int64_t instant_ns = 0;
+  // Set for a client that does not read the master's CLOCK_MONOTONIC (another kernel, a time namespace):
+  // instant_ns means nothing on its clock, so it reads delay_ns after the PROBE arrives (about the same
+  // moment: the line's one-way delay apart) and answers for instant_ns all the same.
+  std::optional<std::int64_t> delay_ns = std::nullopt;
 };
 struct Bye {  // BYE <text>: the session is over; the master closes
   std::string reason;

@@ -56,7 +56,8 @@ Wait take_reading(Connection& c, std::int64_t instant, const InstantObservation&
 
 }  // namespace
 
-ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& members, const CorrectedClock& master_clock,
+ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& members,
+                                 const std::vector<bool>& shares_master_clock, const CorrectedClock& master_clock,
                                  const Clock& reference, Nanoseconds lead, Nanoseconds timeout,
                                  const std::vector<Nanoseconds>& sent_corrections_ns, std::ostream& log) {
   ProbeResult result;
@@ -68,7 +69,9 @@ ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& member
   for (std::size_t i = 0; i < members.size(); ++i) {
     Connection& c = *members[i].connection;
     if (c.open()) {
-      c.send(format_line(Probe{instant.count()}));
+      Probe probe{instant.count()};
+      if (!shares_master_clock.at(i)) probe.delay_ns = std::max(Nanoseconds{0}, instant - reference.now()).count();
+      c.send(format_line(probe));
     } else {
       waits[i] = Wait::failed;
     }

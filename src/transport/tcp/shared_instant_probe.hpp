@@ -22,8 +22,11 @@ struct ProbeResult {
 // Sends PROBE to every open member, reads the master's clock at the instant (now + lead), and waits for
 // the READINGs until `timeout` after the instant. A READING for another instant, or out of range, drops
 // that member. Readings are checked against the corrections the master sent (`sent_corrections_ns`,
-// per member): a client that reports another total is logged.
+// per member): a client that reports another total is logged. `shares_master_clock` (per member): whether
+// it reads the master's CLOCK_MONOTONIC; a member that does not is sent the time left until the instant
+// instead (PROBE <instant_ns> <delay_ns>), since the instant means nothing on its clock.
 [[nodiscard]] ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& members,
+                                               const std::vector<bool>& shares_master_clock,
                                                const CorrectedClock& master_clock, const Clock& reference,
                                                Nanoseconds lead, Nanoseconds timeout,
                                                const std::vector<Nanoseconds>& sent_corrections_ns, std::ostream& log);
