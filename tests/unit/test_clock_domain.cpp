@@ -8,7 +8,8 @@ namespace {
 constexpr const char* kBootId = "66d41bdf-86bf-4bda-a7d3-e390902d7bb5";
 
 TEST(ClockDomain, IsTheBootIdWhereNoTimeNamespaceShiftsTheClock) {
-  EXPECT_EQ(clock_domain_from(std::string(kBootId) + "\n", "monotonic           0         0\nboottime  0 0\n"), kBootId);
+  EXPECT_EQ(clock_domain_from(std::string(kBootId) + "\n", "monotonic           0         0\nboottime  0 0\n"),
+            kBootId);
   EXPECT_EQ(clock_domain_from(kBootId, ""), kBootId);  // a kernel without time namespaces
 }
 
@@ -21,7 +22,8 @@ TEST(ClockDomain, ATimeNamespacesShiftOfTheMonotonicClockMakesADomainOfItsOwn) {
 TEST(ClockDomain, WhatIsNotABootIdOrCannotBeReadIsNoDomain) {
   EXPECT_FALSE(clock_domain_from("", "").has_value());
   EXPECT_FALSE(clock_domain_from("not-a-boot-id", "").has_value());
-  EXPECT_FALSE(clock_domain_from("66D41BDF-86BF-4BDA-A7D3-E390902D7BB5", "").has_value());  // the kernel writes lower case
+  EXPECT_FALSE(
+      clock_domain_from("66D41BDF-86BF-4BDA-A7D3-E390902D7BB5", "").has_value());  // the kernel writes lower case
   EXPECT_FALSE(clock_domain_from(kBootId, "monotonic x 0\n").has_value());
 }
 
