@@ -322,32 +322,24 @@ marked_pids() {
   return 0
 }
 
-# TERM the processes of one launch still inside the lab, KILL them after a grace; says what it found.
-stop_marked() {
-  local marker=$1 grace=$2 pids deadline
-  lab_exists || return 0
-  mapfile -t pids < <(marked_pids "${marker}")
+# term_then_kill GRACE WHAT LISTER ARGS...: TERM the processes `LISTER ARGS...` prints (one pid a line), KILL
+# those still listed after GRACE seconds; says what it found (after WHAT).
+term_then_kill() {
+  local grace=$1 what=$2 pids deadline
+  shift 2
+  mapfile -t pids < <("$@")
   ((${#pids[@]} == 0)) && return 0
-  say "left behind in the lab, stopping: $(describe_pids "${pids[@]}")"
+  say "${what}: $(describe_pids "${pids[@]}")"
   kill -TERM "${pids[@]}" 2>/dev/null || true
   deadline=$((SECONDS + grace))
-  while ((SECONDS < deadline)) && [[ -n "$(marked_pids "${marker}")" ]]; do sleep 0.1; done
-  mapfile -t pids < <(marked_pids "${marker}")
+  while ((SECONDS < deadline)) && [[ -n "$("$@")" ]]; do sleep 0.1; done
+  mapfile -t pids < <("$@")
   ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
-# TERM what is left of session SID, then KILL after a grace; says what it found.
-stop_session() {
-  local sid=$1 grace=$2 pids deadline
-  mapfile -t pids < <(session_pids "${sid}")
-  ((${#pids[@]} == 0)) && return 0
-  say "left behind, stopping: $(describe_pids "${pids[@]}")"
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  deadline=$((SECONDS + grace))
-  while ((SECONDS < deadline)) && [[ -n "$(session_pids "${sid}")" ]]; do sleep 0.1; done
-  mapfile -t pids < <(session_pids "${sid}")
-  ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
-}
+# The processes of one launch still inside the lab (found by their mark), and what is left of session SID.
+stop_marked() { lab_exists && term_then_kill "$2" "left behind in the lab, stopping" marked_pids "$1" || true; }
+stop_session() { term_then_kill "$2" "left behind, stopping" session_pids "$1"; }
 
 # Runs a command in a session of its own, bounded by `timeout`; on the way out (done, failed, interrupted) every
 # process of that session still there is stopped. Returns the command's exit status.

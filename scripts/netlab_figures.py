@@ -23,7 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
-from report_claims import audit_problems, coarse_cap_problems, estimate_problems, stated_bound_problems  # noqa: E402
+from report_claims import (audit_problems, coarse_cap_problems, estimate_problems,  # noqa: E402
+                           stated_bound_problems, tree_level_problems)
 
 HOSTS = 3
 RANKS_PER_HOST = 2
@@ -53,9 +54,7 @@ def run_problems(report, method):
     if report.get("hosts") != HOSTS:
         problems.append(f"{report.get('hosts')} hosts, expected {HOSTS}")
     if method == "tree":
-        levels = {level["level"]: level for level in report.get("levels", [])}
-        if levels.get(1, {}).get("groups") != HOSTS or levels.get(2, {}).get("ranks_measured") != HOSTS - 1:
-            problems.append(f"tree levels {report.get('levels')}: expected {HOSTS} groups, {HOSTS - 1} leaders")
+        problems += tree_level_problems(report, HOSTS, RANKS_PER_HOST)
     return (problems + stated_bound_problems(report) + estimate_problems(report) + audit_problems(report)
             + coarse_cap_problems(report))
 

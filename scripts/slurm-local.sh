@@ -31,7 +31,8 @@
 # PMIxCollFence=ring: Slurm 22.05's PMIx "tree" fence is no barrier in a step on fewer nodes than TreeWidth (50)
 # (each node is a root without children and releases its own ranks at once), so Open MPI's barrier at the end
 # of MPI_Init held nobody back and a rank could be sent to before it was ready to receive (a segfault in
-# MPI_Init, about 1 job in 10 here). The ring fence waits for every node. docs/netlab.md has the evidence.
+# MPI_Init: 1 of 60 sbatch -N 3 jobs here; 0 of 84 with the ring fence, which waits for every node).
+# docs/netlab.md has the evidence.
 #
 # Settings are those measured in /work/shared/ENVIRONMENT.md: the cgroup plugins fail silently here (jobs
 # "complete" with exit 0, write nothing, and drain the node), so proctrack/linuxproc and task/none.

@@ -17,13 +17,13 @@ Every launch is bounded by --launch-timeout; a launch that hits it fails the che
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from report_claims import audit_problems, coarse_cap_problems, estimate_problems, stated_bound_problems  # noqa: E402
-from script_checks import expect_rejected, fail, launch as launch_bounded  # noqa: E402
+from script_checks import (TIME_NAMESPACE_BEHIND, expect_rejected, fail, launch as launch_bounded,  # noqa: E402
+                           time_namespace_unavailable)
 
 # Before sync the clocks differ by the drawn offsets (±1 s); after it, each must be within the bound the
 # run states for it. The only fixed figure is a coarse cap no load can break: a tenth of the spread before
@@ -154,13 +154,13 @@ def check_other_clock(opts):
     """Where ranks do not share rank 0's CLOCK_MONOTONIC (another kernel; here a time namespace 1000 s behind, as
     a host booted later), the master's instant means nothing on their clock: they must read at about that moment
     (waiting for it took 1000 s), and the report must say the spreads are estimated, not measured."""
-    done = subprocess.run(["unshare", "--time", "--monotonic", "-1000", "true"], capture_output=True, text=True)
-    if done.returncode != 0:
-        print(f"SKIP: time namespaces unavailable (unshare --time: {done.stderr.strip()})")
+    unavailable = time_namespace_unavailable()
+    if unavailable:
+        print(f"SKIP: {unavailable}")
         sys.exit(77)
     # the rank's number from Open MPI or MPICH; odd ranks enter the time namespace
     wrapper = ('r=${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}; '
-               'if [ $((r % 2)) -eq 1 ]; then exec unshare --time --monotonic -1000 "$@"; fi; exec "$@"')
+               f'if [ $((r % 2)) -eq 1 ]; then exec {" ".join(TIME_NAMESPACE_BEHIND)} "$@"; fi; exec "$@"')
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "report.json")
         command = (opts.mpiexec + [opts.numproc_flag, str(opts.np)] + opts.preflags

@@ -37,7 +37,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from report_claims import audit_problems, coarse_cap_problems, estimate_problems, stated_bound_problems  # noqa: E402
+from report_claims import (audit_problems, coarse_cap_problems, estimate_problems,  # noqa: E402
+                           stated_bound_problems, tree_level_problems)
 from script_checks import stop_session  # noqa: E402
 
 SKIP = 77
@@ -259,14 +260,7 @@ def report_problems(report, method=None, placement=None, host_of=None):
     if method is not None and report.get("parameters", {}).get("method") != method:
         problems.append(f"method {report.get('parameters', {}).get('method')!r}, expected {method!r}")
     if method == "tree":
-        levels = {level["level"]: level for level in report.get("levels", [])}
-        one, two = levels.get(1, {}), levels.get(2, {})
-        # level 1: within each of the 3 real nodes, its non-leader ranks; level 2: rank 0 to the other leaders
-        if one.get("groups") != hosts or one.get("ranks_measured") != hosts * (ranks_per_host - 1):
-            problems.append(f"tree level 1: {one}, expected {hosts} groups, {hosts * (ranks_per_host - 1)} "
-                            "ranks measured (one group per real node)")
-        if two.get("groups") != 1 or two.get("ranks_measured") != hosts - 1:
-            problems.append(f"tree level 2: {two}, expected 1 group, {hosts - 1} leaders measured")
+        problems += tree_level_problems(report, hosts, ranks_per_host)
     before = report.get("spread_before_ns")
     if not isinstance(before, int) or before < 100_000_000:
         problems.append(f"spread before {before!r} ns: expected hundreds of ms with seed {SEED}")

@@ -88,3 +88,17 @@ def coarse_cap_problems(report, shrink=10):
     if after * shrink > before:
         return [f"spread after {after} ns: not even 1/{shrink} of the {before} ns before"]
     return []
+
+
+def tree_level_problems(report, nodes, ranks_per_node):
+    """--method tree grouped by the real nodes: level 1 measures, within each node, its non-leader ranks;
+    level 2 measures the other nodes' leaders from rank 0."""
+    levels = {level["level"]: level for level in report.get("levels", [])}
+    one, two = levels.get(1, {}), levels.get(2, {})
+    problems = []
+    if one.get("groups") != nodes or one.get("ranks_measured") != nodes * (ranks_per_node - 1):
+        problems.append(f"tree level 1: {one}, expected {nodes} groups, {nodes * (ranks_per_node - 1)} ranks "
+                        "measured (one group per real node)")
+    if two.get("groups") != 1 or two.get("ranks_measured") != nodes - 1:
+        problems.append(f"tree level 2: {two}, expected 1 group, {nodes - 1} leaders measured")
+    return problems

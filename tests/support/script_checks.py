@@ -90,3 +90,13 @@ def expect_rejected(program, done, named, exit_code, quiet_stdout=True):
         fail(f"{args}: the message does not name {named!r}: {ours[0]}")
     if quiet_stdout and done.stdout:
         fail(f"{args}: printed something after a bad command line: {done.stdout!r}")
+
+
+# Another CLOCK_MONOTONIC on this machine, as a host booted later would have: a time namespace 1000 s behind.
+TIME_NAMESPACE_BEHIND = ["unshare", "--time", "--monotonic", "-1000"]
+
+
+def time_namespace_unavailable():
+    """Why TIME_NAMESPACE_BEHIND cannot run here (not root, a kernel before 5.6), or None when it can."""
+    done = subprocess.run([*TIME_NAMESPACE_BEHIND, "true"], capture_output=True, text=True)
+    return None if done.returncode == 0 else f"time namespaces unavailable (unshare --time: {done.stderr.strip()})"

@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from foreign_client import HandClient, play_session  # noqa: E402  (test code, not project code)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+from script_checks import TIME_NAMESPACE_BEHIND, time_namespace_unavailable  # noqa: E402
 
 SKIP = 77
 TOOLS = None  # set in main: master, client, launcher paths
@@ -274,26 +276,20 @@ def nc_plays_a_client():
               f"nc's client was told {adjustments}, the report says {mine['correction_ns']}")
 
 
-def time_namespaces_or_skip():
-    """A time namespace whose CLOCK_MONOTONIC is 1000 s behind (as on a host booted later), or exit 77."""
-    done = subprocess.run(["unshare", "--time", "--monotonic", "-1000", "true"], capture_output=True, text=True)
-    if done.returncode != 0:
-        print(f"time namespaces unavailable (unshare --time: {done.stderr.strip()}): skipped")
-        sys.exit(SKIP)
-
-
 def client_on_another_clock():
     """A client whose CLOCK_MONOTONIC is not the master's (a time namespace 1000 s behind): the master's
     instant means nothing on its clock, so it is sent the time left instead and read at about the same moment
     (not refused as 1000 s ahead, nor read 1000 s apart); the report says 2 clock domains, spreads estimated."""
-    time_namespaces_or_skip()
+    unavailable = time_namespace_unavailable()
+    if unavailable:
+        print(f"{unavailable}: skipped")
+        sys.exit(SKIP)
     with tempfile.TemporaryDirectory() as tmp:
         report_path = Path(tmp) / "report.json"
         master, port = start_master(2, "--rounds", "2", "--interval", "50ms", "--timeout", "5s",
                                     "--json", report_path)
         near = start_client(port, 1)
-        far = Process(["unshare", "--time", "--monotonic", "-1000", TOOLS.client, "--id", 2, "--port", port,
-                       "--timeout", "5s"])
+        far = Process([*TIME_NAMESPACE_BEHIND, TOOLS.client, "--id", 2, "--port", port, "--timeout", "5s"])
         expect_exit(near, 0, 20, "client 1")
         expect_exit(far, 0, 20, "client 2, in a time namespace 1000 s behind")
         expect_exit(master, 0, 20, "berkeley_master")
