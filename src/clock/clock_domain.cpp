@@ -54,7 +54,11 @@ std::optional<std::string> clock_domain_from(std::string_view boot_id, std::stri
 }
 
 std::optional<std::string> monotonic_clock_domain() {
-  return clock_domain_from(read_file("/proc/sys/kernel/random/boot_id"), read_file("/proc/self/timens_offsets"));
+  // read once: a process's boot id and time namespace never change (setns to a time namespace applies to
+  // its children only), and every shared-instant probe asks again
+  static const std::optional<std::string> domain =
+      clock_domain_from(read_file("/proc/sys/kernel/random/boot_id"), read_file("/proc/self/timens_offsets"));
+  return domain;
 }
 
 bool same_clock_domain(const std::optional<std::string>& a, const std::optional<std::string>& b) {

@@ -11,7 +11,7 @@
 namespace berkeley {
 
 // This process's domain: "<boot id>" or "<boot id>+<s>.<ns>" when the time namespace shifts CLOCK_MONOTONIC;
-// nullopt when the boot id cannot be read (not Linux, /proc not mounted).
+// nullopt when the boot id cannot be read (not Linux, /proc not mounted). Read once per process.
 [[nodiscard]] std::optional<std::string> monotonic_clock_domain();
 
 // The same from the texts of /proc/sys/kernel/random/boot_id and /proc/self/timens_offsets (empty where the
