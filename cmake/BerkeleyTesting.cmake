@@ -6,8 +6,9 @@ include(GoogleTest)
 set(BERKELEY_MPI_TEST_ENVIRONMENT
     OMPI_ALLOW_RUN_AS_ROOT=1
     OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-    OMPI_MCA_rmaps_base_oversubscribe=1
-    OMPI_MCA_mpi_yield_when_idle=1)
+    OMPI_MCA_rmaps_base_oversubscribe=1)
+# No OMPI_MCA_mpi_yield_when_idle: every MPI program here (the test main included) chooses it before MPI_Init
+# from its placement, as a user's run does (src/transport/mpi/progress_waiting.hpp).
 
 # The mpiexec command line for N ranks, as a list, ready to prefix an executable.
 function(berkeley_mpiexec_command out_var ranks)

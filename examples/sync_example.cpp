@@ -17,10 +17,12 @@
 #include "clock/corrected_clock.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "clock/shared_instant.hpp"
+#include "transport/mpi/progress_waiting.hpp"
 #include "transport/mpi/synchronize.hpp"
 #include "transport/mpi/wtime_clock.hpp"
 
 int main(int argc, char** argv) {
+  berkeley::mpi::choose_progress_waiting(argc, argv);  // before MPI_Init: poll, or yield on a crowded node
   boost::mpi::environment env(argc, argv);
   const boost::mpi::communicator world;
 

@@ -48,8 +48,9 @@ mkdir -p -- "${report_dir}"
 report="${report_dir}/berkeley-${SLURM_JOB_ID}.json"
 rm -f -- "${report}"
 
-# Open MPI busy-polls whenever the slots come from Slurm, even with more ranks than cores: ask it to yield.
-export OMPI_MCA_mpi_yield_when_idle=1
+# Open MPI busy-polls whenever the slots come from Slurm, even with more ranks than cores: berkeley_mpi
+# sees its node's task count (SLURM_STEP_TASKS_PER_NODE) and asks it to yield only there. Export
+# OMPI_MCA_mpi_yield_when_idle yourself to decide otherwise.
 if [[ ${EUID} -eq 0 ]]; then
   # Open MPI refuses to run as root without both (containers, test machines)
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

@@ -1,23 +1,40 @@
 #!/usr/bin/env bash
 # Benchmarks (programs that print figures, not tests): berkeley_bench under mpirun at several rank counts,
-# each against the floors of this machine's MPI measured in the same run.
+# each against the floors of this machine's MPI measured in the same run; then the README's own command
+# path, berkeley_mpi as a user runs it (scripts/bench_user_path.py).
 #   scripts/bench.sh                 np 2 4 8 16; per method 100 timed syncs and 10 probed for the true
-#                                    spread; JSON into bench-results/
+#                                    spread; JSON into bench-results/; then the user path at np 2 and 4
+#   scripts/bench.sh --hog           the same under a CPU hog on every core (stress-ng, bounded)
 #   NPS="2 4" SYNCS=20 PROBES=5 scripts/bench.sh --clock sim     extra arguments go to berkeley_bench
+#   USER_NPS=2,4 USER_RUNS=5 USER_METHODS=collective,pingpong   the user path's counts (USER_RUNS=0: skip it)
 set -euo pipefail
 # a build of its own: switching build/ between Release and the tests' type would rebuild everything each time
 BERKELEY_BUILD_DIR=${BERKELEY_BUILD_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build-release}
 source "$(dirname "$0")/lib.sh"
+
+hog=0
+if [[ ${1:-} == --hog ]]; then
+  hog=1
+  shift
+fi
 
 install_build_dependencies
 BERKELEY_BUILD_TYPE=Release build_project >/dev/null
 out_dir=${BENCH_DIR:-$PWD/bench-results}
 mkdir -p "$out_dir"
 cores=$(nproc)
+if ((hog)); then
+  command -v stress-ng >/dev/null 2>&1 || install_packages stress-ng
+  # bounded by its own timeout too, in case this script is killed with SIGKILL
+  stress-ng --cpu "$cores" --timeout 3600s --quiet &
+  hog_pid=$!
+  trap 'kill "$hog_pid" 2>/dev/null || true' EXIT
+  log "CPU hog: stress-ng --cpu $cores (pid $hog_pid)"
+fi
 for np in ${NPS:-2 4 8 16}; do
-  # Idle ranks yield the core only where ranks outnumber cores (as Open MPI itself decides when it sees
-  # the oversubscription; lib.sh forces it on for launches where it cannot see it). With a core per rank,
-  # yielding only puts a system call into every poll of the latencies being measured.
+  # The tuned path: Open MPI yields the core only where ranks outnumber cores, set here explicitly (the
+  # programs choose the same from their placement; the user path below leaves it to them). With a core per
+  # rank, yielding only puts a system call into every poll of the latencies being measured.
   yield=0
   if (( np > cores )); then yield=1; fi
   # bounded: a hung launch must not hang the benchmark (see docs: mpirun of many ranks can hang)
@@ -26,3 +43,8 @@ for np in ${NPS:-2 4 8 16}; do
   echo
 done
 log "JSON: $out_dir/bench-*.json"
+# the README's path: berkeley_mpi with only what scripts/run.sh sets (no tuning), true spread and sync time
+if ((${USER_RUNS:-5} > 0)); then
+  python3 "$(dirname "$0")/bench_user_path.py" --exe "$BERKELEY_BUILD_DIR/berkeley_mpi" --nps "${USER_NPS:-2,4}" \
+    --methods "${USER_METHODS:-collective,pingpong}" --runs "${USER_RUNS:-5}" || log "user path: a run failed or broke its bounds"
+fi

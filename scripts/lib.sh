@@ -4,10 +4,11 @@
 BERKELEY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BERKELEY_BUILD_DIR=${BERKELEY_BUILD_DIR:-$BERKELEY_ROOT/build}
 
-# Open MPI as root needs both variables; more ranks than cores need oversubscription; and without
-# yield_when_idle an oversubscribed or Slurm-placed rank busy-polls (see docs). MPICH ignores OMPI_*.
+# Open MPI as root needs both variables; more ranks than cores need oversubscription. MPICH ignores OMPI_*.
+# Whether Open MPI polls or yields inside MPI calls (mpi_yield_when_idle) is not set here: the programs
+# choose it before MPI_Init from their placement (src/transport/mpi/progress_waiting.hpp).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_mpi_yield_when_idle=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
 # mpirun -q as a variable: on a failed run only berkeley_mpi's own message is printed, no Open MPI banner
 export OMPI_MCA_orte_execute_quiet=1
 

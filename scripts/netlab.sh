@@ -633,7 +633,11 @@ cmd_mpirun() {
   # shellcheck disable=SC2054 # the commas belong to the value
   local mca=(--mca plm_rsh_agent "${LAB_DIR}/agent" --mca plm_rsh_no_tree_spawn 1
     --mca oob_tcp_if_include "${subnet}" --mca btl_tcp_if_include "${subnet}" --mca btl self,tcp,vader)
-  # lib.sh exported the run-as-root, oversubscription and yield variables; they reach every daemon and rank
+  # Every host of the lab shares this machine's cores, so the placement a program sees (2 ranks on a host of
+  # 2 cores) hides that 6 ranks share them: Open MPI must yield inside MPI calls (a choice of the user's,
+  # which the programs keep; export OMPI_MCA_mpi_yield_when_idle=0 to try otherwise).
+  export OMPI_MCA_mpi_yield_when_idle="${OMPI_MCA_mpi_yield_when_idle:-1}"
+  # lib.sh exported the run-as-root and oversubscription variables; they reach every daemon and rank
   # (the agent runs the daemons as our own children, with our environment). So does a mark of this launch:
   # the daemons leave our session (orted --daemonize), the mark finds them (and their ranks) afterwards.
   export BERKELEY_NETLAB_LAUNCH="mpirun-$$-${EPOCHREALTIME/./}"
@@ -801,6 +805,8 @@ cmd_slurm() {
   export SLURM_CONF="${SLURM_DIR}/slurm.conf"
   export OMPI_MCA_btl_tcp_if_include="${subnet}" OMPI_MCA_oob_tcp_if_include="${subnet}"
   export OMPI_MCA_btl=self,tcp,vader
+  # the lab's hosts share this machine's cores: yield inside MPI calls (see cmd_mpirun)
+  export OMPI_MCA_mpi_yield_when_idle="${OMPI_MCA_mpi_yield_when_idle:-1}"
   enter_host "${HOST_PREFIX}1" "$@"
 }
 

@@ -18,6 +18,7 @@
 #include "cli/sync_method_value.hpp"
 #include "core/duration_text.hpp"
 #include "sync/tree.hpp"
+#include "transport/mpi/progress_waiting.hpp"
 #include "transport/mpi/report_file.hpp"
 
 namespace {
@@ -92,6 +93,8 @@ std::string us(Nanoseconds value) {
 int run(const bmpi::communicator& world, int argc, char** argv);
 
 int main(int argc, char** argv) {
+  // before MPI_Init: Open MPI polls or yields inside MPI calls as this node's placement needs
+  berkeley::mpi::choose_progress_waiting(argc, argv);
   bmpi::environment env(argc, argv);
   const bmpi::communicator world;
   try {

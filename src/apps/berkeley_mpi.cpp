@@ -20,6 +20,7 @@
 #include "report/table_writer.hpp"
 #include "transport/mpi/audit.hpp"
 #include "transport/mpi/instant_probe.hpp"
+#include "transport/mpi/progress_waiting.hpp"
 #include "transport/mpi/report_file.hpp"
 #include "transport/mpi/synchronize.hpp"
 #include "transport/mpi/wtime_clock.hpp"
@@ -159,6 +160,8 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // before MPI_Init: Open MPI polls or yields inside MPI calls as this node's placement needs
+  berkeley::mpi::choose_progress_waiting(argc, argv);
   bmpi::environment env(argc, argv);
   const bmpi::communicator world;
   // Every rank parses the same argv to the same verdict, so all leave together; only rank 0 speaks.

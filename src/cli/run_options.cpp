@@ -58,7 +58,8 @@ po::options_description describe_options() {
       ("wait", po::value<std::string>()->default_value("auto"),
        "pingpong/tree: how ranks wait for their turn. busy: spin (fastest hand-over); polite: sleep between "
        "polls (the pair being measured keeps the cores: far more precise when oversubscribed); auto: polite "
-       "where a node runs more ranks than it has cores")
+       "where a node runs more ranks than it has cores. Also sets how Open MPI waits inside MPI calls "
+       "(OMPI_MCA_mpi_yield_when_idle, unless you set it): busy 0, polite 1, auto from the launcher's placement")
       ("node-size", po::value<std::string>()->default_value("0"),
        "tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node)")
       ("interval", po::value<std::string>()->default_value("0"),

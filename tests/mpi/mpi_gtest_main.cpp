@@ -8,6 +8,8 @@
 #include <boost/mpi/environment.hpp>
 #include <iostream>
 
+#include "transport/mpi/progress_waiting.hpp"
+
 namespace {
 
 // Reports, on rank 0, the failures of the other ranks as well, after each test.
@@ -30,6 +32,8 @@ class GatherFailures : public testing::EmptyTestEventListener {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // as berkeley_mpi does: Open MPI polls or yields inside MPI calls as this node's placement needs
+  berkeley::mpi::choose_progress_waiting(argc, argv);
   boost::mpi::environment env(argc, argv);
   const boost::mpi::communicator world;
   testing::InitGoogleTest(&argc, argv);
