@@ -59,6 +59,7 @@ RunParameters describe(const RunOptions& options, int ranks) {
   p.method = std::string(sync_method_name(options.method));
   p.interval_ns = options.interval_ns;
   p.node_size = options.node_size;
+  p.exchanges = options.method == SyncMethod::collective ? options.exchanges : 0;
   return p;
 }
 
@@ -111,6 +112,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   sync_options.tolerance_ns = options.effective_tolerance();
   sync_options.method = options.method;
   sync_options.virtual_node_size = options.node_size;
+  sync_options.collective.max_exchanges = options.exchanges;
   if (options.polite_waiting) {
     sync_options.waiting = *options.polite_waiting ? berkeley::mpi::Waiting::polite : berkeley::mpi::Waiting::busy;
   }

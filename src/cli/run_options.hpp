@@ -28,6 +28,7 @@ struct RunOptions {
   SyncMethod method = SyncMethod::collective;
   Nanoseconds interval_ns{0};                       // pause between rounds (rounds ≥ 3 with one: drift)
   int node_size = 0;                                // tree: virtual nodes of this many ranks (0: real nodes)
+  int exchanges = 8;  // collective: at most this many gather/scatter exchanges per round (1: one fused)
   // pingpong/tree: how ranks wait for their turn. unset (auto): polite where a node has more ranks than cores
   std::optional<bool> polite_waiting;
   std::optional<Nanoseconds> require_precision_ns;  // exit kExitPrecisionFailed when the audit exceeds it

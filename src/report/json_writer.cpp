@@ -37,7 +37,8 @@ void write_json(std::ostream& out, const RunReport& report) {
                        {"seed", p.seed},             {"max_offset_ns", p.max_offset_ns.count()},
                        {"drift_ppm", p.drift_ppm},   {"tolerance_ns", p.tolerance_ns.count()},
                        {"clock", p.clock},           {"method", p.method},
-                       {"interval_ns", p.interval_ns.count()}, {"node_size", p.node_size}};
+                       {"interval_ns", p.interval_ns.count()}, {"node_size", p.node_size},
+                       {"exchanges", p.exchanges}};
   doc["hosts"] = report.hosts;
   doc["clock_domains"] = report.clock_domains;
   doc["truth_measured"] = report.truth_measured;

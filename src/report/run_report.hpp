@@ -86,6 +86,7 @@ struct RunParameters {
   std::string method;
   Nanoseconds interval_ns{0};
   int node_size = 0;  // tree: virtual node size (0: real nodes)
+  int exchanges = 0;  // collective: at most this many exchanges per round (0: another method)
 };
 
 struct RunReport {

@@ -28,7 +28,9 @@ mpi::SyncOptions sync_options(int rounds, Nanoseconds tolerance) {
   return options;
 }
 
-Nanoseconds offset_of_rank(int rank) { return draw_simulated_clock(11, static_cast<std::uint64_t>(rank), kSecond, 0).offset_ns; }
+Nanoseconds offset_of_rank(int rank) {
+  return draw_simulated_clock(11, static_cast<std::uint64_t>(rank), kSecond, 0).offset_ns;
+}
 
 // the drawn offsets' span over `ranks` ranks: what the clocks differ by before a sync
 Nanoseconds drawn_spread(int ranks) {
@@ -37,15 +39,22 @@ Nanoseconds drawn_spread(int ranks) {
   return spread_of(offsets);
 }
 
-// The two-leg round, step by step through the topology: rank 0 learns lower bounds, every rank refines its
-// correction from its own two readings, and finish() brings those readings to rank 0, which finishes the
-// estimates.
+// the collective's single fused exchange (--exchanges 1), whose rank 0 works from lower bounds
+mpi::TopologyOptions single_exchange() {
+  mpi::TopologyOptions options;
+  options.collective.max_exchanges = 1;
+  return options;
+}
+
+// The single-exchange two-leg round, step by step through the topology: rank 0 learns lower bounds, every
+// rank refines its correction from its own two readings, and finish() brings those readings to rank 0,
+// which finishes the estimates.
 TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) {
   const bmpi::communicator world;
   const MonotonicClock reference;
   const SimulatedClock clock(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
   auto truth = [](std::size_t r) { return offset_of_rank(static_cast<int>(r)) - offset_of_rank(0); };
-  const auto topology = mpi::make_topology(world, mpi::TopologyOptions{});
+  const auto topology = mpi::make_topology(world, single_exchange());
   EXPECT_FALSE(topology->estimates_final());
   const GroupEstimates& measured = topology->measure(clock);
 
@@ -99,7 +108,7 @@ TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
   const MonotonicClock reference;
   const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
   CorrectedClock clock(local);
-  const auto topology = mpi::make_topology(world, mpi::TopologyOptions{});
+  const auto topology = mpi::make_topology(world, single_exchange());
   std::vector<mpi::RoundRecord> rounds(world.rank() == 0 ? kRounds : 0);
   std::vector<std::vector<std::int64_t>> applied_by_round;  // rank 0: what every rank applied, round by round
   for (int k = 0; k < kRounds; ++k) {
@@ -139,6 +148,55 @@ TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
       EXPECT_EQ(rounds[k].step.step.corrections_ns[r], Nanoseconds{applied_by_round[k][r]}) << "round " << k;
       truth += Nanoseconds{applied_by_round[k][r]};
     }
+  }
+}
+
+// The default collective, step by step: several gather/scatter exchanges in measure(), after which rank 0
+// holds every rank's finished estimate (each rank's intersection of its exchanges); the corrections follow in
+// their own scatter.
+TEST(CollectiveRound, SeveralExchangesGiveRankZeroFinishedEstimatesWithinTheirBounds) {
+  const bmpi::communicator world;
+  const MonotonicClock reference;
+  const SimulatedClock clock(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
+  auto truth = [](std::size_t r) { return offset_of_rank(static_cast<int>(r)) - offset_of_rank(0); };
+  const auto topology = mpi::make_topology(world, mpi::TopologyOptions{});
+  EXPECT_TRUE(topology->estimates_final());
+  // every rank's exchanges lie between the two barriers, which rank 0 times
+  const auto before = std::chrono::steady_clock::now();
+  world.barrier();
+  const GroupEstimates measured = topology->measure(clock);
+  world.barrier();
+  const auto span = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - before);
+  std::vector<std::int64_t> sent;
+  if (world.rank() == 0) {
+    for (const auto& e : measured) sent.push_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
+  }
+  const Nanoseconds applied = topology->deliver_corrections(sent);
+  std::vector<std::int64_t> all_applied;
+  bmpi::gather(world, applied.count(), all_applied, 0);
+  if (world.rank() != 0) {
+    EXPECT_TRUE(measured.empty());
+    return;
+  }
+  ASSERT_EQ(measured.size(), static_cast<std::size_t>(world.size()));
+  ASSERT_TRUE(measured[0].has_value());
+  EXPECT_EQ(measured[0]->best.offset_ns, Nanoseconds{0});
+  EXPECT_EQ(applied, Nanoseconds{0});
+  const int default_exchanges = CollectiveExchangePolicy{}.max_exchanges;
+  for (std::size_t r = 1; r < measured.size(); ++r) {
+    ASSERT_TRUE(measured[r].has_value()) << "rank " << r;
+    const OffsetEstimate& e = measured[r]->best;
+    EXPECT_LE(std::abs((e.offset_ns - truth(r)).count()), e.uncertainty_ns.count()) << "rank " << r;
+    // never settled before the third exchange, never beyond the limit
+    EXPECT_GE(measured[r]->samples_used, 3) << "rank " << r;
+    EXPECT_LE(measured[r]->samples_used, default_exchanges) << "rank " << r;
+    // the intersection is no wider than the narrowest single exchange, + what the clocks may move against
+    // each other within the round (kMaxRelativeRate of its span, rounded up) + 1 ns of rounding
+    const auto moved = Nanoseconds{static_cast<std::int64_t>(kMaxRelativeRate * static_cast<double>(span.count())) + 2};
+    EXPECT_LE(e.uncertainty_ns, e.round_trip_ns / 2 + moved) << "rank " << r;
+    // the rank applied exactly what rank 0 sent, which put it within its bound of rank 0's clock
+    EXPECT_EQ(all_applied[r], sent[r]) << "rank " << r;
+    EXPECT_LE(std::abs((truth(r) + Nanoseconds{all_applied[r]}).count()), e.uncertainty_ns.count()) << "rank " << r;
   }
 }
 
@@ -212,7 +270,7 @@ TEST_F(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
     const Nanoseconds from_average = readings[r].raw_ns - agreed;
     const Nanoseconds correction = readings[r].corrected_ns - readings[r].raw_ns;
     if (std::abs(from_average.count()) > bound.count()) {
-      EXPECT_EQ(correction < Nanoseconds{0}, from_average > Nanoseconds{0}) << "rank " << r;
+      EXPECT_EQ(correction<Nanoseconds{0}, from_average> Nanoseconds{0}) << "rank " << r;
     }
   }
 }
@@ -267,11 +325,17 @@ TEST_P(BareSync, WithoutAReportTheClocksStillAgreeAndTheOutcomeIsEmpty) {
 INSTANTIATE_TEST_SUITE_P(AllMethods, BareSync,
                          ::testing::Values(SyncMethod::collective, SyncMethod::pingpong, SyncMethod::tree));
 
-// Rank 0 averages lower bounds, which lie below the estimates: without carrying each round's shift into
-// the next, the group would walk back by it round after round (about 24 × a few µs here, ms when loaded).
-TEST_F(Synchronize, ManyCollectiveRoundsDoNotWalkAwayFromTheAverage) {
+// With one exchange rank 0 averages lower bounds, which lie below the estimates: without carrying each
+// round's shift into the next, the group would walk back by it round after round (about 24 × a few µs
+// here, ms when loaded).
+// With several exchanges rank 0 averages finished estimates, and the group's mean stays put by construction.
+class CollectiveExchanges : public ::testing::TestWithParam<int>, protected DrawnClocks {};
+
+TEST_P(CollectiveExchanges, ManyRoundsDoNotWalkAwayFromTheAverage) {
   constexpr int kRounds = 24;
-  const auto outcome = mpi::synchronize(world, clock, sync_options(kRounds, 2 * kSecond));
+  mpi::SyncOptions options = sync_options(kRounds, 2 * kSecond);
+  options.collective.max_exchanges = GetParam();
+  const auto outcome = mpi::synchronize(world, clock, options);
   const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000});
   if (world.rank() != 0) return;
 
@@ -289,13 +353,17 @@ TEST_F(Synchronize, ManyCollectiveRoundsDoNotWalkAwayFromTheAverage) {
   // The walk it prevents adds up a shift of every round.
   const Nanoseconds walked{(corrected - offsets) / world.size()};
   const Nanoseconds last = outcome.rounds.back().max_uncertainty_ns;
-  EXPECT_LE(std::abs(walked.count()), last.count() + kRounds + 1) << "last round's widest bound " << last.count() << " ns";
+  EXPECT_LE(std::abs(walked.count()), last.count() + kRounds + 1)
+      << "last round's widest bound " << last.count() << " ns";
   test::expect_within_stated_bounds(outcome, readings);
 }
 
+INSTANTIATE_TEST_SUITE_P(SingleAndSeveral, CollectiveExchanges, ::testing::Values(1, 8));
+
 TEST_F(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
   const int outlier = world.size() - 1;
-  const Nanoseconds offset = world.rank() == outlier && world.size() >= 3 ? 10 * kSecond : Nanoseconds{world.rank() * 1'000};
+  const Nanoseconds offset =
+      world.rank() == outlier && world.size() >= 3 ? 10 * kSecond : Nanoseconds{world.rank() * 1'000};
   const SimulatedClock outlying(reference, SimulatedClockParams{offset, 0.0}, reference.now());
   CorrectedClock corrected(outlying);
   const auto outcome = mpi::synchronize(world, corrected, sync_options(1, kSecond));

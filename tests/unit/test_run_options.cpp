@@ -54,6 +54,15 @@ TEST(RunOptions, BadValuesAreNamed) {
   expect_usage_error({"--bogus"}, "bogus");
   expect_usage_error({"--rounds"}, "rounds");
   expect_usage_error({"--json", ""}, "--json: '' is not a file name");
+  expect_usage_error({"--exchanges", "0"}, "--exchanges: '0'");
+  expect_usage_error({"--exchanges", "65"}, "--exchanges: '65'");
+}
+
+TEST(RunOptions, TheCollectiveExchangesUpToEightTimesUnlessTold) {
+  EXPECT_EQ(parse({}).options->exchanges, 8);
+  const ParsedCommandLine one = parse({"--exchanges", "1"});
+  ASSERT_TRUE(one.options.has_value()) << one.message;
+  EXPECT_EQ(one.options->exchanges, 1);
 }
 
 TEST(RunOptions, HelpShowsDefaultsAndAnExample) {

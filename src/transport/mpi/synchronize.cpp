@@ -22,8 +22,12 @@ std::vector<std::int64_t> flatten(const std::vector<LinearCorrection>& correctio
 }
 
 std::unique_ptr<Topology> topology_for(const boost::mpi::communicator& comm, const SyncOptions& options) {
-  TopologyOptions topology_options{options.method, options.pingpong, Waiting::busy, options.virtual_node_size,
-                                   options.report || options.corrects_drift()};
+  TopologyOptions topology_options{options.method,
+                                   options.pingpong,
+                                   Waiting::busy,
+                                   options.virtual_node_size,
+                                   options.report || options.corrects_drift(),
+                                   options.collective};
   topology_options.waiting = options.waiting ? *options.waiting : waiting_for_this_node(comm);
   return make_topology(comm, topology_options);
 }
@@ -111,8 +115,8 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     record.estimates = topology_->last_estimates();
     record.step = step_;
     if (report_as_we_go) {
-      outcome.rounds.push_back(summarize_round(static_cast<int>(round) + 1, record.estimates, record.step.step,
-                                               record.duration_ns));
+      outcome.rounds.push_back(
+          summarize_round(static_cast<int>(round) + 1, record.estimates, record.step.step, record.duration_ns));
       if (on_round) on_round(outcome.rounds.back());
     }
   }
@@ -122,8 +126,8 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
   if (master && options.report) {
     for (std::size_t round = outcome.rounds.size(); round < rounds; ++round) {
       const RoundRecord& record = history_[round];
-      outcome.rounds.push_back(summarize_round(static_cast<int>(round) + 1, record.estimates, record.step.step,
-                                               record.duration_ns));
+      outcome.rounds.push_back(
+          summarize_round(static_cast<int>(round) + 1, record.estimates, record.step.step, record.duration_ns));
       if (on_round) on_round(outcome.rounds.back());
     }
     outcome.first_estimates = history_.front().estimates;

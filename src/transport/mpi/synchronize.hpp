@@ -34,6 +34,9 @@ struct SyncOptions {
   Nanoseconds tolerance_ns{std::chrono::seconds(1)};
   SyncMethod method = SyncMethod::collective;
   PingPongPolicy pingpong;
+  // collective: up to max_exchanges gather/scatter exchanges per round, each rank keeping its tightest
+  // (1: one fused exchange, the fastest and the widest)
+  CollectiveExchangePolicy collective;
   // how ranks wait for their turn (pingpong, tree): unset = polite where a node has more ranks than cores
   std::optional<Waiting> waiting;
   // tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node), so that both

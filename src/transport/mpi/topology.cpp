@@ -7,6 +7,7 @@
 #include <string>
 
 #include "transport/mpi/collective_topology.hpp"
+#include "transport/mpi/exchanging_collective.hpp"
 #include "transport/mpi/doorbells.hpp"
 #include "transport/mpi/group_channel.hpp"
 
@@ -260,6 +261,7 @@ class TreeTopology final : public Topology {
 std::unique_ptr<Topology> make_topology(const bmpi::communicator& comm, const TopologyOptions& options) {
   switch (options.method) {
     case SyncMethod::collective:
+      if (options.collective.max_exchanges > 1) return make_exchanging_collective(comm, options.collective);
       return make_collective_topology(comm, options.keep_estimates);
     case SyncMethod::pingpong:
       return std::make_unique<PingpongTopology>(comm, options);

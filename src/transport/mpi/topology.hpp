@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "clock/clock.hpp"
+#include "core/collective_exchanges.hpp"
 #include "report/run_report.hpp"
 #include "sync/measure.hpp"
 #include "sync/sync_method.hpp"
@@ -74,6 +75,8 @@ struct TopologyOptions {
   // collective only: the ranks keep their readings and applied corrections for finish(), where rank 0
   // finishes the estimates (false: every finish() is called without `collect`, and a round keeps nothing)
   bool keep_estimates = true;
+  // collective only: how many gather/scatter exchanges a round may make (1: the single fused exchange)
+  CollectiveExchangePolicy collective;
 };
 
 // Collective. Builds the topology the method needs (tree: splits the communicator into nodes and leaders).
