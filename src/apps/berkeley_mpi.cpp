@@ -113,6 +113,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   sync_options.method = options.method;
   sync_options.virtual_node_size = options.node_size;
   sync_options.collective.max_exchanges = options.exchanges;
+  sync_options.pingpong.patience.budget_ns = options.patience_ns;
   if (options.polite_waiting) {
     sync_options.waiting = *options.polite_waiting ? berkeley::mpi::Waiting::polite : berkeley::mpi::Waiting::busy;
   }

@@ -41,40 +41,42 @@ ClockKind clock_value(const std::string& text) {
 po::options_description describe_options() {
   po::options_description desc("Options");
   // Values are taken as text and validated below, so every error names the option and the value.
-  desc.add_options()("help,h", "show this help and exit")(
-      "rounds", po::value<std::string>()->default_value("1"),
-      "synchronization rounds (>= 1); one line of progress per round")(
-      "seed", po::value<std::string>()->default_value("1"),
-      "seed of the simulated clocks: same seed, same clocks, at any rank count")(
-      "max-offset", po::value<std::string>()->default_value("1s"), "simulated clock offsets are uniform in +-this")(
-      "drift-ppm", po::value<std::string>()->default_value("0"), "simulated clock drift is uniform in +-this many ppm")(
-      "tolerance", po::value<std::string>(),
-      "clocks further than this from the median are left out of the average "
-      "(still corrected); default 2 x max-offset for sim, 1s otherwise")(
-      "clock", po::value<std::string>()->default_value("sim"),
-      "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME")(
-      "method", po::value<std::string>()->default_value("collective"),
-      "collective: MPI_Gather of the clocks, MPI_Scatter of the corrections, each rank bounds its own estimate; "
-      "pingpong: one rank at a time, min round trip; "
-      "tree: pingpong within each node, then among the node leaders")(
-      "wait", po::value<std::string>()->default_value("auto"),
-      "pingpong/tree: how ranks wait for their turn. busy: spin (fastest hand-over); polite: sleep between "
-      "polls (the pair being measured keeps the cores: far more precise when oversubscribed); auto: polite "
-      "where a node runs more ranks than it has cores. Also sets how Open MPI waits inside MPI calls "
-      "(OMPI_MCA_mpi_yield_when_idle, unless you set it): busy 0, polite 1, auto from the launcher's placement")(
-      "exchanges", po::value<std::string>()->default_value("8"),
-      "collective: at most this many MPI_Gather/MPI_Scatter exchanges per round (1..64); each rank keeps "
-      "its tightest, and the round stops early once the group's widest bound improves by less than 10 %. "
-      "1: a single exchange (the fastest, its bound as wide as the ranks were out of step)")(
-      "node-size", po::value<std::string>()->default_value("0"),
-      "tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node)")(
-      "interval", po::value<std::string>()->default_value("0"),
-      "pause between rounds; with --rounds >= 3 the offsets over time also give each clock's drift")(
-      "require-precision", po::value<std::string>(),
-      "exit with code 4 (on every rank) unless the audit proves every clock within this of the master "
-      "(its |residual| + uncertainty)")("json", po::value<std::string>(),
-                                        "write a machine-readable report to this file")("quiet,q",
-                                                                                        "print only the summary line");
+  desc.add_options()
+      ("help,h", "show this help and exit")
+      ("rounds", po::value<std::string>()->default_value("1"), "synchronization rounds (>= 1); one line of progress per round")
+      ("seed", po::value<std::string>()->default_value("1"), "seed of the simulated clocks: same seed, same clocks, at any rank count")
+      ("max-offset", po::value<std::string>()->default_value("1s"), "simulated clock offsets are uniform in +-this")
+      ("drift-ppm", po::value<std::string>()->default_value("0"), "simulated clock drift is uniform in +-this many ppm")
+      ("tolerance", po::value<std::string>(), "clocks further than this from the median are left out of the average "
+                                              "(still corrected); default 2 x max-offset for sim, 1s otherwise")
+      ("clock", po::value<std::string>()->default_value("sim"),
+       "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME")
+      ("method", po::value<std::string>()->default_value("collective"),
+       "collective: MPI_Gather of the clocks, MPI_Scatter of the corrections, each rank bounds its own estimate; "
+       "pingpong: one rank at a time, min round trip; "
+       "tree: pingpong within each node, then among the node leaders")
+      ("wait", po::value<std::string>()->default_value("auto"),
+       "pingpong/tree: how ranks wait for their turn. busy: spin (fastest hand-over); polite: sleep between "
+       "polls (the pair being measured keeps the cores: far more precise when oversubscribed); auto: polite "
+       "where a node runs more ranks than it has cores. Also sets how Open MPI waits inside MPI calls "
+       "(OMPI_MCA_mpi_yield_when_idle, unless you set it): busy 0, polite 1, auto from the launcher's placement")
+      ("exchanges", po::value<std::string>()->default_value("8"),
+       "collective: at most this many MPI_Gather/MPI_Scatter exchanges per round (1..64); every rank "
+       "intersects the intervals its exchanges give, and the round stops once the group's widest narrows by "
+       "less than 10 %. 1: a single exchange (the fastest, as wide as the ranks were out of step)")
+      ("patience", po::value<std::string>()->default_value("100ms"),
+       "pingpong/tree: per round, how long to keep measuring a rank whose best round trip is more than twice "
+       "the quiet round trip of its node (a busy machine), pausing between tries, until a quiet exchange "
+       "appears; the report says where it ran out. 0: take the best of the first tries")
+      ("node-size", po::value<std::string>()->default_value("0"),
+       "tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node)")
+      ("interval", po::value<std::string>()->default_value("0"),
+       "pause between rounds; with --rounds >= 3 the offsets over time also give each clock's drift")
+      ("require-precision", po::value<std::string>(),
+       "exit with code 4 (on every rank) unless the audit proves every clock within this of the master "
+       "(its |residual| + uncertainty)")
+      ("json", po::value<std::string>(), "write a machine-readable report to this file")
+      ("quiet,q", "print only the summary line");
   return desc;
 }
 
@@ -87,12 +89,9 @@ Nanoseconds RunOptions::effective_tolerance() const {
 
 const char* clock_kind_name(ClockKind kind) {
   switch (kind) {
-    case ClockKind::simulated:
-      return "simulated";
-    case ClockKind::mpi_wtime:
-      return "mpi_wtime";
-    case ClockKind::realtime:
-      return "realtime";
+    case ClockKind::simulated: return "simulated";
+    case ClockKind::mpi_wtime: return "mpi_wtime";
+    case ClockKind::realtime: return "realtime";
   }
   return "unknown";
 }
@@ -102,8 +101,7 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
   std::ostringstream help;
   help << kUsage << "\n\nOne Berkeley clock synchronization: rank 0 is the time master and gathers every rank's "
        << "clock,\naverages them (fault-tolerant, its own included) and scatters each rank its correction.\n\n"
-       << desc << '\n'
-       << kExample;
+       << desc << '\n' << kExample;
   return cli::parse_command_line<ParsedCommandLine>(
       cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedCommandLine& parsed) {
         RunOptions options;
@@ -117,6 +115,7 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         options.interval_ns = cli::duration_of(vm, "interval", true);
         options.node_size = int_value(vm, "node-size", 0);
         options.exchanges = static_cast<int>(cli::integer_value("exchanges", text_of(vm, "exchanges"), 1, 64));
+        options.patience_ns = cli::duration_of(vm, "patience", true);
         const std::string wait = text_of(vm, "wait");
         if (wait == "busy" || wait == "polite") {
           options.polite_waiting = wait == "polite";

@@ -39,7 +39,11 @@ PeerEstimate MinRttFilter::estimate() const {
   std::vector<Nanoseconds> sorted = round_trips_;
   const auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
   std::nth_element(sorted.begin(), middle, sorted.end());
-  return PeerEstimate{best_, *middle, samples()};
+  PeerEstimate estimate;
+  estimate.best = best_;
+  estimate.median_round_trip_ns = *middle;
+  estimate.samples_used = samples();
+  return estimate;
 }
 
 }  // namespace berkeley

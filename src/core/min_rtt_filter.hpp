@@ -9,18 +9,34 @@
 
 namespace berkeley {
 
+// Patience under load (sync/quiet_floors.hpp): when a member's best round trip is far above what its path
+// gives when the machine is quiet, the master pauses and measures it again, within a time budget.
+struct Patience {
+  Nanoseconds budget_ns{0};       // per round, for all members together; 0: accept the first filter's best
+  // between one burst of exchanges and the next (np 4 under a CPU hog: 8 of 8 runs quiet within the
+  // budget with 1 ms, 7 of 8 with 100 us)
+  Nanoseconds pause_ns{1'000'000};
+  // quiet: a best round trip within quiet_factor × the path's floor + quiet_slack (the slack keeps
+  // sub-microsecond differences between the ranks of one node, 0.7-1.8 us here, from counting as busy)
+  double quiet_factor = 2.0;
+  Nanoseconds quiet_slack_ns{1'000};
+};
+
 struct PingPongPolicy {
   int max_exchanges = 32;  // never more than this many exchanges per peer
   int min_exchanges = 8;   // never fewer (unless max is smaller)
   // stop once another exchange came within this fraction of the best round trip: the minimum is then
   // confirmed, more exchanges would not tighten it
   double settle_fraction = 0.05;
+  Patience patience;
 };
 
 struct PeerEstimate {
   OffsetEstimate best;  // Cristian estimate of the exchange with the smallest round trip
   Nanoseconds median_round_trip_ns{0};
   int samples_used = 0;
+  int bursts = 1;                  // filters run (more than one: the master waited for a quiet exchange)
+  bool patience_ran_out = false;   // the budget ended before a quiet exchange appeared
 };
 
 class MinRttFilter {

@@ -72,6 +72,8 @@ void write_json(std::ostream& out, const RunReport& report) {
                      {"best_round_trip_ns", r.best_round_trip_ns.count()},
                      {"median_round_trip_ns", r.median_round_trip_ns.count()},
                      {"samples_used", r.samples_used},
+                     {"bursts", r.bursts},
+                     {"patience_ran_out", r.patience_ran_out},
                      {"correction_ns", r.correction_ns.count()},
                      {"offset_after_ns", r.offset_after_ns.count()},
                      {"residual_ns", r.residual_ns.count()},
@@ -102,7 +104,9 @@ void write_json(std::ostream& out, const RunReport& report) {
                       {"max_uncertainty_ns", r.max_uncertainty_ns.count()},
                       {"clocks_averaged", r.clocks_averaged},
                       {"clocks_excluded", r.clocks_excluded},
-                      {"duration_ns", r.duration_ns.count()}});
+                      {"duration_ns", r.duration_ns.count()},
+                      {"clocks_remeasured", r.clocks_remeasured},
+                      {"clocks_out_of_patience", r.clocks_out_of_patience}});
   }
   doc["rounds"] = std::move(rounds);
   json levels = json::array();

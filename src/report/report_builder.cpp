@@ -141,6 +141,8 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     row.best_round_trip_ns = in.first_estimate.best.round_trip_ns;
     row.median_round_trip_ns = in.first_estimate.median_round_trip_ns;
     row.samples_used = in.first_estimate.samples_used;
+    row.bursts = in.first_estimate.bursts;
+    row.patience_ran_out = in.first_estimate.patience_ran_out;
     row.correction_ns = in.at_instant.corrected_ns - in.at_instant.raw_ns;
     row.offset_after_ns = in.at_instant.corrected_ns - master_after;
     row.residual_ns = in.at_instant.corrected_ns - agreed;

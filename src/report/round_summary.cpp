@@ -16,7 +16,10 @@ RoundReport summarize_round(int round, std::span<const std::optional<PeerEstimat
     report.max_abs_correction_ns = std::max(report.max_abs_correction_ns, std::chrono::abs(c));
   }
   for (const auto& e : estimates) {
-    if (e) report.max_uncertainty_ns = std::max(report.max_uncertainty_ns, e->best.uncertainty_ns);
+    if (!e) continue;
+    report.max_uncertainty_ns = std::max(report.max_uncertainty_ns, e->best.uncertainty_ns);
+    if (e->bursts > 1) ++report.clocks_remeasured;
+    if (e->patience_ran_out) ++report.clocks_out_of_patience;
   }
   report.duration_ns = duration_ns;
   return report;

@@ -23,6 +23,8 @@ struct RankReport {
   Nanoseconds best_round_trip_ns{0};    // round 1: the round trip the estimate came from
   Nanoseconds median_round_trip_ns{0};  // round 1: median over the exchanges made
   int samples_used = 0;                 // round 1: exchanges made with this rank
+  int bursts = 1;                       // round 1: filters run (more: measured again while the machine was busy)
+  bool patience_ran_out = false;        // round 1: the patience budget ended before a quiet exchange
   Nanoseconds correction_ns{0};        // sum of the corrections applied over all rounds
   Nanoseconds offset_after_ns{0};      // clock_after − master's clock_after
   Nanoseconds residual_ns{0};          // clock_after − the agreed time (mean of the averaged clocks before)
@@ -62,6 +64,10 @@ struct RoundReport {
   std::size_t clocks_averaged = 0;
   std::size_t clocks_excluded = 0;
   Nanoseconds duration_ns{0};  // master's wall time for the round
+  // pingpong/tree with patience: members measured again while the machine was busy, and those whose
+  // budget ran out before a quiet exchange appeared (their bound is the best the budget reached)
+  std::size_t clocks_remeasured = 0;
+  std::size_t clocks_out_of_patience = 0;
 };
 
 // What one level of the sync measured (a flat sync has one level; the tree two: within nodes, then

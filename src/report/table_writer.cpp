@@ -145,7 +145,15 @@ void write_round_line(std::ostream& out, const RoundReport& round, int rounds_to
   out << "round " << round.round << "/" << rounds_total << ": average " << format_duration(round.average_offset_ns)
       << " from master, " << round.clocks_averaged << " clocks averaged, " << round.clocks_excluded
       << " excluded, largest correction " << format_duration(round.max_abs_correction_ns) << ", estimate within +-"
-      << format_duration(round.max_uncertainty_ns) << ", took " << format_duration(round.duration_ns) << '\n';
+      << format_duration(round.max_uncertainty_ns) << ", took " << format_duration(round.duration_ns);
+  if (round.clocks_remeasured > 0) {
+    out << " (" << round.clocks_remeasured << " measured again for a quiet exchange";
+    if (round.clocks_out_of_patience > 0) {
+      out << ", " << round.clocks_out_of_patience << " still busy when the patience budget ran out";
+    }
+    out << ')';
+  }
+  out << '\n';
 }
 
 }  // namespace berkeley

@@ -3,6 +3,7 @@
 // The measurement methods (sync/measure.hpp) are written against this interface only, so the same
 // Berkeley code runs on every transport. Member 0 is the master itself.
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "core/offset_estimate.hpp"
@@ -29,11 +30,16 @@ class GroupChannel {
   virtual void prepare(int member) { (void)member; }
   // the master will not call exchange(member) again this round (a responder may stop listening)
   virtual void release(int member) = 0;
+  // the master waits `pause_ns` before measuring the same member again (patience under load), where the
+  // transport can, somewhere a busy neighbour is not (the default only sleeps)
+  virtual void pause(Nanoseconds pause_ns);
 };
 
 // A channel over which the master can also ask every member at once (the simulation): its members
 // only answer what they are asked. MPI's collective method needs no request, since every rank enters
 // MPI_Gather by program order (see core/two_leg_estimate.hpp), so its channel is only a GroupChannel.
+inline void GroupChannel::pause(Nanoseconds pause_ns) { std::this_thread::sleep_for(pause_ns); }
+
 class RequestAllChannel : public GroupChannel {
  public:
   // one request to all members and their readings back, into `got`

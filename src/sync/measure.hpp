@@ -6,6 +6,7 @@
 #include "core/fault_tolerant_average.hpp"
 #include "core/min_rtt_filter.hpp"
 #include "sync/group_channel.hpp"
+#include "sync/quiet_floors.hpp"
 
 namespace berkeley {
 
@@ -16,8 +17,14 @@ using GroupEstimates = std::vector<std::optional<PeerEstimate>>;
 [[nodiscard]] GroupEstimates measure_collective(RequestAllChannel& channel);
 
 // pingpong: one member at a time (never all at once, so no queueing lands inside a round trip),
-// exchanges until the MinRttFilter is satisfied; the Cristian estimate of the smallest round trip
-[[nodiscard]] GroupEstimates measure_pingpong(GroupChannel& channel, const PingPongPolicy& policy);
+// exchanges until the MinRttFilter is satisfied; the Cristian estimate of the smallest round trip.
+// With `floors` and a patience budget (PingPongPolicy::patience): while a member's best round trip is not
+// quiet against its path's floor, the master steps aside (GroupChannel::pause) and runs the filter again,
+// until a quiet exchange appears or the round's budget is spent (the estimate then says so). Where the
+// path's floor is not known yet, the member's own bursts settle it: measured again until a burst no
+// longer beats the best by a quarter. Every member's best teaches `floors` for the rounds after.
+[[nodiscard]] GroupEstimates measure_pingpong(GroupChannel& channel, const PingPongPolicy& policy,
+                                              QuietFloors* floors = nullptr);
 
 // The Berkeley step over the members that answered; a member that did not answer gets no correction
 // (0) and counts as excluded.

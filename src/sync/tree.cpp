@@ -56,6 +56,8 @@ GroupEstimates compose_tree(const NodeLayout& layout, const std::vector<GroupEst
                               Nanoseconds{static_cast<std::int64_t>(std::ceil(apart_ns * kMaxRelativeRate))};
       e.median_round_trip_ns = leader->median_round_trip_ns + member->median_round_trip_ns;
       e.samples_used = leader->samples_used + member->samples_used;
+      e.bursts = leader->bursts + member->bursts - 1;
+      e.patience_ran_out = leader->patience_ran_out || member->patience_ran_out;
       global[rank] = e;
     }
   }

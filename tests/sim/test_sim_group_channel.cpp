@@ -114,7 +114,7 @@ TEST(SimGroupChannelExchange, AReplyLaterThanTheTimeoutIsGivenUp) {
 TEST(SimGroupChannelPingpong, LeavesOutASilentMemberAfterOneTimeout) {
   SimNetwork network(no_jitter(), {link(2'500, 2'500, 0), link(2'500, 2'500, 40), silent(), link(2'500, 2'500, -90)});
   SimGroupChannel channel(network, first(4), TrueInstant{0});
-  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{16, 4, 0.05});
+  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{16, 4, 0.05, {}});
   ASSERT_TRUE(e[1].has_value());
   ASSERT_TRUE(e[3].has_value());
   EXPECT_FALSE(e[2].has_value());

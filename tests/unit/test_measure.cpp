@@ -38,6 +38,12 @@ class ScriptedChannel final : public RequestAllChannel {
     return sample;
   }
   void release(int member) override { released_[member] = true; }
+  void pause(Nanoseconds pause_ns) override {
+    ++pauses_;
+    now_ += pause_ns.count();
+  }
+  int pauses() const { return pauses_; }
+  std::int64_t now() const { return now_; }
   void request_all(CollectiveReadings& got) override {
     got.readings_ns.clear();
     got.t_send_ns = Nanoseconds{now_};
@@ -62,6 +68,7 @@ class ScriptedChannel final : public RequestAllChannel {
   std::vector<int> order_;  // the member of every exchange, in order
   std::vector<int> silent_;
   std::int64_t now_ = 1'000'000'000;
+  int pauses_ = 0;
 };
 
 TEST(MeasurePingpong, FindsTheTrueOffsetThroughQueueingAndAsymmetry) {
@@ -70,7 +77,7 @@ TEST(MeasurePingpong, FindsTheTrueOffsetThroughQueueingAndAsymmetry) {
   channel.script(1, {{90'000, 1'000}, {1'000, 70'000}, {800, 800}, {810, 810}});
   // member 2: asymmetric all along (out 300, back 700): the error is half the asymmetry, within the bound
   channel.script(2, {{300, 700}, {300, 700}, {300, 700}, {300, 700}});
-  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{16, 4, 0.05});
+  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{16, 4, 0.05, {}});
   ASSERT_EQ(e.size(), 3U);
   EXPECT_EQ(e[0]->best.offset_ns, Nanoseconds{0});
   EXPECT_EQ(e[1]->best.offset_ns, Nanoseconds{5'000'000});
@@ -82,7 +89,7 @@ TEST(MeasurePingpong, FindsTheTrueOffsetThroughQueueingAndAsymmetry) {
 
 TEST(MeasurePingpong, PollsOneMemberAtATimeAndReleasesEach) {
   ScriptedChannel channel({0, 1, 2, 3, 4});
-  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{3, 3, 0.0});
+  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{3, 3, 0.0, {}});
   for (int m = 1; m < 5; ++m) {
     EXPECT_EQ(channel.exchanges(m), 3) << m;  // scripted channel fails on ask-after-release
     EXPECT_TRUE(channel.released(m)) << m;
@@ -94,7 +101,7 @@ TEST(MeasurePingpong, PollsOneMemberAtATimeAndReleasesEach) {
 TEST(MeasurePingpong, ASilentMemberIsMissingAndGetsNoCorrection) {
   ScriptedChannel channel({0, 100, 200, 300});
   channel.silence(2);
-  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{4, 4, 0.0});
+  const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{4, 4, 0.0, {}});
   EXPECT_FALSE(e[2].has_value());
   EXPECT_EQ(channel.exchanges(2), 1);  // not asked again after the first silence
   const GroupStep step = berkeley_step_over(e, Nanoseconds{1'000'000});
@@ -111,10 +118,10 @@ TEST(BerkeleyStepOver, ReusedBuffersGiveTheSameStepAsFreshOnes) {
   first.silence(2);
   GroupStep reused;
   StepWorkspace workspace;
-  berkeley_step_over(measure_pingpong(first, PingPongPolicy{4, 4, 0.0}), Nanoseconds{1'000'000}, reused, workspace);
+  berkeley_step_over(measure_pingpong(first, PingPongPolicy{4, 4, 0.0, {}}), Nanoseconds{1'000'000}, reused, workspace);
   ASSERT_FALSE(reused.answered[2]);
   ScriptedChannel second({0, -50, 70, 20});
-  const GroupEstimates e = measure_pingpong(second, PingPongPolicy{4, 4, 0.0});
+  const GroupEstimates e = measure_pingpong(second, PingPongPolicy{4, 4, 0.0, {}});
   berkeley_step_over(e, Nanoseconds{60}, reused, workspace);
   const GroupStep fresh = berkeley_step_over(e, Nanoseconds{60});
   EXPECT_EQ(reused.answered, fresh.answered);
@@ -137,6 +144,112 @@ TEST(MeasureCollective, OneIntervalBoundsEveryEstimate) {
   // member m read m µs after the request, the midpoint assumption is 5 µs: error (m − 5) µs, within ±5 µs
   EXPECT_EQ(e[1]->best.offset_ns, Nanoseconds{7'000 - 4'000});
   EXPECT_EQ(e[3]->best.offset_ns, Nanoseconds{123 - 2'000});
+}
+
+// Patience: bursts of 4 exchanges (the filter's minimum and maximum), a 100 ms budget, 1 ms pauses.
+PingPongPolicy patient_policy() {
+  PingPongPolicy policy{4, 4, 0.05, {}};
+  policy.patience.budget_ns = Nanoseconds{100'000'000};
+  policy.patience.pause_ns = Nanoseconds{1'000'000};
+  return policy;
+}
+
+std::vector<Delay> times(int n, Delay d) { return std::vector<Delay>(static_cast<std::size_t>(n), d); }
+
+TEST(MeasurePingpongPatience, WithoutFloorsOrBudgetTheFirstBurstIsTheAnswer) {
+  ScriptedChannel channel({0, 7'000});
+  channel.script(1, times(4, {25'000, 25'000}));  // a busy burst
+  const GroupEstimates e = measure_pingpong(channel, patient_policy());  // no floors: no patience
+  ASSERT_TRUE(e[1].has_value());
+  EXPECT_EQ(e[1]->bursts, 1);
+  EXPECT_EQ(channel.pauses(), 0);
+  QuietFloors floors;
+  PingPongPolicy no_budget = patient_policy();
+  no_budget.patience.budget_ns = Nanoseconds{0};
+  ScriptedChannel again({0, 7'000});
+  again.script(1, times(4, {25'000, 25'000}));
+  EXPECT_EQ(measure_pingpong(again, no_budget, &floors)[1]->bursts, 1);
+  EXPECT_EQ(again.pauses(), 0);
+}
+
+TEST(MeasurePingpongPatience, AFirstMemberIsMeasuredAgainUntilItsOwnBurstsAgree) {
+  ScriptedChannel channel({0, 7'000});
+  // stuck (50 us), then quiet (2 us), then as quiet: the second agrees with nothing better, it settles
+  std::vector<Delay> script = times(4, {25'000, 25'000});
+  for (const Delay d : times(8, {1'000, 1'000})) script.push_back(d);
+  channel.script(1, script);
+  QuietFloors floors;
+  const GroupEstimates e = measure_pingpong(channel, patient_policy(), &floors);
+  ASSERT_TRUE(e[1].has_value());
+  EXPECT_EQ(e[1]->bursts, 3);
+  EXPECT_EQ(channel.pauses(), 2);
+  EXPECT_EQ(e[1]->samples_used, 12);
+  EXPECT_FALSE(e[1]->patience_ran_out);
+  EXPECT_EQ(e[1]->best.round_trip_ns, Nanoseconds{2'000});
+  EXPECT_EQ(e[1]->best.offset_ns, Nanoseconds{7'000});  // the quiet exchange's estimate, exact
+  EXPECT_EQ(floors.floor_of(1), Nanoseconds{2'000});
+}
+
+TEST(MeasurePingpongPatience, AMemberFarAboveItsNodesFloorWaitsForAQuietExchange) {
+  ScriptedChannel channel({0, 7'000, -4'000});
+  channel.script(1, times(8, {1'000, 1'000}));  // quiet: 2 us, its own bursts agree
+  std::vector<Delay> busy = times(8, {300'000, 20'000});  // two busy bursts (320 us), then quiet
+  for (const Delay d : times(4, {1'200, 1'200})) busy.push_back(d);
+  channel.script(2, busy);
+  QuietFloors floors({0, 0, 0});  // one node
+  const GroupEstimates e = measure_pingpong(channel, patient_policy(), &floors);
+  ASSERT_TRUE(e[2].has_value());
+  EXPECT_EQ(e[2]->bursts, 3);  // quiet: 2.4 us <= 2 x 2 us + 1 us
+  EXPECT_FALSE(e[2]->patience_ran_out);
+  EXPECT_EQ(e[2]->best.round_trip_ns, Nanoseconds{2'400});
+  EXPECT_EQ(e[2]->best.offset_ns, Nanoseconds{-4'000});
+}
+
+TEST(MeasurePingpongPatience, TheBudgetEndsTheWaitAndTheEstimateSaysSo) {
+  ScriptedChannel channel({0, 7'000, -4'000});
+  channel.script(1, times(8, {1'000, 1'000}));
+  channel.script(2, times(10'000, {400'000, 400'000}));  // busy for good: 800 us round trips
+  QuietFloors floors({0, 0, 0});
+  const std::int64_t started = channel.now();
+  const GroupEstimates e = measure_pingpong(channel, patient_policy(), &floors);
+  ASSERT_TRUE(e[2].has_value());
+  EXPECT_TRUE(e[2]->patience_ran_out);
+  EXPECT_FALSE(e[1]->patience_ran_out);
+  // still an honest estimate: the truth within its (wide) bound
+  EXPECT_LE(std::abs((e[2]->best.offset_ns - Nanoseconds{-4'000}).count()), e[2]->best.uncertainty_ns.count());
+  // it stopped within a burst's exchange of the budget, not later
+  const std::int64_t spent = channel.now() - started;
+  EXPECT_GE(spent, 100'000'000);
+  EXPECT_LE(spent, 100'000'000 + 2 * 1'000'000 + 800'000 + 2 * 10'000);
+  EXPECT_GT(e[2]->bursts, 10);
+}
+
+TEST(MeasurePingpongPatience, FloorsAreKeptFromRoundToRound) {
+  QuietFloors floors({0, 0});
+  ScriptedChannel first({0, 7'000});
+  first.script(1, times(8, {1'000, 1'000}));
+  (void)measure_pingpong(first, patient_policy(), &floors);
+  EXPECT_EQ(first.pauses(), 1);  // no floor yet: its own second burst confirmed the first
+  ScriptedChannel second({0, 7'000});
+  second.script(1, times(4, {1'100, 1'100}));
+  EXPECT_EQ(measure_pingpong(second, patient_policy(), &floors)[1]->bursts, 1);  // quiet at once
+  EXPECT_EQ(second.pauses(), 0);
+}
+
+TEST(QuietFloors, MembersOfOnePathShareAFloorAndOthersHaveTheirOwn) {
+  QuietFloors floors({0, 0, 0, 1});  // members 0-2 on node 0, member 3 on node 1; member 4 unlisted
+  EXPECT_FALSE(floors.floor_of(1).has_value());
+  EXPECT_FALSE(floors.quiet(1, Nanoseconds{1}, 2.0, Nanoseconds{0}));  // nothing is quiet before a floor
+  floors.learn(1, Nanoseconds{3'000});
+  floors.learn(2, Nanoseconds{1'000});
+  EXPECT_EQ(floors.floor_of(1), Nanoseconds{1'000});  // the smallest of its path
+  EXPECT_FALSE(floors.floor_of(3).has_value());
+  EXPECT_FALSE(floors.floor_of(4).has_value());
+  floors.learn(4, Nanoseconds{9'000});
+  EXPECT_EQ(floors.floor_of(4), Nanoseconds{9'000});
+  EXPECT_FALSE(floors.floor_of(3).has_value());
+  EXPECT_TRUE(floors.quiet(2, Nanoseconds{3'000}, 2.0, Nanoseconds{1'000}));   // 2 x 1 us + 1 us
+  EXPECT_FALSE(floors.quiet(2, Nanoseconds{3'001}, 2.0, Nanoseconds{1'000}));
 }
 
 }  // namespace

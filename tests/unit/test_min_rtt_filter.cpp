@@ -12,7 +12,7 @@ OffsetSample exchange(std::int64_t t_send, std::int64_t out, std::int64_t back) 
 }
 
 TEST(MinRttFilter, PicksTheExchangeWithTheSmallestRoundTrip) {
-  MinRttFilter filter(PingPongPolicy{16, 16, 0.05});
+  MinRttFilter filter(PingPongPolicy{16, 16, 0.05, {}});
   filter.add(exchange(0, 500, 100));      // queued request: offset estimate 200 ns off
   filter.add(exchange(1'000, 20, 20));    // the clean one
   filter.add(exchange(2'000, 30, 900));   // queued reply
@@ -31,7 +31,7 @@ TEST(MinRttFilter, TheFirstSampleIsRoundTripCompensatedToo) {
 }
 
 TEST(MinRttFilter, StopsOnceTheMinimumIsConfirmed) {
-  MinRttFilter filter(PingPongPolicy{16, 4, 0.05});
+  MinRttFilter filter(PingPongPolicy{16, 4, 0.05, {}});
   EXPECT_FALSE(filter.add(exchange(0, 50, 50)));
   EXPECT_FALSE(filter.add(exchange(1'000, 51, 51)));  // confirms, but fewer than min_exchanges so far
   EXPECT_FALSE(filter.add(exchange(2'000, 300, 300)));
@@ -39,7 +39,7 @@ TEST(MinRttFilter, StopsOnceTheMinimumIsConfirmed) {
 }
 
 TEST(MinRttFilter, KeepsGoingWhileTheMinimumIsUnconfirmed) {
-  MinRttFilter filter(PingPongPolicy{6, 2, 0.05});
+  MinRttFilter filter(PingPongPolicy{6, 2, 0.05, {}});
   EXPECT_FALSE(filter.add(exchange(0, 500, 500)));
   EXPECT_FALSE(filter.add(exchange(1'000, 100, 100)));  // new best: nothing near it yet
   EXPECT_FALSE(filter.add(exchange(2'000, 200, 200)));
@@ -48,7 +48,7 @@ TEST(MinRttFilter, KeepsGoingWhileTheMinimumIsUnconfirmed) {
 }
 
 TEST(MinRttFilter, NeverExceedsTheMaximum) {
-  MinRttFilter filter(PingPongPolicy{3, 3, 0.0});
+  MinRttFilter filter(PingPongPolicy{3, 3, 0.0, {}});
   filter.add(exchange(0, 100, 100));
   filter.add(exchange(1'000, 90, 90));
   EXPECT_TRUE(filter.add(exchange(2'000, 80, 80)));
@@ -56,7 +56,7 @@ TEST(MinRttFilter, NeverExceedsTheMaximum) {
 }
 
 TEST(MinRttFilter, RejectsBadUse) {
-  EXPECT_THROW(MinRttFilter(PingPongPolicy{0, 0, 0.0}), std::invalid_argument);
+  EXPECT_THROW(MinRttFilter(PingPongPolicy{0, 0, 0.0, {}}), std::invalid_argument);
   EXPECT_THROW((void)MinRttFilter().estimate(), std::logic_error);
 }
 

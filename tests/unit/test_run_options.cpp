@@ -58,6 +58,15 @@ TEST(RunOptions, BadValuesAreNamed) {
   expect_usage_error({"--exchanges", "65"}, "--exchanges: '65'");
 }
 
+TEST(RunOptions, PatienceIsAHundredMillisecondsUnlessTold) {
+  EXPECT_EQ(parse({}).options->patience_ns, Nanoseconds{100'000'000});
+  const ParsedCommandLine none = parse({"--patience", "0"});
+  ASSERT_TRUE(none.options.has_value()) << none.message;
+  EXPECT_EQ(none.options->patience_ns, Nanoseconds{0});
+  EXPECT_EQ(parse({"--patience", "1s"}).options->patience_ns, Nanoseconds{1'000'000'000});
+  expect_usage_error({"--patience", "-1ms"}, "--patience: '-1ms'");
+}
+
 TEST(RunOptions, TheCollectiveExchangesUpToEightTimesUnlessTold) {
   EXPECT_EQ(parse({}).options->exchanges, 8);
   const ParsedCommandLine one = parse({"--exchanges", "1"});

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "transport/mpi/spinning_exchanges.hpp"
+
 namespace berkeley::mpi {
 
 namespace bmpi = boost::mpi;
@@ -22,7 +24,9 @@ std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
     doorbells_->ring(member);                       // long, and the min-RTT filter drops it)
     awake_ = member;
   }
-  comm_.recv(member, kTagReading, reading);
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Irecv(&reading, 1, MPI_INT64_T, member, kTagReading, comm_, &request);
+  wait_spinning(request);
   const ClockReading t_recv = clock_->now();
   return OffsetSample{t_send, Nanoseconds{reading}, t_recv};
 }
@@ -31,6 +35,8 @@ void MpiGroupChannel::prepare(int member) {
   if (doorbells_ != nullptr && doorbells_->reaches(member)) return;  // the ring with its first ping does it
   comm_.send(member, kTagCommand, kPrepare);
 }
+
+void MpiGroupChannel::pause(Nanoseconds pause_ns) { sleep_elsewhere(pause_ns); }
 
 void MpiGroupChannel::release(int member) { comm_.send(member, kTagCommand, kRelease); }
 
@@ -45,8 +51,12 @@ void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting
     MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
     complete(request, waiting == Waiting::polite ? Waiting::alert : Waiting::busy);
   }
+  const SpinningExchanges spinning;  // this rank's turn: no core given away inside a round trip
   for (bool first_command = true;; first_command = false) {
-    if (!first_command) comm.recv(kMaster, kTagCommand, command);
+    if (!first_command) {
+      MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
+      wait_spinning(request);
+    }
     if (command != kPing) return;
     const std::int64_t reading = clock.now().count();
     comm.send(kMaster, kTagReading, reading);

@@ -33,7 +33,12 @@ struct SyncOptions {
   Nanoseconds interval_ns{0};
   Nanoseconds tolerance_ns{std::chrono::seconds(1)};
   SyncMethod method = SyncMethod::collective;
-  PingPongPolicy pingpong;
+  // pingpong/tree: the min-RTT filter, and patience under load: up to 100 ms per round spent measuring a
+  // rank again, spread out in time, while its best round trip is not quiet (see sync/measure.hpp)
+  PingPongPolicy pingpong{.max_exchanges = 32,
+                          .min_exchanges = 8,
+                          .settle_fraction = 0.05,
+                          .patience = {.budget_ns = Nanoseconds{100'000'000}}};
   // collective: up to max_exchanges gather/scatter exchanges per round, each rank keeping its tightest
   // (1: one fused exchange, the fastest and the widest)
   CollectiveExchangePolicy collective;

@@ -10,6 +10,7 @@
 #include "transport/mpi/exchanging_collective.hpp"
 #include "transport/mpi/doorbells.hpp"
 #include "transport/mpi/group_channel.hpp"
+#include "transport/mpi/spinning_exchanges.hpp"
 
 namespace berkeley::mpi {
 
@@ -46,7 +47,7 @@ constexpr int kRoot = 0;
 // rank 0 measures a group over `comm` by ping-pong into `estimates`; the others answer and leave
 // `estimates` empty (`channel` is rank 0's channel over `comm`)
 void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, const Clock& clock,
-                   const PingPongPolicy& policy, Waiting waiting, GroupEstimates& estimates,
+                   const PingPongPolicy& policy, Waiting waiting, GroupEstimates& estimates, QuietFloors& floors,
                    std::atomic<std::uint32_t>* doorbell = nullptr) {
   if (comm.rank() != kRoot) {
     answer_pingpong(comm, clock, waiting, doorbell);
@@ -54,7 +55,23 @@ void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, con
     return;
   }
   channel.use(clock);
-  estimates = measure_pingpong(channel, policy);
+  const SpinningExchanges spinning;  // rank 0 is in every pair: no core given away inside a round trip
+  estimates = measure_pingpong(channel, policy, &floors);
+}
+
+// rank 0: per rank of `comm`, the index of its node (ranks that share memory share a node), for the
+// patience's floors; the others: empty
+std::vector<int> node_index_of_ranks(const bmpi::communicator& comm) {
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node);
+  int node_rank = 0;
+  MPI_Comm_rank(node, &node_rank);
+  int leader = comm.rank();  // the node's lowest rank names it
+  MPI_Bcast(&leader, 1, MPI_INT, 0, node);
+  MPI_Comm_free(&node);
+  std::vector<int> leaders;
+  bmpi::gather(comm, leader, leaders, kRoot);
+  return leaders;
 }
 
 // MPI_Iscatter of `width` int64 per rank of `comm` from its rank 0, into `mine`; each rank completes it
@@ -79,7 +96,7 @@ std::span<const std::int64_t> scatter_records(const bmpi::communicator& comm, st
 class PingpongTopology final : public Topology {
  public:
   PingpongTopology(const bmpi::communicator& comm, const TopologyOptions& options)
-      : comm_(comm), options_(options), channel_(comm), doorbells_(comm) {
+      : comm_(comm), options_(options), channel_(comm), doorbells_(comm), floors_(node_index_of_ranks(comm)) {
     // Ranks wait their turn on doorbells where they wait politely. Made on every rank whatever its node
     // decided (the setup is collective), rung only by a master that waits politely itself: the ranks on
     // its node are exactly the ones that decided the same.
@@ -87,7 +104,7 @@ class PingpongTopology final : public Topology {
   }
 
   const GroupEstimates& measure(const Clock& clock) override {
-    measure_group(comm_, channel_, clock, options_.pingpong, options_.waiting, estimates_,
+    measure_group(comm_, channel_, clock, options_.pingpong, options_.waiting, estimates_, floors_,
                   sleeps_on_doorbell() ? doorbells_.mine() : nullptr);
     return estimates_;
   }
@@ -107,12 +124,13 @@ class PingpongTopology final : public Topology {
   TopologyOptions options_;
   MpiGroupChannel channel_;
   Doorbells doorbells_;
+  QuietFloors floors_;  // rank 0: what each node's quiet round trip is, learned from round to round
   GroupEstimates estimates_;
   std::vector<std::int64_t> mine_;
 };
 
 // Per member of a node, what its leader sends up: world rank, then the estimate.
-constexpr int kMemberFields = 8;
+constexpr int kMemberFields = 10;
 
 class TreeTopology final : public Topology {
  public:
@@ -124,6 +142,7 @@ class TreeTopology final : public Topology {
       MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node);
       node_ = bmpi::communicator(node, bmpi::comm_take_ownership);
     }
+    node_floors_ = QuietFloors(std::vector<int>(static_cast<std::size_t>(node_.size()), 0));
     // rank 0 has the lowest world rank of its node, so it leads node 0 and is rank 0 among the leaders
     leaders_ = world.split(node_.rank() == 0 ? 0 : 1, world.rank());
     bmpi::gather(node_, world.rank(), node_members_, 0);  // each leader: the world ranks of its node
@@ -144,12 +163,12 @@ class TreeTopology final : public Topology {
     // level 1: every node leader measures its own members, all nodes at once
     GroupEstimates node_estimates;
     MpiGroupChannel node_channel(node_);
-    measure_group(node_, node_channel, clock, options_.pingpong, options_.waiting, node_estimates);
+    measure_group(node_, node_channel, clock, options_.pingpong, options_.waiting, node_estimates, node_floors_);
     if (node_.rank() != 0) return composed_;
     // level 2: rank 0 measures the leaders
     GroupEstimates leader_estimates;
     MpiGroupChannel leader_channel(leaders_);
-    measure_group(leaders_, leader_channel, clock, options_.pingpong, options_.waiting, leader_estimates);
+    measure_group(leaders_, leader_channel, clock, options_.pingpong, options_.waiting, leader_estimates, leader_floors_);
 
     // every leader sends its node's members and estimates up to rank 0
     std::vector<std::int64_t> mine;
@@ -158,7 +177,8 @@ class TreeTopology final : public Topology {
       mine.insert(mine.end(), {node_members_[m], e ? 1 : 0, e ? e->best.offset_ns.count() : 0,
                                e ? e->best.uncertainty_ns.count() : 0, e ? e->best.round_trip_ns.count() : 0,
                                e ? e->median_round_trip_ns.count() : 0, e ? e->samples_used : 0,
-                               e ? e->best.local_midpoint_ns.count() : 0});
+                               e ? e->best.local_midpoint_ns.count() : 0, e ? e->bursts : 0,
+                               e && e->patience_ran_out ? 1 : 0});
     }
     const std::vector<std::int64_t> all = gather_variable(mine, kMemberFields);
     if (world_.rank() != kRoot) return composed_;
@@ -180,6 +200,8 @@ class TreeTopology final : public Topology {
         e.median_round_trip_ns = Nanoseconds{all[at + 5]};
         e.samples_used = static_cast<int>(all[at + 6]);
         e.best.local_midpoint_ns = Nanoseconds{all[at + 7]};
+        e.bursts = static_cast<int>(all[at + 8]);
+        e.patience_ran_out = all[at + 9] != 0;
         estimates.emplace_back(e);
       }
       per_node.push_back(std::move(estimates));
@@ -249,6 +271,9 @@ class TreeTopology final : public Topology {
   bmpi::communicator node_;
   bmpi::communicator leaders_;
   std::vector<int> node_members_;  // leaders: the world ranks of this node, in node order
+  // the patience's floors: a node's members share one (path 0); every leader is a path of its own
+  QuietFloors node_floors_;
+  QuietFloors leader_floors_;
   NodeLayout layout_;               // rank 0: world ranks of every node, leader first
   std::vector<std::int64_t> node_sizes_;
   std::vector<LevelReport> levels_;

@@ -39,7 +39,7 @@ struct MasterConfig {
   Nanoseconds timeout_ns{std::chrono::seconds(1)};        // per operation (one poll, a HELLO, the PROBE reply)
   Nanoseconds join_timeout_ns{std::chrono::seconds(60)};  // N clients must have joined by then
   Nanoseconds tolerance_ns{std::chrono::seconds(2)};      // fault-tolerant average: further from the median is left out
-  PingPongPolicy pingpong{.max_exchanges = kDefaultMaxExchanges, .min_exchanges = kDefaultMinExchanges};
+  PingPongPolicy pingpong{.max_exchanges = kDefaultMaxExchanges, .min_exchanges = kDefaultMinExchanges, .settle_fraction = 0.05, .patience = {}};
   int audit_exchanges = 8;                          // per client after the rounds (independent estimator); 0: no audit
   std::optional<Nanoseconds> require_precision_ns;  // exit 4 when the audit finds a clock further than this
   MemberClockConfig clock;  // the master's own clock (member 0)
