@@ -1,5 +1,6 @@
 #include "transport/mpi/group_channel.hpp"
 
+#include <array>
 #include <cstdint>
 
 #include "transport/mpi/spinning_exchanges.hpp"
@@ -17,18 +18,22 @@ constexpr std::int32_t kPrepare = 2;
 }  // namespace
 
 std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
-  std::int64_t reading = 0;
+  std::array<std::int64_t, 2> reply{};  // the member's reading, and where it ran (current_core_token())
+  // the reply's receive is posted before the ping goes: it never waits in the unexpected queue
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Irecv(reply.data(), 2, MPI_INT64_T, member, kTagReading, comm_, &request);
   const ClockReading t_send = clock_->now();
-  comm_.send(member, kTagCommand, kPing);
+  MPI_Send(&kPing, 1, MPI_INT32_T, member, kTagCommand, comm_);
   if (doorbells_ != nullptr && member != awake_) {  // its first ping: it sleeps until rung (this RTT is
     doorbells_->ring(member);                       // long, and the min-RTT filter drops it)
     awake_ = member;
   }
-  MPI_Request request = MPI_REQUEST_NULL;
-  MPI_Irecv(&reading, 1, MPI_INT64_T, member, kTagReading, comm_, &request);
   wait_spinning(request);
   const ClockReading t_recv = clock_->now();
-  return OffsetSample{t_send, Nanoseconds{reading}, t_recv};
+  // on one core with the member (as of its last reply), every round trip is two context switches: move
+  // before the next
+  if (reply[1] == current_core_token()) move_off_this_core();
+  return OffsetSample{t_send, Nanoseconds{reply[0]}, t_recv};
 }
 
 void MpiGroupChannel::prepare(int member) {
@@ -52,14 +57,16 @@ void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting
     complete(request, waiting == Waiting::polite ? Waiting::alert : Waiting::busy);
   }
   const SpinningExchanges spinning;  // this rank's turn: no core given away inside a round trip
-  for (bool first_command = true;; first_command = false) {
-    if (!first_command) {
-      MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
-      wait_spinning(request);
-    }
+  // where this rank runs, found off the round trip (after each reply, for the next): the master moves
+  // away from a core they share
+  std::int64_t where = current_core_token();
+  for (;;) {
     if (command != kPing) return;
-    const std::int64_t reading = clock.now().count();
-    comm.send(kMaster, kTagReading, reading);
+    const std::array<std::int64_t, 2> reply{clock.now().count(), where};
+    MPI_Send(reply.data(), 2, MPI_INT64_T, kMaster, kTagReading, comm);
+    MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
+    where = current_core_token();
+    wait_spinning(request);
   }
 }
 

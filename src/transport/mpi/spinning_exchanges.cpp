@@ -3,7 +3,13 @@
 #include <dlfcn.h>
 #include <sched.h>
 
+#include "clock/clock_domain.hpp"
+
 #include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <cstdlib>
 #include <thread>
 
 namespace berkeley::mpi {
@@ -24,17 +30,39 @@ constexpr std::chrono::microseconds kSpinFor{20};
 
 }  // namespace
 
-void sleep_elsewhere(Nanoseconds pause_ns) {
+std::int64_t current_core_token() {
+  static const std::int64_t kernel = [] {
+    const std::optional<std::string> domain = monotonic_clock_domain();
+    return static_cast<std::int64_t>(std::hash<std::string>{}(domain.value_or("")) & 0x7FFF'FFFF'FFFFULL);
+  }();
+  return (kernel << 16) | (sched_getcpu() & 0xFFFF);
+}
+
+namespace {
+
+// Runs `meanwhile` barred from the current core, then allows every core allowed before.
+template <class Meanwhile>
+void elsewhere(Meanwhile meanwhile) {
   cpu_set_t allowed;
   CPU_ZERO(&allowed);
   const bool known = sched_getaffinity(0, sizeof allowed, &allowed) == 0;
-  cpu_set_t elsewhere = allowed;
+  cpu_set_t others = allowed;
   const int here = sched_getcpu();
-  if (known && here >= 0) CPU_CLR(here, &elsewhere);
-  const bool moved = known && here >= 0 && CPU_COUNT(&elsewhere) > 0 &&
-                     sched_setaffinity(0, sizeof elsewhere, &elsewhere) == 0;
-  std::this_thread::sleep_for(pause_ns);
+  if (known && here >= 0) CPU_CLR(here, &others);
+  const bool moved =
+      known && here >= 0 && CPU_COUNT(&others) > 0 && sched_setaffinity(0, sizeof others, &others) == 0;
+  meanwhile();
   if (moved) (void)sched_setaffinity(0, sizeof allowed, &allowed);
+}
+
+}  // namespace
+
+void move_off_this_core() {
+  elsewhere([] {});
+}
+
+void sleep_elsewhere(Nanoseconds pause_ns) {
+  elsewhere([pause_ns] { std::this_thread::sleep_for(pause_ns); });
 }
 
 void wait_spinning(MPI_Request& request) {
