@@ -44,6 +44,39 @@ TEST(JsonWriter, WritesIntegerNanosecondsAndTheExcludedFlag) {
   EXPECT_TRUE(doc["ranks"][0]["excluded"].get<bool>());
 }
 
+TEST(JsonWriter, SaysWhereThePatienceBudgetRanOut) {
+  RunReport report = sample_report();
+  report.ranks[0].bursts = 4;
+  report.ranks[0].patience_ran_out = true;
+  RoundReport round;
+  round.round = 1;
+  round.clocks_remeasured = 2;
+  round.clocks_out_of_patience = 1;
+  report.rounds.push_back(round);
+  std::ostringstream out;
+  write_json(out, report);
+  const auto doc = nlohmann::json::parse(out.str());
+  EXPECT_EQ(doc["ranks"][0]["bursts"].get<int>(), 4);
+  EXPECT_TRUE(doc["ranks"][0]["patience_ran_out"].get<bool>());
+  EXPECT_EQ(doc["rounds"][0]["clocks_remeasured"].get<int>(), 2);
+  EXPECT_EQ(doc["rounds"][0]["clocks_out_of_patience"].get<int>(), 1);
+}
+
+TEST(TableWriter, TheRoundLineSaysWhoWasMeasuredAgainAndWhereThePatienceRanOut) {
+  RoundReport round;
+  round.round = 1;
+  std::ostringstream quiet;
+  write_round_line(quiet, round, 1);
+  EXPECT_EQ(quiet.str().find("measured again"), std::string::npos) << quiet.str();
+  round.clocks_remeasured = 3;
+  round.clocks_out_of_patience = 1;
+  std::ostringstream busy;
+  write_round_line(busy, round, 1);
+  EXPECT_NE(busy.str().find("(3 measured again for a quiet exchange, 1 still busy when the patience budget ran out)\n"),
+            std::string::npos)
+      << busy.str();
+}
+
 TEST(TableWriter, WritesUnitsSignsAndTheSummary) {
   std::ostringstream out;
   write_table(out, sample_report());

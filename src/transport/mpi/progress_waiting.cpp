@@ -61,7 +61,8 @@ std::optional<int> local_ranks_from(const EnvironmentLookup& environment) {
 }
 
 std::optional<bool> wait_override_from(const std::vector<std::string>& args) {
-  std::optional<bool> polite;
+  // the last --wait counts (as for the command-line parser); 0 busy, 1 polite, -1 auto or none
+  int polite = -1;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view value;
     if (args[i] == "--wait" && i + 1 < args.size()) {
@@ -71,9 +72,10 @@ std::optional<bool> wait_override_from(const std::vector<std::string>& args) {
     } else {
       continue;
     }
-    polite = value == "polite" ? std::optional(true) : value == "busy" ? std::optional(false) : std::nullopt;
+    polite = value == "polite" ? 1 : value == "busy" ? 0 : -1;
   }
-  return polite;
+  if (polite < 0) return std::nullopt;
+  return polite == 1;
 }
 
 ProgressWaiting decide_progress_waiting(const std::optional<std::string>& users_setting,
