@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/parsed_options.hpp"
+#include "core/min_rtt_filter.hpp"
 #include "core/time.hpp"
 #include "sync/sync_method.hpp"
 
@@ -28,7 +29,7 @@ struct RunOptions {
   SyncMethod method = SyncMethod::collective;
   Nanoseconds interval_ns{0};                       // pause between rounds (rounds ≥ 3 with one: drift)
   int node_size = 0;                                // tree: virtual nodes of this many ranks (0: real nodes)
-  Nanoseconds patience_ns{100'000'000};  // pingpong/tree: per round, to wait for quiet exchanges (0: none)
+  Nanoseconds patience_ns = kDefaultPatienceBudget;  // pingpong/tree: per round, to wait for quiet exchanges (0: none)
   int exchanges = 8;  // collective: at most this many gather/scatter exchanges per round (1: one fused)
   // pingpong/tree: how ranks wait for their turn. unset (auto): polite where a node has more ranks than cores
   std::optional<bool> polite_waiting;

@@ -11,6 +11,10 @@ namespace berkeley {
 
 // Patience under load (sync/quiet_floors.hpp): when a member's best round trip is far above what its path
 // gives when the machine is quiet, the master pauses and measures it again, within a time budget.
+// The patience budget berkeley_mpi and mpi::SyncOptions use unless told otherwise (the pingpong under a CPU
+// hog at np 4 found its quiet exchanges in 39-80 ms)
+inline constexpr Nanoseconds kDefaultPatienceBudget{100'000'000};
+
 struct Patience {
   Nanoseconds budget_ns{0};       // per round, for all members together; 0: accept the first filter's best
   // between one burst of exchanges and the next (np 4 under a CPU hog: 8 of 8 runs quiet within the

@@ -35,11 +35,11 @@ class GroupChannel {
   virtual void pause(Nanoseconds pause_ns);
 };
 
+inline void GroupChannel::pause(Nanoseconds pause_ns) { std::this_thread::sleep_for(pause_ns); }
+
 // A channel over which the master can also ask every member at once (the simulation): its members
 // only answer what they are asked. MPI's collective method needs no request, since every rank enters
 // MPI_Gather by program order (see core/two_leg_estimate.hpp), so its channel is only a GroupChannel.
-inline void GroupChannel::pause(Nanoseconds pause_ns) { std::this_thread::sleep_for(pause_ns); }
-
 class RequestAllChannel : public GroupChannel {
  public:
   // one request to all members and their readings back, into `got`

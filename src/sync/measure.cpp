@@ -24,39 +24,43 @@ namespace {
 // a later burst must beat the best by more than this fraction to count as better (while no floor is known)
 constexpr double kBetterBy = 0.25;
 
-// One filter's worth of exchanges with `member`; nullopt if it stopped answering. `first_ns`/`last_ns`:
-// the master's clock at the round's first exchange (set once) and at this burst's last.
-// With `deadline_ns` (a burst of patience) it also ends once the master's clock passes it.
-std::optional<PeerEstimate> burst(GroupChannel& channel, int member, const PingPongPolicy& policy,
-                                  std::optional<ClockReading>& first_ns, ClockReading& last_ns,
+// The master's clock over a round: at its first exchange and at the latest.
+struct RoundClock {
+  std::optional<ClockReading> first_ns;
+  ClockReading last_ns{0};
+};
+
+// One filter's worth of exchanges with `member`; nullopt if it stopped answering. With `deadline_ns` (a
+// burst of patience) it also ends once the master's clock passes it.
+std::optional<PeerEstimate> burst(GroupChannel& channel, int member, const PingPongPolicy& policy, RoundClock& round,
                                   std::optional<ClockReading> deadline_ns = std::nullopt) {
   MinRttFilter filter(policy);
   while (!filter.done()) {
     const std::optional<OffsetSample> sample = channel.exchange(member);
     if (!sample) return std::nullopt;
-    if (!first_ns) first_ns = sample->t_send_ns;
-    last_ns = sample->t_recv_ns;
+    if (!round.first_ns) round.first_ns = sample->t_send_ns;
+    round.last_ns = sample->t_recv_ns;
     filter.add(*sample);
-    if (deadline_ns && last_ns >= *deadline_ns) break;
+    if (deadline_ns && round.last_ns >= *deadline_ns) break;
   }
   return filter.estimate();
 }
 
-// Patience: measures `member` again while its best is not quiet, within the round's budget.
+// Patience: measures `member` again while its best is not quiet, within the round's budget (the round has
+// made at least one exchange: `best` came from it).
 void wait_for_quiet(GroupChannel& channel, int member, const PingPongPolicy& policy, const QuietFloors& floors,
-                    PeerEstimate& best, const ClockReading& first_ns, ClockReading& last_ns) {
+                    PeerEstimate& best, RoundClock& round) {
   const Patience& patience = policy.patience;
+  const ClockReading deadline = *round.first_ns + patience.budget_ns;
   for (;;) {
     const bool floor_known = floors.floor_of(member).has_value();
     if (floors.quiet(member, best.best.round_trip_ns, patience.quiet_factor, patience.quiet_slack_ns)) return;
-    if (last_ns - first_ns >= patience.budget_ns) {
+    if (round.last_ns >= deadline) {
       best.patience_ran_out = true;
       return;
     }
     channel.pause(patience.pause_ns);
-    std::optional<ClockReading> unused = first_ns;
-    const std::optional<PeerEstimate> next =
-        burst(channel, member, policy, unused, last_ns, first_ns + patience.budget_ns);
+    const std::optional<PeerEstimate> next = burst(channel, member, policy, round, deadline);
     if (!next) return;  // it stopped answering: keep what it gave
     const double better_than = (1.0 - kBetterBy) * static_cast<double>(best.best.round_trip_ns.count());
     const bool clearly_better = static_cast<double>(next->best.round_trip_ns.count()) < better_than;
@@ -76,13 +80,12 @@ GroupEstimates measure_pingpong(GroupChannel& channel, const PingPongPolicy& pol
   GroupEstimates estimates(static_cast<std::size_t>(channel.size()));
   estimates[0] = PeerEstimate{};
   if (channel.size() > 1) channel.prepare(1);
-  std::optional<ClockReading> first_ns;
-  ClockReading last_ns{0};
+  RoundClock round;
   const bool patient = floors != nullptr && policy.patience.budget_ns > Nanoseconds{0};
   for (int member = 1; member < channel.size(); ++member) {
     if (member + 1 < channel.size()) channel.prepare(member + 1);  // it gets ready while this one is measured
-    std::optional<PeerEstimate> best = burst(channel, member, policy, first_ns, last_ns);
-    if (best && patient) wait_for_quiet(channel, member, policy, *floors, *best, *first_ns, last_ns);
+    std::optional<PeerEstimate> best = burst(channel, member, policy, round);
+    if (best && patient) wait_for_quiet(channel, member, policy, *floors, *best, round);
     if (best && floors != nullptr) floors->learn(member, best->best.round_trip_ns);
     channel.release(member);
     estimates[static_cast<std::size_t>(member)] = best;

@@ -377,6 +377,36 @@ TEST_F(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
   test::expect_within_stated_bounds(outcome, readings);  // the excluded clock too: it was still corrected
 }
 
+// A clock that runs backwards (each reading 1 ms before the last) proves empty intervals in the collective's
+// exchanges. Rank 0 must not give up on the round while the others wait in its scatter: that rank is left
+// without an estimate (uncorrected, excluded) and every rank finishes the sync.
+class BackwardsClock final : public Clock {
+ public:
+  [[nodiscard]] ClockReading now() const override { return ClockReading{kStart - 1'000'000 * ++reads_}; }
+
+ private:
+  static constexpr std::int64_t kStart = 1'000'000'000'000;
+  mutable std::int64_t reads_ = 0;
+};
+
+TEST_F(Synchronize, ACollectiveRankWhoseClockRunsBackwardsIsLeftOutNotAHang) {
+  const int backwards = world.size() - 1;
+  const BackwardsClock runs_back;
+  const bool mine_runs_back = world.size() >= 2 && world.rank() == backwards;
+  CorrectedClock corrected(mine_runs_back ? static_cast<const Clock&>(runs_back) : local);
+  const auto outcome = mpi::synchronize(world, corrected, sync_options(1, 2 * kSecond));
+  std::vector<std::int64_t> applied;
+  bmpi::gather(world, corrected.correction_at(corrected.underlying().now()).count(), applied, 0);
+  if (world.rank() != 0 || world.size() < 2) return;
+  const auto b = static_cast<std::size_t>(backwards);
+  ASSERT_EQ(outcome.first_estimates.size(), static_cast<std::size_t>(world.size()));
+  EXPECT_FALSE(outcome.first_estimates[b].has_value());
+  EXPECT_TRUE(outcome.excluded[b]);
+  EXPECT_EQ(outcome.rounds[0].clocks_averaged, static_cast<std::size_t>(world.size() - 1));
+  for (std::size_t r = 0; r < b; ++r) EXPECT_TRUE(outcome.first_estimates[r].has_value()) << "rank " << r;
+  EXPECT_EQ(applied[b], 0) << "the rank without an estimate is left as it is";
+}
+
 // Ranks decide per node how to wait (busy with a core each, polite when oversubscribed), so in a job over
 // several nodes they differ. The delivery must still be one collective that every rank joins the same way:
 // here odd ranks spin and even ranks sleep, as two kinds of node would.

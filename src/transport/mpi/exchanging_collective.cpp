@@ -44,10 +44,6 @@ class ExchangingCollective final : public Topology {
 
   const GroupEstimates& last_estimates() override { return estimates_; }
 
-  Nanoseconds deliver_corrections(std::span<const std::int64_t> corrections_ns) override {
-    return Nanoseconds{deliver(corrections_ns, 1).front()};
-  }
-
   Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, GroupStep& step, StepWorkspace& workspace) override {
     if (rank_ != kRoot) return Nanoseconds{member_exchanges(clock)};
     master_exchanges(clock);
@@ -74,11 +70,13 @@ class ExchangingCollective final : public Topology {
     ExchangeIntersection interval;
     std::array<std::int64_t, kScatterWidth> reply{};
     for (;;) {
-      const ClockReading sent = clock.now();
+      // the interval so far is worked out before the reading, off the exchange's first leg
       const bool any = interval.has_value();
-      const std::array<std::int64_t, kGatherWidth> mine{sent.count(), any ? interval.lower_ns().count() : 0,
-                                                        any ? interval.upper_ns().count() : 0,
-                                                        any ? interval.narrowest_round_trip_ns().count() : 0};
+      std::array<std::int64_t, kGatherWidth> mine{0, any ? interval.lower_ns().count() : 0,
+                                                  any ? interval.upper_ns().count() : 0,
+                                                  any ? interval.narrowest_round_trip_ns().count() : 0};
+      const ClockReading sent = clock.now();
+      mine[0] = sent.count();
       MPI_Gather(mine.data(), kGatherWidth, MPI_INT64_T, nullptr, kGatherWidth, MPI_INT64_T, kRoot, comm_);
       MPI_Scatter(nullptr, kScatterWidth, MPI_INT64_T, reply.data(), kScatterWidth, MPI_INT64_T, kRoot, comm_);
       const ClockReading received = clock.now();
@@ -115,7 +113,12 @@ class ExchangingCollective final : public Topology {
     estimates_[0] = PeerEstimate{};
     for (std::size_t r = 1; r < ranks_; ++r) {
       const std::int64_t* g = gathered_.data() + r * kGatherWidth;
-      if (g[2] < g[1]) throw std::logic_error("exchanging collective: a rank reported an empty interval");
+      // an empty interval is impossible from a clock that does not run backwards: such a rank is left
+      // without an estimate (uncorrected and excluded), and rank 0 goes on to the scatter the others wait in
+      if (g[2] < g[1]) {
+        estimates_[r].reset();
+        continue;
+      }
       PeerEstimate& e = estimates_[r].emplace();
       e.best = interval_estimate(Nanoseconds{g[1]}, Nanoseconds{g[2]}, Nanoseconds{g[3]}, last_read_);
       e.median_round_trip_ns = e.best.round_trip_ns;

@@ -3,12 +3,10 @@
 // ranks run while the master measures. This layer only moves messages.
 #include <boost/mpi/communicator.hpp>
 #include <cstdint>
-#include <optional>
 
 #include "clock/clock.hpp"
 #include "sync/group_channel.hpp"
 #include "transport/mpi/doorbells.hpp"
-#include "transport/mpi/spinning_exchanges.hpp"
 #include "transport/mpi/waiting.hpp"
 
 namespace berkeley::mpi {

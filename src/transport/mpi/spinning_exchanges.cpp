@@ -3,14 +3,13 @@
 #include <dlfcn.h>
 #include <sched.h>
 
-#include "clock/clock_domain.hpp"
-
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
-#include <cstdlib>
 #include <thread>
+
+#include "clock/clock_domain.hpp"
 
 namespace berkeley::mpi {
 namespace {
@@ -28,18 +27,6 @@ SetYield set_yield() {
 // is not running
 constexpr std::chrono::microseconds kSpinFor{20};
 
-}  // namespace
-
-std::int64_t current_core_token() {
-  static const std::int64_t kernel = [] {
-    const std::optional<std::string> domain = monotonic_clock_domain();
-    return static_cast<std::int64_t>(std::hash<std::string>{}(domain.value_or("")) & 0x7FFF'FFFF'FFFFULL);
-  }();
-  return (kernel << 16) | (sched_getcpu() & 0xFFFF);
-}
-
-namespace {
-
 // Runs `meanwhile` barred from the current core, then allows every core allowed before.
 template <class Meanwhile>
 void elsewhere(Meanwhile meanwhile) {
@@ -56,6 +43,14 @@ void elsewhere(Meanwhile meanwhile) {
 }
 
 }  // namespace
+
+std::int64_t current_core_token() {
+  static const std::int64_t kernel = [] {
+    const std::optional<std::string> domain = monotonic_clock_domain();
+    return static_cast<std::int64_t>(std::hash<std::string>{}(domain.value_or("")) & 0x7FFF'FFFF'FFFFULL);
+  }();
+  return (kernel << 16) | (sched_getcpu() & 0xFFFF);
+}
 
 void move_off_this_core() {
   elsewhere([] {});

@@ -38,9 +38,9 @@ struct SyncOptions {
   PingPongPolicy pingpong{.max_exchanges = 32,
                           .min_exchanges = 8,
                           .settle_fraction = 0.05,
-                          .patience = {.budget_ns = Nanoseconds{100'000'000}}};
-  // collective: up to max_exchanges gather/scatter exchanges per round, each rank keeping its tightest
-  // (1: one fused exchange, the fastest and the widest)
+                          .patience = {.budget_ns = kDefaultPatienceBudget}};
+  // collective: up to max_exchanges gather/scatter exchanges per round, each rank intersecting the
+  // intervals they prove (1: one fused exchange, the fastest and the widest)
   CollectiveExchangePolicy collective;
   // how ranks wait for their turn (pingpong, tree): unset = polite where a node has more ranks than cores
   std::optional<Waiting> waiting;

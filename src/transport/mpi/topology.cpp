@@ -64,8 +64,6 @@ void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, con
 std::vector<int> node_index_of_ranks(const bmpi::communicator& comm) {
   MPI_Comm node = MPI_COMM_NULL;
   MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node);
-  int node_rank = 0;
-  MPI_Comm_rank(node, &node_rank);
   int leader = comm.rank();  // the node's lowest rank names it
   MPI_Bcast(&leader, 1, MPI_INT, 0, node);
   MPI_Comm_free(&node);
