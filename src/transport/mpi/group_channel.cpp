@@ -12,9 +12,19 @@ namespace {
 constexpr int kMaster = 0;
 constexpr int kTagCommand = 101;
 constexpr int kTagReading = 102;
-constexpr std::int32_t kPing = 1;
-constexpr std::int32_t kRelease = 0;
-constexpr std::int32_t kPrepare = 2;
+constexpr std::int64_t kPing = 1;
+constexpr std::int64_t kRelease = 0;
+constexpr std::int64_t kPrepare = 2;
+
+// The master's command, and where it runs (current_core_token()): a member woken by its first ping moves
+// off the master's core (the kernel wakes it beside its waker, behind a master that spins: 2 in 3 first
+// exchanges at np 4 on 2 cores, ~75 us each)
+using Command = std::array<std::int64_t, 2>;
+
+void send_command(const bmpi::communicator& comm, int member, std::int64_t what) {
+  const Command command{what, current_core_token()};
+  MPI_Send(command.data(), 2, MPI_INT64_T, member, kTagCommand, comm);
+}
 }  // namespace
 
 std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
@@ -22,8 +32,9 @@ std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
   // the reply's receive is posted before the ping goes: it never waits in the unexpected queue
   MPI_Request request = MPI_REQUEST_NULL;
   MPI_Irecv(reply.data(), 2, MPI_INT64_T, member, kTagReading, comm_, &request);
+  const Command ping{kPing, current_core_token()};
   const ClockReading t_send = clock_->now();
-  MPI_Send(&kPing, 1, MPI_INT32_T, member, kTagCommand, comm_);
+  MPI_Send(ping.data(), 2, MPI_INT64_T, member, kTagCommand, comm_);
   if (doorbells_ != nullptr && member != awake_) {  // its first ping: it sleeps until rung (this RTT is
     doorbells_->ring(member);                       // long, and the min-RTT filter drops it)
     awake_ = member;
@@ -38,33 +49,34 @@ std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
 
 void MpiGroupChannel::prepare(int member) {
   if (doorbells_ != nullptr && doorbells_->reaches(member)) return;  // the ring with its first ping does it
-  comm_.send(member, kTagCommand, kPrepare);
+  send_command(comm_, member, kPrepare);
 }
 
 void MpiGroupChannel::pause(Nanoseconds pause_ns) { sleep_elsewhere(pause_ns); }
 
-void MpiGroupChannel::release(int member) { comm_.send(member, kTagCommand, kRelease); }
+void MpiGroupChannel::release(int member) { send_command(comm_, member, kRelease); }
 
 void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting waiting,
                      std::atomic<std::uint32_t>* doorbell) {
   // until the master turns to this rank, wait (politely: without holding a core); then answer at full speed
-  std::int32_t command = kRelease;
+  Command command{kRelease, 0};
   MPI_Request request = MPI_REQUEST_NULL;
-  MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
+  MPI_Irecv(command.data(), 2, MPI_INT64_T, kMaster, kTagCommand, comm, &request);
   complete(request, waiting, doorbell);
-  if (command == kPrepare) {  // the master is measuring the rank before this one: be quick, not yet busy
-    MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
+  if (command[0] == kPrepare) {  // the master is measuring the rank before this one: be quick, not yet busy
+    MPI_Irecv(command.data(), 2, MPI_INT64_T, kMaster, kTagCommand, comm, &request);
     complete(request, waiting == Waiting::polite ? Waiting::alert : Waiting::busy);
   }
   const SpinningExchanges spinning;  // this rank's turn: no core given away inside a round trip
+  if (command[0] == kPing && command[1] == current_core_token()) move_off_this_core();
   // where this rank runs, found off the round trip (after each reply, for the next): the master moves
   // away from a core they share
   std::int64_t where = current_core_token();
   for (;;) {
-    if (command != kPing) return;
+    if (command[0] != kPing) return;
     const std::array<std::int64_t, 2> reply{clock.now().count(), where};
     MPI_Send(reply.data(), 2, MPI_INT64_T, kMaster, kTagReading, comm);
-    MPI_Irecv(&command, 1, MPI_INT32_T, kMaster, kTagCommand, comm, &request);
+    MPI_Irecv(command.data(), 2, MPI_INT64_T, kMaster, kTagCommand, comm, &request);
     where = current_core_token();
     wait_spinning(request);
   }
