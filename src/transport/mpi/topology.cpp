@@ -143,6 +143,9 @@ class TreeTopology final : public Topology {
     node_floors_ = QuietFloors(std::vector<int>(static_cast<std::size_t>(node_.size()), 0));
     // rank 0 has the lowest world rank of its node, so it leads node 0 and is rank 0 among the leaders
     leaders_ = world.split(node_.rank() == 0 ? 0 : 1, world.rank());
+    // as in the flat pingpong: ranks that wait politely sleep until the first ping rings them
+    node_doorbells_ = std::make_unique<Doorbells>(node_);
+    leader_doorbells_ = std::make_unique<Doorbells>(leaders_);
     bmpi::gather(node_, world.rank(), node_members_, 0);  // each leader: the world ranks of its node
     // rank 0 learns the whole layout once: every leader's members, leader first
     std::vector<std::int64_t> members(node_members_.begin(), node_members_.end());
@@ -158,15 +161,20 @@ class TreeTopology final : public Topology {
 
   const GroupEstimates& measure(const Clock& clock) override {
     composed_.clear();
-    // level 1: every node leader measures its own members, all nodes at once
+    // level 1: every node leader measures its own members, all nodes at once (on 2 cores too: np 8 with
+    // the leaders taking turns was no faster, its hand-overs costing what the contention did)
     GroupEstimates node_estimates;
     MpiGroupChannel node_channel(node_);
-    measure_group(node_, node_channel, clock, options_.pingpong, options_.waiting, node_estimates, node_floors_);
+    if (polite()) node_channel.use(node_doorbells_.get());
+    measure_group(node_, node_channel, clock, options_.pingpong, options_.waiting, node_estimates, node_floors_,
+                  polite() ? node_doorbells_->mine() : nullptr);
     if (node_.rank() != 0) return composed_;
     // level 2: rank 0 measures the leaders
     GroupEstimates leader_estimates;
     MpiGroupChannel leader_channel(leaders_);
-    measure_group(leaders_, leader_channel, clock, options_.pingpong, options_.waiting, leader_estimates, leader_floors_);
+    if (polite()) leader_channel.use(leader_doorbells_.get());
+    measure_group(leaders_, leader_channel, clock, options_.pingpong, options_.waiting, leader_estimates, leader_floors_,
+                  polite() ? leader_doorbells_->mine() : nullptr);
 
     // every leader sends its node's members and estimates up to rank 0
     std::vector<std::int64_t> mine;
@@ -235,7 +243,8 @@ class TreeTopology final : public Topology {
       MPI_Scatterv(by_node.data(), counts.data(), displacements.data(), MPI_INT64_T, for_my_node.data(),
                    static_cast<int>(for_my_node.size()), MPI_INT64_T, kRoot, leaders_);
     }
-    return scatter_records(node_, for_my_node, width, options_.waiting, mine_);
+    return scatter_records(node_, for_my_node, width, options_.waiting, mine_,
+                           polite() ? node_doorbells_.get() : nullptr);
   }
 
   // the tree's levels are its own: the node leaders' and rank 0's estimates of the last measure()
@@ -245,6 +254,8 @@ class TreeTopology final : public Topology {
   }
 
  private:
+  [[nodiscard]] bool polite() const { return options_.waiting != Waiting::busy; }
+
   // MPI_Gatherv over the leaders of each leader's `mine` (`per_member` values per member of its node);
   // rank 0 also learns every node's size
   std::vector<std::int64_t> gather_variable(const std::vector<std::int64_t>& mine, int per_member) {
@@ -268,6 +279,8 @@ class TreeTopology final : public Topology {
   TopologyOptions options_;
   bmpi::communicator node_;
   bmpi::communicator leaders_;
+  std::unique_ptr<Doorbells> node_doorbells_;
+  std::unique_ptr<Doorbells> leader_doorbells_;
   std::vector<int> node_members_;  // leaders: the world ranks of this node, in node order
   // the patience's floors: a node's members share one (path 0); every leader is a path of its own
   QuietFloors node_floors_;
