@@ -1,7 +1,9 @@
 #pragma once
 // Pairwise offset estimation from several request/reply exchanges with one peer: keep the exchange with
 // the smallest round trip (the least queueing, so the tightest bound) and stop early once that minimum
-// has been confirmed. Shared by every transport's ping-pong (MPI, TCP, simulation). Pure.
+// has been confirmed; the offset is the mean of the exchanges whose round trips came near that minimum
+// (their asymmetries average out), bounded by where their intervals meet. Shared by every transport's
+// ping-pong (MPI, TCP, simulation). Pure.
 #include <cstddef>
 #include <vector>
 
@@ -33,15 +35,29 @@ struct PingPongPolicy {
   // confirmed, more exchanges would not tighten it
   double settle_fraction = 0.05;
   Patience patience;
+  // the offset averages the exchanges whose round trip is within this fraction of the best (0: the best
+  // exchange alone). MPI np 2 on 2 cores, simulated clocks of exact truth, 30 probes per run: true spread
+  // median 10-60 ns with the best alone, 7-18 ns averaging within 20-30 %.
+  double average_within = 0.25;
 };
 
 struct PeerEstimate {
-  OffsetEstimate best;  // Cristian estimate of the exchange with the smallest round trip
+  // the exchange with the smallest round trip (its round trip and local midpoint), its offset and
+  // uncertainty those of averaged_exchanges exchanges near it (see PingPongPolicy::average_within)
+  OffsetEstimate best;
   Nanoseconds median_round_trip_ns{0};
   int samples_used = 0;
+  int averaged_exchanges = 1;
   int bursts = 1;                  // filters run (more than one: the master waited for a quiet exchange)
   bool patience_ran_out = false;   // the budget ended before a quiet exchange appeared
 };
+
+// The mean offset of `near` (Cristian estimates, `best` among them), kept within the intersection of their
+// intervals, each widened by kMaxRelativeRate of its distance in time from `best` (the clocks may move
+// that much against each other in between); the uncertainty is the smaller of what that intersection and
+// `best`'s interval alone allow. Should the intervals not meet (a clock broke the rate bound), `best`.
+// The result refers to `best`'s local midpoint and keeps its round trip.
+[[nodiscard]] OffsetEstimate averaged_estimate(const OffsetEstimate& best, const std::vector<OffsetEstimate>& near);
 
 class MinRttFilter {
  public:
@@ -52,12 +68,12 @@ class MinRttFilter {
   [[nodiscard]] bool done() const;
   // Requires at least one sample.
   [[nodiscard]] PeerEstimate estimate() const;
-  [[nodiscard]] int samples() const { return static_cast<int>(round_trips_.size()); }
+  [[nodiscard]] int samples() const { return static_cast<int>(exchanges_.size()); }
 
  private:
   PingPongPolicy policy_;
   OffsetEstimate best_;
-  std::vector<Nanoseconds> round_trips_;
+  std::vector<OffsetEstimate> exchanges_;  // every exchange's Cristian estimate, in order
   int near_best_ = 0;  // samples within settle_fraction of the current best (the best itself included)
 };
 
