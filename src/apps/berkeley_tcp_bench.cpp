@@ -24,10 +24,12 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "cli/command_line.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/median.hpp"
 #include "cli/option_values.hpp"
 #include "transport/tcp/fd_limit.hpp"
 #include "transport/tcp/load_clients.hpp"
@@ -244,10 +246,8 @@ std::optional<Measurement> measure(const BenchOptions& options, std::int64_t cli
       round_trips.push_back(rank.at("median_round_trip_ns").get<std::int64_t>());
     }
     if (!round_trips.empty()) {
-      std::nth_element(round_trips.begin(), round_trips.begin() + static_cast<std::ptrdiff_t>(round_trips.size() / 2),
-                       round_trips.end());
-      m.median_round_trip_ns = round_trips[round_trips.size() / 2];
       m.exchanges_per_client = static_cast<double>(exchanges) / static_cast<double>(round_trips.size());
+      m.median_round_trip_ns = upper_median(std::move(round_trips));
     }
   } catch (const std::exception& error) {
     std::cerr << "berkeley_tcp_bench: cannot read the master's report: " << error.what() << '\n';
@@ -303,12 +303,11 @@ int main(int argc, char** argv) {
       result = kExitNetworkError;
       continue;
     }
-    std::vector<std::int64_t> sorted = m->round_ns;
-    std::sort(sorted.begin(), sorted.end());
-    const std::int64_t median = sorted[sorted.size() / 2];
+    const std::int64_t median = upper_median(m->round_ns);
+    const std::int64_t slowest = *std::max_element(m->round_ns.begin(), m->round_ns.end());
     const double rss_mib = static_cast<double>(m->peak_rss_kib) / 1024.0;
     std::printf("%8lld %12.3f %12.3f %12.3f %16.2f %10.2f %10.2f %10.1f MiB %16.3f%s\n",
-                static_cast<long long>(clients), ms(m->round_ns.front()), ms(median), ms(sorted.back()),
+                static_cast<long long>(clients), ms(m->round_ns.front()), ms(median), ms(slowest),
                 static_cast<double>(median) / 1e3 / static_cast<double>(clients), m->exchanges_per_client,
                 static_cast<double>(m->median_round_trip_ns) / 1e3, rss_mib,
                 static_cast<double>(m->max_abs_residual_ns) / 1e3,

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <utility>
 #include <vector>
+
+#include "core/median.hpp"
 
 namespace berkeley::bench {
 namespace {
@@ -26,9 +29,7 @@ Nanoseconds slowest_median(const boost::mpi::communicator& comm, std::vector<Nan
 
 Nanoseconds median_of(std::vector<Nanoseconds> values) {
   if (values.empty()) return Nanoseconds{0};
-  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  return *middle;
+  return upper_median(std::move(values));
 }
 
 Nanoseconds time_gather_scatter(const boost::mpi::communicator& comm) {

@@ -2,19 +2,14 @@
 
 #include <cmath>
 
+#include "core/splitmix64.hpp"
+
 namespace berkeley {
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 // uniform in [-1, 1] from the top 53 bits
 double unit_symmetric(std::uint64_t& state) {
-  const double u01 = static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53;
+  const double u01 = static_cast<double>(splitmix64_next(state) >> 11) * 0x1.0p-53;
   return 2.0 * u01 - 1.0;
 }
 
@@ -23,7 +18,7 @@ double unit_symmetric(std::uint64_t& state) {
 SimulatedClockParams draw_simulated_clock(std::uint64_t seed, std::uint64_t rank, Nanoseconds max_offset_ns,
                                           double max_drift_ppm) {
   std::uint64_t state = seed;
-  const std::uint64_t mixed = splitmix64(state) ^ (rank * 0xD1B54A32D192ED03ULL);
+  const std::uint64_t mixed = splitmix64_next(state) ^ (rank * 0xD1B54A32D192ED03ULL);
   state = mixed;
   SimulatedClockParams params;
   params.offset_ns = Nanoseconds{std::llround(unit_symmetric(state) * static_cast<double>(max_offset_ns.count()))};

@@ -3,18 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/median.hpp"
+
 namespace berkeley {
 namespace {
-
-Nanoseconds median_of(std::span<const Nanoseconds> values, std::vector<Nanoseconds>& sorted) {
-  sorted.assign(values.begin(), values.end());
-  std::sort(sorted.begin(), sorted.end());
-  const std::size_t n = sorted.size();
-  const Nanoseconds upper = sorted[n / 2];
-  if (n % 2 == 1) return upper;
-  const Nanoseconds lower = sorted[n / 2 - 1];
-  return lower + (upper - lower) / 2;  // no overflow for any pair of int64 offsets of one sign gap
-}
 
 Nanoseconds distance(Nanoseconds a, Nanoseconds b) { return a > b ? a - b : b - a; }
 
@@ -32,7 +24,7 @@ void berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds toleranc
   if (offsets_ns.empty()) throw std::invalid_argument("berkeley_step: no clocks");
   if (tolerance_ns < Nanoseconds{0}) throw std::invalid_argument("berkeley_step: negative tolerance");
 
-  step.median_offset_ns = median_of(offsets_ns, scratch);
+  step.median_offset_ns = midpoint_median(offsets_ns, scratch);
   step.clocks_averaged = 0;
   step.excluded.assign(offsets_ns.size(), false);
 

@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
+#include <utility>
+
+#include "core/median.hpp"
 
 namespace berkeley {
 namespace {
@@ -45,6 +48,14 @@ OffsetEstimate averaged_estimate(const OffsetEstimate& best, const std::vector<O
   return out;
 }
 
+Nanoseconds largest_uncertainty(std::span<const std::optional<PeerEstimate>> estimates) {
+  Nanoseconds largest{0};
+  for (const std::optional<PeerEstimate>& e : estimates) {
+    if (e) largest = std::max(largest, e->best.uncertainty_ns);
+  }
+  return largest;
+}
+
 MinRttFilter::MinRttFilter(PingPongPolicy policy) : policy_(policy) {
   if (policy_.max_exchanges < 1) throw std::invalid_argument("PingPongPolicy: max_exchanges must be >= 1");
 }
@@ -69,11 +80,9 @@ bool MinRttFilter::done() const {
 
 PeerEstimate MinRttFilter::estimate() const {
   if (exchanges_.empty()) throw std::logic_error("MinRttFilter: no samples");
-  std::vector<Nanoseconds> sorted;
-  sorted.reserve(exchanges_.size());
-  for (const OffsetEstimate& e : exchanges_) sorted.push_back(e.round_trip_ns);
-  const auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
-  std::nth_element(sorted.begin(), middle, sorted.end());
+  std::vector<Nanoseconds> round_trips;
+  round_trips.reserve(exchanges_.size());
+  for (const OffsetEstimate& e : exchanges_) round_trips.push_back(e.round_trip_ns);
   PeerEstimate estimate;
   estimate.best = best_;
   if (policy_.average_within > 0.0) {
@@ -84,7 +93,7 @@ PeerEstimate MinRttFilter::estimate() const {
     estimate.best = averaged_estimate(best_, near);
     estimate.averaged_exchanges = static_cast<int>(near.size());
   }
-  estimate.median_round_trip_ns = *middle;
+  estimate.median_round_trip_ns = upper_median(std::move(round_trips));
   estimate.samples_used = samples();
   return estimate;
 }

@@ -5,6 +5,8 @@
 // (their asymmetries average out), bounded by where their intervals meet. Shared by every transport's
 // ping-pong (MPI, TCP, simulation). Pure.
 #include <cstddef>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "core/offset_estimate.hpp"
@@ -58,6 +60,9 @@ struct PeerEstimate {
 // `best`'s interval alone allow. Should the intervals not meet (a clock broke the rate bound), `best`.
 // The result refers to `best`'s local midpoint and keeps its round trip.
 [[nodiscard]] OffsetEstimate averaged_estimate(const OffsetEstimate& best, const std::vector<OffsetEstimate>& near);
+
+// the largest uncertainty stated by the estimates present (0 when there is none)
+[[nodiscard]] Nanoseconds largest_uncertainty(std::span<const std::optional<PeerEstimate>> estimates);
 
 class MinRttFilter {
  public:

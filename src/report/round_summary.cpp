@@ -15,9 +15,9 @@ RoundReport summarize_round(int round, std::span<const std::optional<PeerEstimat
   for (const Nanoseconds c : step.corrections_ns) {
     report.max_abs_correction_ns = std::max(report.max_abs_correction_ns, std::chrono::abs(c));
   }
+  report.max_uncertainty_ns = largest_uncertainty(estimates);
   for (const auto& e : estimates) {
     if (!e) continue;
-    report.max_uncertainty_ns = std::max(report.max_uncertainty_ns, e->best.uncertainty_ns);
     if (e->bursts > 1) ++report.clocks_remeasured;
     if (e->patience_ran_out) ++report.clocks_out_of_patience;
   }

@@ -4,6 +4,7 @@
 
 #include "core/drift_fit.hpp"
 #include "core/interval_audit.hpp"
+#include "core/splitmix64.hpp"
 #include "sync/drift_plan.hpp"
 
 namespace berkeley {
@@ -184,13 +185,7 @@ TEST(FitDriftBound, TheWorstCaseErrorsReachTheSlopeBoundAndNoMore) {
 
 TEST(FitDriftBound, AnyErrorsWithinTheSamplesBoundsStayWithinTheFitsBounds) {
   std::uint64_t state = 42;
-  auto uniform = [&state] {  // splitmix64 in [0, 1)
-    state += 0x9e3779b97f4a7c15ULL;
-    std::uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-  };
+  auto uniform = [&state] { return static_cast<double>(splitmix64_next(state) >> 11) * 0x1.0p-53; };  // [0, 1)
   for (int trial = 0; trial < 1'000; ++trial) {
     std::vector<std::int64_t> bounds;
     std::vector<double> errors;

@@ -20,7 +20,7 @@ SimSyncResult run_flat_sync(SimNetwork& network, const SimSyncOptions& options) 
   SimSyncResult result;
   result.method = options.method;
   result.node_level_ns = channel.now() - start;
-  result.node_level_max_uncertainty_ns = max_uncertainty(estimates);
+  result.node_level_max_uncertainty_ns = largest_uncertainty(estimates);
   result.max_uncertainty_ns = result.node_level_max_uncertainty_ns;
 
   network.apply_correction(0, step.step.corrections_ns[0]);  // the master's own: no message

@@ -16,14 +16,6 @@ GroupEstimates measure_group(SimGroupChannel& channel, LevelMethod method, const
   return {};
 }
 
-Nanoseconds max_uncertainty(const GroupEstimates& estimates) {
-  Nanoseconds largest{0};
-  for (const auto& e : estimates) {
-    if (e) largest = std::max(largest, e->best.uncertainty_ns);
-  }
-  return largest;
-}
-
 std::vector<CorrectionMessage> corrections_for(const std::vector<int>& group, const std::vector<bool>& answered,
                                                const std::vector<Nanoseconds>& corrections_ns) {
   std::vector<CorrectionMessage> messages;

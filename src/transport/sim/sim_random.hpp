@@ -4,6 +4,7 @@
 // (splitmix64 mixing, no implementation-defined std distribution).
 #include <cstdint>
 
+#include "core/splitmix64.hpp"
 #include "core/time.hpp"
 
 namespace berkeley::sim {
@@ -15,13 +16,6 @@ enum class RandomStream : std::uint64_t {
   silent = 3,
   jitter = 4,
 };
-
-[[nodiscard]] constexpr std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
 
 [[nodiscard]] constexpr std::uint64_t random_bits(std::uint64_t seed, RandomStream stream, std::uint64_t index) {
   return mix64(mix64(seed ^ (static_cast<std::uint64_t>(stream) * 0xD1B54A32D192ED03ULL)) ^ mix64(index));

@@ -32,7 +32,7 @@ NodeLevel measure_nodes(SimNetwork& network, const NodeLayout& layout, LevelMeth
     SimGroupChannel channel(network, node, start);
     level.estimates.push_back(measure_group(channel, method, policy));
     level.done = std::max(level.done, channel.now());
-    level.max_uncertainty_ns = std::max(level.max_uncertainty_ns, max_uncertainty(level.estimates.back()));
+    level.max_uncertainty_ns = std::max(level.max_uncertainty_ns, largest_uncertainty(level.estimates.back()));
   }
   return level;
 }
@@ -94,8 +94,8 @@ SimSyncResult run_tree_sync(SimNetwork& network, const SimSyncOptions& options) 
   result.node_level_ns = nodes.done - start;
   result.leader_level_ns = root.now() - nodes.done;
   result.node_level_max_uncertainty_ns = nodes.max_uncertainty_ns;
-  result.leader_level_max_uncertainty_ns = max_uncertainty(leader_estimates);
-  result.max_uncertainty_ns = max_uncertainty(global);
+  result.leader_level_max_uncertainty_ns = largest_uncertainty(leader_estimates);
+  result.max_uncertainty_ns = largest_uncertainty(global);
   const TrueInstant end = deliver_down_the_tree(network, layout, step, root.now());
   result.delivery_ns = end - root.now();
   finish_round(network, step, end, result);
