@@ -9,6 +9,8 @@
 #include <ctime>
 #include <new>
 
+#include "transport/mpi/node_communicator.hpp"
+
 namespace berkeley::mpi {
 namespace {
 // one doorbell per cache line, so that ringing one rank does not disturb the next
@@ -23,12 +25,9 @@ long futex(std::atomic<std::uint32_t>* word, int op, std::uint32_t value, const 
 }  // namespace
 
 Doorbells::Doorbells(MPI_Comm comm) {
-  MPI_Comm node = MPI_COMM_NULL;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int node_rank = 0;
-  int node_size = 1;
-  MPI_Comm_rank(node, &node_rank);
-  MPI_Comm_size(node, &node_size);
+  const boost::mpi::communicator node = shared_memory_node(boost::mpi::communicator(comm, boost::mpi::comm_attach));
+  const int node_rank = node.rank();
+  const int node_size = node.size();
   // all doorbells of the node in node rank 0's segment
   void* base = nullptr;
   const MPI_Aint bytes = node_rank == 0 ? kStride * node_size : 0;
@@ -57,7 +56,6 @@ Doorbells::Doorbells(MPI_Comm comm) {
   MPI_Group_translate_ranks(comm_group, size, ranks.data(), node_group, in_node.data());
   MPI_Group_free(&comm_group);
   MPI_Group_free(&node_group);
-  MPI_Comm_free(&node);
 
   auto at = [&](int i) { return std::launder(reinterpret_cast<std::atomic<std::uint32_t>*>(bytes_at + kStride * i)); };
   const bool with_master = in_node[0] != MPI_UNDEFINED;  // rank 0 is on this node: it can ring us

@@ -10,6 +10,7 @@
 #include "transport/mpi/exchanging_collective.hpp"
 #include "transport/mpi/doorbells.hpp"
 #include "transport/mpi/group_channel.hpp"
+#include "transport/mpi/node_communicator.hpp"
 #include "transport/mpi/spinning_exchanges.hpp"
 
 namespace berkeley::mpi {
@@ -21,10 +22,10 @@ LevelReport summarize_level(int level, std::string description, int groups, cons
   report.level = level;
   report.description = std::move(description);
   report.groups = groups;
+  report.max_uncertainty_ns = largest_uncertainty(estimates);
   for (std::size_t m = 1; m < estimates.size(); ++m) {
     if (!estimates[m]) continue;
     ++report.ranks_measured;
-    report.max_uncertainty_ns = std::max(report.max_uncertainty_ns, estimates[m]->best.uncertainty_ns);
     report.max_round_trip_ns = std::max(report.max_round_trip_ns, estimates[m]->best.round_trip_ns);
   }
   return report;
@@ -62,11 +63,9 @@ void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, con
 // rank 0: per rank of `comm`, the index of its node (ranks that share memory share a node), for the
 // patience's floors; the others: empty
 std::vector<int> node_index_of_ranks(const bmpi::communicator& comm) {
-  MPI_Comm node = MPI_COMM_NULL;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node);
+  const bmpi::communicator node = shared_memory_node(comm);
   int leader = comm.rank();  // the node's lowest rank names it
   MPI_Bcast(&leader, 1, MPI_INT, 0, node);
-  MPI_Comm_free(&node);
   std::vector<int> leaders;
   bmpi::gather(comm, leader, leaders, kRoot);
   return leaders;
@@ -136,9 +135,7 @@ class TreeTopology final : public Topology {
     if (options.virtual_node_size > 0) {
       node_ = world.split(world.rank() / options.virtual_node_size, world.rank());
     } else {
-      MPI_Comm node = MPI_COMM_NULL;
-      MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node);
-      node_ = bmpi::communicator(node, bmpi::comm_take_ownership);
+      node_ = shared_memory_node(world);
     }
     node_floors_ = QuietFloors(std::vector<int>(static_cast<std::size_t>(node_.size()), 0));
     // rank 0 has the lowest world rank of its node, so it leads node 0 and is rank 0 among the leaders

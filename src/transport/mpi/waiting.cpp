@@ -1,6 +1,7 @@
 #include "transport/mpi/waiting.hpp"
 
 #include "transport/mpi/doorbells.hpp"
+#include "transport/mpi/node_communicator.hpp"
 
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -23,11 +24,7 @@ constexpr long kDoorbellTimeoutNs = 1'000'000;
 }  // namespace
 
 Waiting waiting_for_this_node(const boost::mpi::communicator& comm) {
-  MPI_Comm node = MPI_COMM_NULL;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int ranks_here = 1;
-  MPI_Comm_size(node, &ranks_here);
-  MPI_Comm_free(&node);
+  const int ranks_here = shared_memory_node(comm).size();
   const long cores = sysconf(_SC_NPROCESSORS_ONLN);
   return cores > 0 && ranks_here > cores ? Waiting::polite : Waiting::busy;
 }
