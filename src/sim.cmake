@@ -29,5 +29,5 @@ target_link_libraries(berkeley_sim_bench_lib
 berkeley_warnings(berkeley_sim_bench_lib)
 
 add_executable(berkeley_sim_bench apps/berkeley_sim_bench.cpp)
-target_link_libraries(berkeley_sim_bench PRIVATE berkeley::sim_bench)
+target_link_libraries(berkeley_sim_bench PRIVATE berkeley::sim_bench berkeley::report)
 berkeley_warnings(berkeley_sim_bench)

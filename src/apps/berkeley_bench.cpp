@@ -5,7 +5,6 @@
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/program_options.hpp>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -114,9 +113,9 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   if (!parsed.options) return cli::stop_with("berkeley_bench", parsed, master);
   const BenchOptions& options = *parsed.options;
 
-  std::ofstream json_file;
-  if (!mpi::open_on_root(world, options.json_path, json_file)) {
-    if (master) std::cerr << "berkeley_bench: --json: cannot write '" << options.json_path << "'\n";
+  ReportFile json_file(options.json_path);
+  if (!mpi::open_on_root(world, json_file)) {
+    if (master) std::cerr << cannot_open_message("berkeley_bench", json_file) << '\n';
     return kExitOutputError;
   }
 
@@ -199,13 +198,9 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
     std::cout << ' ' << sync_method_name(f.method) << ' ' << us(f.median_reported_sync_time_ns);
   }
   std::cout << '\n';
-  if (json_file.is_open()) {
-    json_file << doc.dump(2) << '\n';
-    json_file.close();
-    if (!json_file) {
-      std::cerr << "berkeley_bench: --json: writing '" << options.json_path << "' failed\n";
-      return kExitOutputError;
-    }
+  if (!json_file.write([&](std::ostream& out) { out << doc.dump(2) << '\n'; })) {
+    std::cerr << write_failed_message("berkeley_bench", json_file) << '\n';
+    return kExitOutputError;
   }
   return kExitOk;
 }

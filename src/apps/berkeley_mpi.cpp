@@ -4,7 +4,6 @@
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <exception>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -16,6 +15,7 @@
 #include "clock/simulated_clock.hpp"
 #include "core/duration_text.hpp"
 #include "report/json_writer.hpp"
+#include "report/report_file.hpp"
 #include "report/report_builder.hpp"
 #include "report/table_writer.hpp"
 #include "transport/mpi/audit.hpp"
@@ -65,19 +65,15 @@ RunParameters describe(const RunOptions& options, int ranks) {
 
 // Rank 0: the table (or summary) and the JSON report; the exit code says whether both were written and
 // whether the required precision was met.
-int write_outputs(const RunOptions& options, const RunReport& report, std::ofstream& json_file) {
+int write_outputs(const RunOptions& options, const RunReport& report, ReportFile& json_file) {
   if (options.quiet) {
     write_summary(std::cout, report);
   } else {
     write_table(std::cout, report);
   }
-  if (json_file.is_open()) {
-    write_json(json_file, report);
-    json_file.close();
-    if (!json_file) {
-      std::cerr << "berkeley_mpi: --json: writing '" << options.json_path << "' failed\n";
-      return kExitOutputError;
-    }
+  if (!json_file.write([&](std::ostream& out) { write_json(out, report); })) {
+    std::cerr << write_failed_message("berkeley_mpi", json_file) << '\n';
+    return kExitOutputError;
   }
   if (!report.precision_met) {
     std::cerr << "berkeley_mpi: " << precision_failure(report) << '\n';
@@ -90,9 +86,9 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   const bool master = world.rank() == 0;
 
   // Open the report file before any work, and let every rank know whether it worked.
-  std::ofstream json_file;
-  if (!berkeley::mpi::open_on_root(world, options.json_path, json_file)) {
-    if (master) std::cerr << "berkeley_mpi: --json: cannot write '" << options.json_path << "'\n";
+  ReportFile json_file(options.json_path);
+  if (!berkeley::mpi::open_on_root(world, json_file)) {
+    if (master) std::cerr << cannot_open_message("berkeley_mpi", json_file) << '\n';
     return kExitOutputError;
   }
 

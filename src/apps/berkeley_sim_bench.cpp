@@ -1,13 +1,13 @@
 // berkeley_sim_bench: the project's Berkeley synchronization over p simulated participants in this one
 // process. Parse → run → exit code; the work is in transport/sim (the model) and sim/ (the benchmark).
 #include <exception>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/exit_codes.hpp"
 #include "sim/bench_options.hpp"
+#include "report/report_file.hpp"
 #include "sim/bench_report.hpp"
 #include "sim/bench_runner.hpp"
 
@@ -17,13 +17,10 @@ using namespace berkeley;
 
 int run(const sim::BenchOptions& options) {
   // open the report before any work: a run of minutes must not end in "cannot write"
-  std::ofstream json_file;
-  if (!options.json_path.empty()) {
-    json_file.open(options.json_path);
-    if (!json_file.is_open()) {
-      std::cerr << "berkeley_sim_bench: --json: cannot write '" << options.json_path << "'\n";
-      return kExitOutputError;
-    }
+  ReportFile json_file(options.json_path);
+  if (!json_file.open()) {
+    std::cerr << cannot_open_message("berkeley_sim_bench", json_file) << '\n';
+    return kExitOutputError;
   }
   sim::write_bench_parameters(std::cout, options);
   sim::write_bench_table_header(std::cout);
@@ -32,13 +29,9 @@ int run(const sim::BenchOptions& options) {
     std::cout.flush();
   });
   sim::write_bench_footer(std::cout, runs);
-  if (json_file.is_open()) {
-    sim::write_bench_json(json_file, options, runs);
-    json_file.close();
-    if (!json_file) {
-      std::cerr << "berkeley_sim_bench: --json: writing '" << options.json_path << "' failed\n";
-      return kExitOutputError;
-    }
+  if (!json_file.write([&](std::ostream& out) { sim::write_bench_json(out, options, runs); })) {
+    std::cerr << write_failed_message("berkeley_sim_bench", json_file) << '\n';
+    return kExitOutputError;
   }
   return kExitOk;
 }

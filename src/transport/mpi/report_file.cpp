@@ -5,9 +5,8 @@
 
 namespace berkeley::mpi {
 
-bool open_on_root(const boost::mpi::communicator& comm, const std::string& path, std::ofstream& file) {
-  if (comm.rank() == 0 && !path.empty()) file.open(path);
-  const bool ok_here = comm.rank() != 0 || path.empty() || file.is_open();
+bool open_on_root(const boost::mpi::communicator& comm, ReportFile& file) {
+  const bool ok_here = comm.rank() != 0 || file.open();
   bool ok_everywhere = false;
   boost::mpi::all_reduce(comm, ok_here, ok_everywhere, std::logical_and<>());
   return ok_everywhere;

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <ostream>
 
 #include "cli/exit_codes.hpp"
@@ -12,6 +11,7 @@
 #include "clock/monotonic_clock.hpp"
 #include "core/duration_text.hpp"
 #include "report/json_writer.hpp"
+#include "report/report_file.hpp"
 #include "report/report_builder.hpp"
 #include "report/round_summary.hpp"
 #include "report/table_writer.hpp"
@@ -53,7 +53,8 @@ class MasterRun {
         clock_(*local_clock_),
         descriptors_(
             raise_descriptor_limit(static_cast<std::uint64_t>(config.clients) + kSpareDescriptors + kMaxPending)),
-        lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, pending_allowed()}) {}
+        lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, pending_allowed()}),
+        json_(config.json_path) {}
 
   int run();
 
@@ -78,7 +79,7 @@ class MasterRun {
   CorrectedClock clock_;
   std::uint64_t descriptors_;
   Lobby lobby_;
-  std::ofstream json_;
+  ReportFile json_;
   std::vector<MemberRecord> records_;  // [0] the master, then the members by id
   std::vector<RoundReport> rounds_;
   ClockReading first_poll_{0};
@@ -178,13 +179,9 @@ int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& membe
   }
   write_session_notes(out_, report);
   out_.flush();
-  if (json_.is_open()) {
-    write_json(json_, report.run);
-    json_.close();
-    if (!json_) {
-      log_ << "berkeley_master: --json: writing '" << config_.json_path << "' failed\n";
-      return kExitOutputError;
-    }
+  if (!json_.write([&](std::ostream& out) { write_json(out, report.run); })) {
+    log_ << write_failed_message("berkeley_master", json_) << '\n';
+    return kExitOutputError;
   }
   if (report.run.truth_measured && !report.within_bound) {
     log_ << "berkeley_master: a clock ended outside the stated bound\n";
@@ -198,12 +195,9 @@ int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& membe
 }
 
 int MasterRun::run() {
-  if (!config_.json_path.empty()) {
-    json_.open(config_.json_path);
-    if (!json_.is_open()) {
-      log_ << "berkeley_master: --json: cannot write '" << config_.json_path << "'\n";
-      return kExitOutputError;
-    }
+  if (!json_.open()) {
+    log_ << cannot_open_message("berkeley_master", json_) << '\n';
+    return kExitOutputError;
   }
   if (pending_allowed() == 0) {
     log_ << "berkeley_master: " << config_.clients << " clients need more than " << descriptors_
