@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "cli/exit_codes.hpp"
-#include "sim/bench_options.hpp"
 #include "report/report_file.hpp"
+#include "sim/bench_options.hpp"
 #include "sim/bench_report.hpp"
 #include "sim/bench_runner.hpp"
 

@@ -29,8 +29,8 @@
 
 #include "cli/command_line.hpp"
 #include "cli/exit_codes.hpp"
-#include "core/median.hpp"
 #include "cli/option_values.hpp"
+#include "core/median.hpp"
 #include "transport/tcp/fd_limit.hpp"
 #include "transport/tcp/load_clients.hpp"
 

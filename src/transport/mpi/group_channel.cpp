@@ -17,8 +17,8 @@ constexpr std::int64_t kRelease = 0;
 constexpr std::int64_t kPrepare = 2;
 
 // The master's command, and where it runs (current_core_token()): a member woken by its first ping moves
-// off the master's core (the kernel wakes it beside its waker, behind a master that spins: 2 in 3 first
-// exchanges at np 4 on 2 cores, ~75 us each)
+// off the master's core (the kernel wakes it beside its waker, behind a master that spins: in one run at
+// np 4 on 2 cores, 414 of 621 first exchanges, ~75 us median)
 using Command = std::array<std::int64_t, 2>;
 
 void send_command(const bmpi::communicator& comm, int member, std::int64_t what) {
