@@ -45,16 +45,25 @@ namespace {
 
 constexpr int kRoot = 0;
 
+// The doorbells ranks sleep on where they wait politely (made on every rank whatever its node decided, the
+// setup being collective; rung only by a root that waits politely itself: the ranks on its node are exactly
+// the ones that decided the same); nullptr where they wait busy.
+Doorbells* doorbells_for(Waiting waiting, Doorbells& doorbells) {
+  return waiting != Waiting::busy ? &doorbells : nullptr;
+}
+
 // rank 0 measures a group over `comm` by ping-pong into `estimates`; the others answer and leave
-// `estimates` empty (`channel` is rank 0's channel over `comm`)
+// `estimates` empty (`channel` is rank 0's channel over `comm`, `doorbells` made over `comm`)
 void measure_group(const bmpi::communicator& comm, MpiGroupChannel& channel, const Clock& clock,
                    const PingPongPolicy& policy, Waiting waiting, GroupEstimates& estimates, QuietFloors& floors,
-                   std::atomic<std::uint32_t>* doorbell = nullptr) {
+                   Doorbells& doorbells) {
+  Doorbells* bells = doorbells_for(waiting, doorbells);
   if (comm.rank() != kRoot) {
-    answer_pingpong(comm, clock, waiting, doorbell);
+    answer_pingpong(comm, clock, waiting, bells != nullptr ? bells->mine() : nullptr);
     estimates.clear();
     return;
   }
+  channel.use(bells);
   channel.use(clock);
   const SpinningExchanges spinning;  // rank 0 is in every pair: no core given away inside a round trip
   estimates = measure_pingpong(channel, policy, &floors);
@@ -93,30 +102,22 @@ std::span<const std::int64_t> scatter_records(const bmpi::communicator& comm, st
 class PingpongTopology final : public Topology {
  public:
   PingpongTopology(const bmpi::communicator& comm, const TopologyOptions& options)
-      : comm_(comm), options_(options), channel_(comm), doorbells_(comm), floors_(node_index_of_ranks(comm)) {
-    // Ranks wait their turn on doorbells where they wait politely. Made on every rank whatever its node
-    // decided (the setup is collective), rung only by a master that waits politely itself: the ranks on
-    // its node are exactly the ones that decided the same.
-    if (options.waiting != Waiting::busy) channel_.use(&doorbells_);
-  }
+      : comm_(comm), options_(options), channel_(comm), doorbells_(comm), floors_(node_index_of_ranks(comm)) {}
 
   const GroupEstimates& measure(const Clock& clock) override {
-    measure_group(comm_, channel_, clock, options_.pingpong, options_.waiting, estimates_, floors_,
-                  sleeps_on_doorbell() ? doorbells_.mine() : nullptr);
+    measure_group(comm_, channel_, clock, options_.pingpong, options_.waiting, estimates_, floors_, doorbells_);
     return estimates_;
   }
   const GroupEstimates& last_estimates() override { return estimates_; }
   std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
     // ranks that were idle may sleep until it arrives
-    return scatter_records(comm_, records, width, options_.waiting, mine_, sleeps_on_doorbell() ? &doorbells_ : nullptr);
+    return scatter_records(comm_, records, width, options_.waiting, mine_, doorbells_for(options_.waiting, doorbells_));
   }
   std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
     return {summarize_level(1, "pingpong, rank 0 to every rank", 1, last_round)};
   }
 
  private:
-  [[nodiscard]] bool sleeps_on_doorbell() const { return options_.waiting != Waiting::busy; }
-
   const bmpi::communicator& comm_;
   TopologyOptions options_;
   MpiGroupChannel channel_;
@@ -162,16 +163,14 @@ class TreeTopology final : public Topology {
     // the leaders taking turns was no faster, its hand-overs costing what the contention did)
     GroupEstimates node_estimates;
     MpiGroupChannel node_channel(node_);
-    if (polite()) node_channel.use(node_doorbells_.get());
     measure_group(node_, node_channel, clock, options_.pingpong, options_.waiting, node_estimates, node_floors_,
-                  polite() ? node_doorbells_->mine() : nullptr);
+                  *node_doorbells_);
     if (node_.rank() != 0) return composed_;
     // level 2: rank 0 measures the leaders
     GroupEstimates leader_estimates;
     MpiGroupChannel leader_channel(leaders_);
-    if (polite()) leader_channel.use(leader_doorbells_.get());
     measure_group(leaders_, leader_channel, clock, options_.pingpong, options_.waiting, leader_estimates, leader_floors_,
-                  polite() ? leader_doorbells_->mine() : nullptr);
+                  *leader_doorbells_);
 
     // every leader sends its node's members and estimates up to rank 0
     std::vector<std::int64_t> mine;
@@ -241,7 +240,7 @@ class TreeTopology final : public Topology {
                    static_cast<int>(for_my_node.size()), MPI_INT64_T, kRoot, leaders_);
     }
     return scatter_records(node_, for_my_node, width, options_.waiting, mine_,
-                           polite() ? node_doorbells_.get() : nullptr);
+                           doorbells_for(options_.waiting, *node_doorbells_));
   }
 
   // the tree's levels are its own: the node leaders' and rank 0's estimates of the last measure()
@@ -251,8 +250,6 @@ class TreeTopology final : public Topology {
   }
 
  private:
-  [[nodiscard]] bool polite() const { return options_.waiting != Waiting::busy; }
-
   // MPI_Gatherv over the leaders of each leader's `mine` (`per_member` values per member of its node);
   // rank 0 also learns every node's size
   std::vector<std::int64_t> gather_variable(const std::vector<std::int64_t>& mine, int per_member) {
