@@ -59,8 +59,8 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
   const GroupEstimates& measured = topology->measure(clock);
 
   // rank 0 sends each rank minus its lower bound (as if the average were 0): each should land on rank 0's clock
-  std::vector<mpi::RoundRecord> rounds(world.rank() == 0 ? 1 : 0);
-  std::vector<std::int64_t> sent;
+  std::vector<RoundRecord> rounds(world.rank() == 0 ? 1 : 0);
+  GroupStep sent;  // rank 0: only the corrections are read
   if (world.rank() == 0) {
     // EXPECTs, not ASSERTs, until the collectives below are done: returning here would hang the others
     EXPECT_EQ(measured.size(), static_cast<std::size_t>(world.size()));
@@ -70,7 +70,7 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
       if (known) {
         EXPECT_LE(measured[r]->best.offset_ns, truth(r)) << "rank " << r << ": not a lower bound";
       }
-      sent.push_back(known ? -measured[r]->best.offset_ns.count() : 0);
+      sent.step.corrections_ns.emplace_back(known ? -measured[r]->best.offset_ns.count() : 0);
     }
     rounds[0].estimates = measured;
     rounds[0].step.step.corrections_ns.assign(static_cast<std::size_t>(world.size()), Nanoseconds{0});
@@ -109,14 +109,14 @@ TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
   const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
   CorrectedClock clock(local);
   const auto topology = mpi::make_topology(world, single_exchange());
-  std::vector<mpi::RoundRecord> rounds(world.rank() == 0 ? kRounds : 0);
+  std::vector<RoundRecord> rounds(world.rank() == 0 ? kRounds : 0);
   std::vector<std::vector<std::int64_t>> applied_by_round;  // rank 0: what every rank applied, round by round
   for (int k = 0; k < kRounds; ++k) {
     if (k > 0) std::this_thread::sleep_for(kApart);
     const GroupEstimates& measured = topology->measure(clock);
-    std::vector<std::int64_t> sent;
+    GroupStep sent;  // rank 0: only the corrections are read
     if (world.rank() == 0) {
-      for (const auto& e : measured) sent.push_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
+      for (const auto& e : measured) sent.step.corrections_ns.emplace_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
       rounds[k].estimates = measured;
       rounds[k].step.step.corrections_ns.assign(measured.size(), Nanoseconds{0});
     }
@@ -167,9 +167,9 @@ TEST(CollectiveRound, SeveralExchangesGiveRankZeroFinishedEstimatesWithinTheirBo
   const GroupEstimates measured = topology->measure(clock);
   world.barrier();
   const auto span = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - before);
-  std::vector<std::int64_t> sent;
+  GroupStep sent;  // rank 0: only the corrections are read
   if (world.rank() == 0) {
-    for (const auto& e : measured) sent.push_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
+    for (const auto& e : measured) sent.step.corrections_ns.emplace_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
   }
   const Nanoseconds applied = topology->deliver_corrections(sent);
   std::vector<std::int64_t> all_applied;
@@ -195,7 +195,7 @@ TEST(CollectiveRound, SeveralExchangesGiveRankZeroFinishedEstimatesWithinTheirBo
     const auto moved = Nanoseconds{static_cast<std::int64_t>(kMaxRelativeRate * static_cast<double>(span.count())) + 2};
     EXPECT_LE(e.uncertainty_ns, e.round_trip_ns / 2 + moved) << "rank " << r;
     // the rank applied exactly what rank 0 sent, which put it within its bound of rank 0's clock
-    EXPECT_EQ(all_applied[r], sent[r]) << "rank " << r;
+    EXPECT_EQ(all_applied[r], sent.step.corrections_ns[r].count()) << "rank " << r;
     EXPECT_LE(std::abs((truth(r) + Nanoseconds{all_applied[r]}).count()), e.uncertainty_ns.count()) << "rank " << r;
   }
 }

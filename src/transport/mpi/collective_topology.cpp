@@ -48,19 +48,23 @@ class CollectiveTopology final : public Topology {
     return estimates_;
   }
 
-  Nanoseconds deliver_corrections(std::span<const std::int64_t> corrections_ns) override {
+  Nanoseconds deliver_corrections(const GroupStep& step) override {
     if (rank_ != kRoot) return receive_correction();
-    return scatter_corrections([&](std::size_t r) { return corrections_ns[r]; });
+    return scatter_corrections([&](std::size_t r) { return step.step.corrections_ns[r].count(); });
   }
 
   // measure(), berkeley_step_over(), deliver_corrections() without the estimates in between: MPI_Gather,
   // the step over the lower bounds, MPI_Scatter (every rank answers over MPI, so no one is left out)
-  Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, GroupStep& step, StepWorkspace& workspace) override {
+  // (the same RoundRecord as run_round: the estimates are the lower bounds until finish())
+  Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, RoundWork& work, RoundRecord* record) override {
+    const auto started = record != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     gather(clock);
     if (rank_ != kRoot) return receive_correction();
-    berkeley_step(lower_bounds_, tolerance_ns, step.step, workspace.scratch);
+    GroupStep& step = work.step;
+    berkeley_step(lower_bounds_, tolerance_ns, step.step, work.workspace.scratch);
     const Nanoseconds mine = scatter_corrections([&](std::size_t r) { return step.step.corrections_ns[r].count(); });
     step.answered.assign(ranks_, true);  // once the corrections are out
+    if (record != nullptr) record_round(last_estimates(), step, started, *record);
     return mine;
   }
 

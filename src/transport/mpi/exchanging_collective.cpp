@@ -44,11 +44,33 @@ class ExchangingCollective final : public Topology {
 
   const GroupEstimates& last_estimates() override { return estimates_; }
 
-  Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, GroupStep& step, StepWorkspace& workspace) override {
-    if (rank_ != kRoot) return Nanoseconds{member_exchanges(clock)};
-    master_exchanges(clock);
-    berkeley_step_over(estimates_, tolerance_ns, step, workspace);
-    return Nanoseconds{scatter_all(kCorrection, [&](std::size_t r) { return step.step.corrections_ns[r].count(); })};
+  // run_round, with the exchanges left open by measuring: the delivery's scatter ends them (kCorrection)
+  Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, RoundWork& work, RoundRecord* record) override {
+    class Carrier final : public RoundTransport {
+     public:
+      Carrier(ExchangingCollective& self, const Clock& clock) : self_(self), clock_(clock) {}
+      const GroupEstimates& measure() override {
+        if (self_.rank_ != kRoot) {
+          correction_ = Nanoseconds{self_.member_exchanges(clock_)};
+          self_.estimates_.clear();
+        } else {
+          self_.master_exchanges(clock_);
+        }
+        return self_.estimates_;
+      }
+      Nanoseconds deliver(const GroupStep& step) override {
+        if (self_.rank_ != kRoot) return correction_;
+        return Nanoseconds{
+            self_.scatter_all(kCorrection, [&](std::size_t r) { return step.step.corrections_ns[r].count(); })};
+      }
+
+     private:
+      ExchangingCollective& self_;
+      const Clock& clock_;
+      Nanoseconds correction_{0};  // a member's, from the exchanges' last reply
+    };
+    Carrier carrier(*this, clock);
+    return run_round(carrier, tolerance_ns, work, record);
   }
 
   std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {

@@ -104,19 +104,14 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
       std::this_thread::sleep_for(options.interval_ns);
       MPI_Barrier(comm_);
     }
-    const auto started = master && keep ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     if (master && options.report && round + 1 == rounds) outcome.last_round_raw_ns = clock.underlying().now();
-    clock.apply(topology_->round(clock, options.tolerance_ns, step_, step_workspace_));
-    if (!master || !keep) continue;
-
-    RoundRecord& record = history_[round];
-    record.duration_ns = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - started);
-    if (fit_drift) record.master_raw_ns = clock.underlying().now();
-    record.estimates = topology_->last_estimates();
-    record.step = step_;
+    RoundRecord* record = master && keep ? &history_[round] : nullptr;
+    clock.apply(topology_->round(clock, options.tolerance_ns, work_, record));
+    if (record == nullptr) continue;
+    if (fit_drift) record->master_raw_ns = clock.underlying().now();
     if (report_as_we_go) {
       outcome.rounds.push_back(
-          summarize_round(static_cast<int>(round) + 1, record.estimates, record.step.step, record.duration_ns));
+          summarize_round(static_cast<int>(round) + 1, record->estimates, record->step.step, record->duration_ns));
       if (on_round) on_round(outcome.rounds.back());
     }
   }

@@ -106,8 +106,7 @@ class Synchronizer {
   SyncOptions options_;
   std::unique_ptr<Topology> topology_;
   // rank 0's buffers, reused by every round of every run
-  GroupStep step_;
-  StepWorkspace step_workspace_;
+  RoundWork work_;
   std::vector<RoundRecord> history_;
 };
 

@@ -31,14 +31,26 @@ LevelReport summarize_level(int level, std::string description, int groups, cons
   return report;
 }
 
-Nanoseconds Topology::round(const Clock& clock, Nanoseconds tolerance_ns, GroupStep& step, StepWorkspace& workspace) {
-  const GroupEstimates& estimates = measure(clock);
+Nanoseconds Topology::round(const Clock& clock, Nanoseconds tolerance_ns, RoundWork& work, RoundRecord* record) {
+  // the round engine's view of this topology, reading `clock`
+  class Carrier final : public RoundTransport {
+   public:
+    Carrier(Topology& topology, const Clock& clock) : topology_(topology), clock_(clock) {}
+    const GroupEstimates& measure() override { return topology_.measure(clock_); }
+    Nanoseconds deliver(const GroupStep& step) override { return topology_.deliver_corrections(step); }
+
+   private:
+    Topology& topology_;
+    const Clock& clock_;
+  };
+  Carrier carrier(*this, clock);
+  return run_round(carrier, tolerance_ns, work, record);
+}
+
+Nanoseconds Topology::deliver_corrections(const GroupStep& step) {
   corrections_.clear();
-  if (!estimates.empty()) {  // rank 0 (the others' estimates are empty)
-    berkeley_step_over(estimates, tolerance_ns, step, workspace);
-    for (const Nanoseconds c : step.step.corrections_ns) corrections_.push_back(c.count());
-  }
-  return deliver_corrections(corrections_);
+  for (const Nanoseconds c : step.step.corrections_ns) corrections_.push_back(c.count());
+  return Nanoseconds{deliver(corrections_, 1).front()};
 }
 
 namespace {

@@ -13,19 +13,12 @@
 #include "core/collective_exchanges.hpp"
 #include "report/run_report.hpp"
 #include "sync/measure.hpp"
+#include "sync/round.hpp"
 #include "sync/sync_method.hpp"
 #include "sync/tree.hpp"
 #include "transport/mpi/waiting.hpp"
 
 namespace berkeley::mpi {
-
-// What rank 0 keeps of one round until the run ends (for the report and the drift fit).
-struct RoundRecord {
-  GroupEstimates estimates;  // per rank, final once Topology::finish() has run
-  GroupStep step;            // its corrections are what each rank applied (final once finish() has run)
-  Nanoseconds duration_ns{0};
-  ClockReading master_raw_ns{0};  // rank 0's underlying clock at the end of the round (drift fit only)
-};
 
 class Topology {
  public:
@@ -39,16 +32,14 @@ class Topology {
   [[nodiscard]] virtual bool estimates_final() const { return true; }
   // rank 0: the last round's estimates, as measure() returned them
   [[nodiscard]] virtual const GroupEstimates& last_estimates() = 0;
-  // One Berkeley round: measure(), rank 0's step over the offsets (into `step`, reusing its buffers and
-  // the workspace's), deliver_corrections(). Every rank gets the correction to apply to its clock. The
-  // collective does the same in one pass, with nothing but the step between its two MPI calls.
-  [[nodiscard]] virtual Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, GroupStep& step,
-                                          StepWorkspace& workspace);
-  // rank 0 passes one correction per rank, computed from measure()'s offsets; every rank gets the
+  // One Berkeley round (sync/round.hpp's run_round over measure() and deliver_corrections()); rank 0 fills
+  // `record` when given. Every rank gets the correction to apply to its clock. The collective does the
+  // same in one pass, with nothing but the step between its two MPI calls.
+  [[nodiscard]] virtual Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, RoundWork& work,
+                                          RoundRecord* record);
+  // rank 0 passes the step taken over measure()'s offsets (the others an empty one); every rank gets the
   // correction to apply to its clock (the collective method's ranks refine theirs on arrival)
-  [[nodiscard]] virtual Nanoseconds deliver_corrections(std::span<const std::int64_t> corrections_ns) {
-    return Nanoseconds{deliver(corrections_ns, 1).front()};
-  }
+  [[nodiscard]] virtual Nanoseconds deliver_corrections(const GroupStep& step);
   // rank 0 passes `width` values per rank, in rank order; every rank gets its own `width` values back
   // (valid until the next deliver())
   [[nodiscard]] virtual std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) = 0;
@@ -64,7 +55,7 @@ class Topology {
   [[nodiscard]] virtual std::vector<LevelReport> levels(const GroupEstimates& last_round) const = 0;
 
  private:
-  std::vector<std::int64_t> corrections_;  // round(): rank 0's corrections as sent
+  std::vector<std::int64_t> corrections_;  // deliver_corrections(): rank 0's corrections as sent
 };
 
 struct TopologyOptions {

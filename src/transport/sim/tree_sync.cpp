@@ -4,6 +4,7 @@
 // go root → leaders (one message per node, with the node's corrections) → members.
 #include <algorithm>
 
+#include "sync/round.hpp"
 #include "sync/tree.hpp"
 #include "transport/sim/group_round.hpp"
 #include "transport/sim/sim_sync_rounds.hpp"
@@ -38,14 +39,14 @@ NodeLevel measure_nodes(SimNetwork& network, const NodeLayout& layout, LevelMeth
 }
 
 // Root → every leader that answered (its own correction, and its node's to forward), then root → its own
-// node's members; each leader forwards to its members once it has its message. Returns the last application.
+// node's members; each leader forwards to its members once it has its message (the root's own correction
+// needs no message). Returns the last application.
 TrueInstant deliver_down_the_tree(SimNetwork& network, const NodeLayout& layout, const GroupStep& step,
                                   TrueInstant start) {
   const std::vector<Nanoseconds>& corrections = step.step.corrections_ns;
   const auto correction_of = [&](int id) { return corrections[static_cast<std::size_t>(id)]; };
   const auto answered = [&](int id) { return step.answered[static_cast<std::size_t>(id)]; };
   const int root = layout[0][0];
-  network.apply_correction(root, correction_of(root));
 
   std::vector<CorrectionMessage> from_root;
   std::vector<std::size_t> node_of_message;  // the node whose leader from_root[i] goes to
@@ -67,6 +68,45 @@ TrueInstant deliver_down_the_tree(SimNetwork& network, const NodeLayout& layout,
   return end;
 }
 
+// Both levels, composed, then the delivery down the tree: the tree's round for run_round.
+class TreeRound final : public RoundTransport {
+ public:
+  TreeRound(SimNetwork& network, const NodeLayout& layout, LevelMethod method, const PingPongPolicy& policy)
+      : network_(network), layout_(layout), method_(method), policy_(policy) {}
+
+  const GroupEstimates& measure() override {
+    nodes_ = measure_nodes(network_, layout_, method_, policy_, TrueInstant{0});
+    std::vector<int> leaders;
+    leaders.reserve(layout_.size());
+    for (const std::vector<int>& node : layout_) leaders.push_back(node[0]);
+    SimGroupChannel root(network_, leaders, nodes_.done);
+    leader_estimates_ = measure_group(root, method_, policy_);
+    measured_ = root.now();
+    global_ = compose_tree(layout_, nodes_.estimates, leader_estimates_, network_.participants());
+    return global_;
+  }
+  Nanoseconds deliver(const GroupStep& step) override {
+    end_ = deliver_down_the_tree(network_, layout_, step, measured_);
+    return step.step.corrections_ns[static_cast<std::size_t>(layout_[0][0])];
+  }
+
+  [[nodiscard]] const NodeLevel& nodes() const { return nodes_; }
+  [[nodiscard]] const GroupEstimates& leader_estimates() const { return leader_estimates_; }
+  [[nodiscard]] TrueInstant measured() const { return measured_; }
+  [[nodiscard]] TrueInstant end() const { return end_; }
+
+ private:
+  SimNetwork& network_;
+  const NodeLayout& layout_;
+  LevelMethod method_;
+  const PingPongPolicy& policy_;
+  NodeLevel nodes_;
+  GroupEstimates leader_estimates_;
+  GroupEstimates global_;
+  TrueInstant measured_{0};
+  TrueInstant end_{0};
+};
+
 }  // namespace
 
 SimSyncResult run_tree_sync(SimNetwork& network, const SimSyncOptions& options) {
@@ -75,30 +115,22 @@ SimSyncResult run_tree_sync(SimNetwork& network, const SimSyncOptions& options) 
   const NodeLayout layout = virtual_nodes(participants, node_size);
   const LevelMethod method =
       options.method == SimMethod::tree_collective ? LevelMethod::collective : LevelMethod::pingpong;
-  const TrueInstant start{0};
-
-  const NodeLevel nodes = measure_nodes(network, layout, method, options.pingpong, start);
-  std::vector<int> leaders;
-  leaders.reserve(layout.size());
-  for (const std::vector<int>& node : layout) leaders.push_back(node[0]);
-  SimGroupChannel root(network, leaders, nodes.done);
-  const GroupEstimates leader_estimates = measure_group(root, method, options.pingpong);
-
-  const GroupEstimates global = compose_tree(layout, nodes.estimates, leader_estimates, participants);
-  const GroupStep step = berkeley_step_over(global, options.tolerance_ns);
+  TreeRound transport(network, layout, method, options.pingpong);
+  RoundWork work;
+  RoundRecord record;
+  network.apply_correction(layout[0][0], run_round(transport, options.tolerance_ns, work, &record));
 
   SimSyncResult result;
   result.method = options.method;
   result.node_size = static_cast<int>(layout[0].size());  // as run: never more than p
   result.nodes = static_cast<int>(layout.size());
-  result.node_level_ns = nodes.done - start;
-  result.leader_level_ns = root.now() - nodes.done;
-  result.node_level_max_uncertainty_ns = nodes.max_uncertainty_ns;
-  result.leader_level_max_uncertainty_ns = largest_uncertainty(leader_estimates);
-  result.max_uncertainty_ns = largest_uncertainty(global);
-  const TrueInstant end = deliver_down_the_tree(network, layout, step, root.now());
-  result.delivery_ns = end - root.now();
-  finish_round(network, step, end, result);
+  result.node_level_ns = transport.nodes().done - TrueInstant{0};
+  result.leader_level_ns = transport.measured() - transport.nodes().done;
+  result.node_level_max_uncertainty_ns = transport.nodes().max_uncertainty_ns;
+  result.leader_level_max_uncertainty_ns = largest_uncertainty(transport.leader_estimates());
+  result.max_uncertainty_ns = largest_uncertainty(record.estimates);
+  result.delivery_ns = transport.end() - transport.measured();
+  finish_round(network, record.step, transport.end(), result);
   return result;
 }
 

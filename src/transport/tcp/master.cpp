@@ -16,6 +16,7 @@
 #include "report/round_summary.hpp"
 #include "report/table_writer.hpp"
 #include "sync/measure.hpp"
+#include "sync/round.hpp"
 #include "transport/tcp/fd_limit.hpp"
 #include "sync/group_audit.hpp"
 #include "transport/tcp/lobby.hpp"
@@ -41,6 +42,33 @@ std::string this_host() {
   if (gethostname(name, sizeof name - 1) != 0) return "localhost";
   return name;
 }
+
+// The TCP master's round for sync/round.hpp's run_round: ping-pong with every client in turn, then one ADJUST
+// line to each client that answered (the master's own correction needs no line).
+class TcpRound final : public RoundTransport {
+ public:
+  TcpRound(TcpGroupChannel& channel, const PingPongPolicy& policy, int round)
+      : channel_(channel), policy_(policy), round_(round) {}
+
+  const GroupEstimates& measure() override {
+    channel_.begin_round();
+    estimates_ = measure_pingpong(channel_, policy_);
+    return estimates_;
+  }
+  Nanoseconds deliver(const GroupStep& step) override {
+    for (int m = 1; m < channel_.size(); ++m) {
+      const auto i = static_cast<std::size_t>(m);
+      if (step.answered[i]) channel_.member(m).connection->send(format_line(Adjust{round_, step.step.corrections_ns[i]}));
+    }
+    return step.step.corrections_ns[0];
+  }
+
+ private:
+  TcpGroupChannel& channel_;
+  const PingPongPolicy& policy_;
+  int round_;
+  GroupEstimates estimates_;
+};
 
 class MasterRun {
  public:
@@ -82,6 +110,7 @@ class MasterRun {
   ReportFile json_;
   std::vector<MemberRecord> records_;  // [0] the master, then the members by id
   std::vector<RoundReport> rounds_;
+  RoundWork work_;  // the step's buffers, reused round after round
   ClockReading first_poll_{0};
 };
 
@@ -100,19 +129,12 @@ void MasterRun::on_join(const Member& member, std::int64_t joined) {
 }
 
 void MasterRun::run_round(int round, TcpGroupChannel& channel) {
-  const auto started = std::chrono::steady_clock::now();
   if (round == 1) first_poll_ = reference_.now();
-  channel.begin_round();
-  const GroupEstimates estimates = measure_pingpong(channel, config_.pingpong);
-  const GroupStep step = berkeley_step_over(estimates, config_.tolerance_ns);
-  // deliver: each client that answered gets its own signed adjustment; the master applies its own
-  for (int m = 1; m < channel.size(); ++m) {
-    const auto i = static_cast<std::size_t>(m);
-    if (!step.answered[i]) continue;
-    channel.member(m).connection->send(format_line(Adjust{round, step.step.corrections_ns[i]}));
-  }
-  clock_.apply(step.step.corrections_ns[0]);
-  const auto duration = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - started);
+  TcpRound transport(channel, config_.pingpong, round);
+  RoundRecord record;
+  clock_.apply(berkeley::run_round(transport, config_.tolerance_ns, work_, &record));
+  const GroupEstimates& estimates = record.estimates;
+  const GroupStep& step = record.step;
 
   for (std::size_t i = 0; i < records_.size(); ++i) {
     MemberRecord& r = records_[i];
@@ -124,7 +146,7 @@ void MasterRun::run_round(int round, TcpGroupChannel& channel) {
       r.excluded_in_round_1 = step.step.excluded[i];
     }
   }
-  rounds_.push_back(summarize_round(round, estimates, step.step, duration));
+  rounds_.push_back(summarize_round(round, estimates, step.step, record.duration_ns));
   if (config_.quiet) return;
   write_round_line(out_, rounds_.back(), config_.rounds);
   for (int m = 1; m < channel.size(); ++m) {
