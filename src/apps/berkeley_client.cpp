@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   const ParsedClientCommandLine parsed = parse_client_options(std::vector<std::string>(argv + 1, argv + argc));
   if (!parsed.options) return cli::stop_with("berkeley_client", parsed);
   try {
-    return tcp::run_client(*parsed.options, std::cout, std::cerr);
+    return exit_code({tcp::run_client(*parsed.options, std::cout, std::cerr)});
   } catch (const std::exception& error) {
     std::cerr << "berkeley_client: internal error: " << error.what() << '\n';
     return kExitInternalError;

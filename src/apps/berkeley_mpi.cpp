@@ -14,9 +14,9 @@
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
 #include "core/duration_text.hpp"
-#include "report/json_writer.hpp"
 #include "report/report_builder.hpp"
 #include "report/report_file.hpp"
+#include "report/report_output.hpp"
 #include "report/table_writer.hpp"
 #include "transport/mpi/audit.hpp"
 #include "transport/mpi/instant_probe.hpp"
@@ -61,25 +61,6 @@ RunParameters describe(const RunOptions& options, int ranks) {
   p.node_size = options.node_size;
   p.exchanges = options.method == SyncMethod::collective ? options.exchanges : 0;
   return p;
-}
-
-// Rank 0: the table (or summary) and the JSON report; the exit code says whether both were written and
-// whether the required precision was met.
-int write_outputs(const RunOptions& options, const RunReport& report, ReportFile& json_file) {
-  if (options.quiet) {
-    write_summary(std::cout, report);
-  } else {
-    write_table(std::cout, report);
-  }
-  if (!json_file.write([&](std::ostream& out) { write_json(out, report); })) {
-    std::cerr << write_failed_message("berkeley_mpi", json_file) << '\n';
-    return kExitOutputError;
-  }
-  if (!report.precision_met) {
-    std::cerr << "berkeley_mpi: " << precision_failure(report) << '\n';
-    return kExitPrecisionFailed;
-  }
-  return kExitOk;
 }
 
 int run(const bmpi::communicator& world, const RunOptions& options) {
@@ -151,7 +132,10 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   }
   // rank 0 writes the report and decides the exit code; every rank exits with it
   int exit_code = kExitOk;
-  if (master) exit_code = write_outputs(options, report, json_file);
+  if (master) {
+    write_report_text(std::cout, report, options.quiet);
+    exit_code = berkeley::exit_code({save_and_judge(report, json_file, std::cerr, "berkeley_mpi")});
+  }
   bmpi::broadcast(world, exit_code, 0);
   return exit_code;
 }

@@ -2,7 +2,6 @@
 
 #include <ostream>
 
-#include "cli/exit_codes.hpp"
 #include "clock/clock_domain.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "core/duration_text.hpp"
@@ -13,13 +12,13 @@
 
 namespace berkeley::tcp {
 
-int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err) {
+RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream& err) {
   std::ostream quiet_out(nullptr);  // no buffer: every write is discarded
   std::ostream& progress = config.quiet ? quiet_out : out;
   const std::string where = config.host + ":" + std::to_string(config.port);
-  const auto fail = [&](int code, const std::string& message) {
+  const auto fail = [&](RunStatus status, const std::string& message) {
     err << "berkeley_client " << config.client_id << ": " << message << std::endl;
-    return code;
+    return status;
   };
 
   const MonotonicClock reference{};
@@ -31,12 +30,12 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
   IoDriver io;
   ClientLink link(io);
   if (const auto problem = link.connect(config.host, config.port, deadline_after(config.timeout_ns))) {
-    return fail(kExitNetworkError, *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
+    return fail(RunStatus::network_error, *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
   }
   progress << "client " << config.client_id << ": connected to " << where << ", " << clock_name(config.clock.kind)
            << " clock reads " << format_duration(session.clock().now()) << std::endl;
   if (const auto problem = link.send(session.hello_line(), deadline_after(config.timeout_ns))) {
-    return fail(kExitNetworkError, "HELLO to " + where + ": " + *problem);
+    return fail(RunStatus::network_error, "HELLO to " + where + ": " + *problem);
   }
 
   for (;;) {
@@ -45,15 +44,15 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
     const Received got = link.receive(deadline_after(wait));
     switch (got.kind) {
       case Received::Kind::timeout:
-        return fail(kExitNetworkError,
+        return fail(RunStatus::network_error,
                     joining ? "the master at " + where + " did not answer HELLO within " + format_duration(wait)
                             : "the master said nothing for " + format_duration(wait) + "; giving up");
       case Received::Kind::closed:
-        return fail(kExitNetworkError, got.reason + " without BYE (master gone?) after " +
+        return fail(RunStatus::network_error, got.reason + " without BYE (master gone?) after " +
                                            std::to_string(session.rounds_adjusted()) + " adjustment(s)");
       case Received::Kind::bad:
         (void)link.send(format_line(Error{"malformed line: " + got.reason}), deadline_after(config.timeout_ns));
-        return fail(kExitNetworkError, "the master sent a malformed line: " + got.reason);
+        return fail(RunStatus::network_error, "the master sent a malformed line: " + got.reason);
       case Received::Kind::message:
         break;
     }
@@ -61,7 +60,7 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
     progress.flush();
     if (step.reply) {
       if (const auto problem = link.send(*step.reply, deadline_after(config.timeout_ns))) {
-        return fail(kExitNetworkError, "answering the master: " + *problem);
+        return fail(RunStatus::network_error, "answering the master: " + *problem);
       }
     }
     switch (step.state) {
@@ -70,15 +69,15 @@ int run_client(const ClientConfig& config, std::ostream& out, std::ostream& err)
         break;
       case SessionState::finished:
         link.close();
-        return kExitOk;
+        return RunStatus::ok;
       case SessionState::refused:
-        return fail(kExitRefused, step.note);
+        return fail(RunStatus::refused, step.note);
       case SessionState::failed:
         // tell the master why we give up, unless it is the one that reported an error
         if (!std::holds_alternative<Error>(*got.message)) {
           (void)link.send(format_line(Error{step.note}), deadline_after(config.timeout_ns));
         }
-        return fail(kExitNetworkError, step.note);
+        return fail(RunStatus::network_error, step.note);
     }
   }
 }

@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <ostream>
 
-#include "cli/exit_codes.hpp"
 #include "clock/clock_domain.hpp"
 #include "clock/corrected_clock.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "core/duration_text.hpp"
-#include "report/json_writer.hpp"
 #include "report/report_builder.hpp"
 #include "report/report_file.hpp"
+#include "report/report_output.hpp"
 #include "report/round_summary.hpp"
 #include "report/table_writer.hpp"
 #include "sync/measure.hpp"
@@ -84,7 +83,7 @@ class MasterRun {
         lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, pending_allowed()}),
         json_(config.json_path) {}
 
-  int run();
+  RunOutcome run();
 
  private:
   // what the descriptor limit leaves for connections that have not said HELLO yet (0: not enough for N)
@@ -93,10 +92,10 @@ class MasterRun {
     return descriptors_ <= needed ? 0 : static_cast<std::size_t>(std::min(kMaxPending, descriptors_ - needed));
   }
 
-  [[nodiscard]] int interrupted_exit(const std::string& during);
+  [[nodiscard]] RunOutcome interrupted(const std::string& during);
   void on_join(const Member& member, std::int64_t joined);
   void run_round(int round, TcpGroupChannel& channel);
-  int finish(TcpGroupChannel& channel, const std::vector<Member>& members);
+  RunOutcome finish(TcpGroupChannel& channel, const std::vector<Member>& members);
 
   const MasterConfig& config_;
   std::ostream& out_;
@@ -114,11 +113,11 @@ class MasterRun {
   ClockReading first_poll_{0};
 };
 
-int MasterRun::interrupted_exit(const std::string& during) {
+RunOutcome MasterRun::interrupted(const std::string& during) {
   const int signal_number = io_.interrupted_by();
   log_ << "berkeley_master: interrupted (signal " << signal_number << ") " << during << '\n';
   lobby_.close_all("master interrupted", std::min(config_.timeout_ns, Nanoseconds{std::chrono::seconds(1)}), true);
-  return 128 + signal_number;
+  return {RunStatus::interrupted, signal_number};
 }
 
 void MasterRun::on_join(const Member& member, std::int64_t joined) {
@@ -158,12 +157,12 @@ void MasterRun::run_round(int round, TcpGroupChannel& channel) {
   out_.flush();
 }
 
-int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& members) {
+RunOutcome MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& members) {
   if (config_.audit_exchanges > 0) {
     channel.begin_round();
     const auto audits = audit_group(channel, config_.audit_exchanges);
     for (std::size_t i = 0; i < records_.size(); ++i) records_[i].audit = audits[i];
-    if (io_.interrupted_by() != 0) return interrupted_exit("during the audit");
+    if (io_.interrupted_by() != 0) return interrupted("during the audit");
   }
   const Nanoseconds lead = kProbeLeadBase + kProbeLeadPerClient * static_cast<std::int64_t>(members.size());
   std::vector<Nanoseconds> sent;
@@ -175,7 +174,7 @@ int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& membe
   const ProbeResult probe = probe_shared_instant(io_, members, shares_master_clock, clock_, reference_, lead,
                                                  config_.timeout_ns, sent, log_);
   const Nanoseconds elapsed = reference_.now() - first_poll_;
-  if (io_.interrupted_by() != 0) return interrupted_exit("while reading the clocks at the shared instant");
+  if (io_.interrupted_by() != 0) return interrupted("while reading the clocks at the shared instant");
   lobby_.close_all(std::to_string(config_.rounds) + " round(s) done", config_.timeout_ns, false);
 
   records_[0].at_instant = probe.master;
@@ -194,42 +193,28 @@ int MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>& membe
   parameters.interval_ns = config_.interval_ns;
   const SessionReport report =
       build_session_report(parameters, records_, rounds_, config_.clock.drift_ppm, elapsed, config_.require_precision_ns);
-  if (config_.quiet) {
-    write_summary(out_, report.run);
-  } else {
-    write_table(out_, report.run);
-  }
+  write_report_text(out_, report.run, config_.quiet);
   write_session_notes(out_, report);
   out_.flush();
-  if (!json_.write([&](std::ostream& out) { write_json(out, report.run); })) {
-    log_ << write_failed_message("berkeley_master", json_) << '\n';
-    return kExitOutputError;
-  }
-  if (report.run.truth_measured && !report.within_bound) {
-    log_ << "berkeley_master: a clock ended outside the stated bound\n";
-    return kExitPrecisionFailed;
-  }
-  if (!report.run.precision_met) {
-    log_ << "berkeley_master: " << precision_failure(report.run) << '\n';
-    return kExitPrecisionFailed;
-  }
-  return kExitOk;
+  std::optional<std::string> broken;
+  if (report.run.truth_measured && !report.within_bound) broken = "a clock ended outside the stated bound";
+  return {save_and_judge(report.run, json_, log_, "berkeley_master", broken)};
 }
 
-int MasterRun::run() {
+RunOutcome MasterRun::run() {
   if (!json_.open()) {
     log_ << cannot_open_message("berkeley_master", json_) << '\n';
-    return kExitOutputError;
+    return {RunStatus::output_error};
   }
   if (pending_allowed() == 0) {
     log_ << "berkeley_master: " << config_.clients << " clients need more than " << descriptors_
          << " file descriptors, the most this process may open (ulimit -Hn)\n";
-    return kExitNetworkError;
+    return {RunStatus::network_error};
   }
   io_.watch_signals();
   if (const auto problem = lobby_.listen(config_.bind_address, config_.port)) {
     log_ << "berkeley_master: " << *problem << '\n';
-    return kExitNetworkError;
+    return {RunStatus::network_error};
   }
   // first line, flushed: a script that asked for --port 0 reads the port from here
   out_ << "berkeley_master: listening on " << lobby_.endpoint_text() << ", waiting for " << config_.clients
@@ -237,12 +222,12 @@ int MasterRun::run() {
   lobby_.start_accepting([this](const Member& member, std::int64_t joined) { on_join(member, joined); });
 
   io_.run_until(deadline_after(config_.join_timeout_ns), [this] { return lobby_.full(); });
-  if (io_.interrupted_by() != 0) return interrupted_exit("while waiting for clients");
+  if (io_.interrupted_by() != 0) return interrupted("while waiting for clients");
   if (!lobby_.full()) {
     log_ << "berkeley_master: only " << lobby_.members().size() << " of " << config_.clients
          << " clients joined within " << format_duration(config_.join_timeout_ns) << '\n';
     lobby_.close_all("not enough clients joined", config_.timeout_ns, true);
-    return kExitNetworkError;
+    return {RunStatus::network_error};
   }
 
   std::vector<Member> members = lobby_.members();
@@ -269,16 +254,16 @@ int MasterRun::run() {
   TcpGroupChannel channel(io_, members, clock_, config_.timeout_ns);
   for (int round = 1; round <= config_.rounds; ++round) {
     if (round > 1) io_.run_for(config_.interval_ns);  // serving (and dropping) connections meanwhile
-    if (io_.interrupted_by() != 0) return interrupted_exit("between rounds");
+    if (io_.interrupted_by() != 0) return interrupted("between rounds");
     run_round(round, channel);
-    if (io_.interrupted_by() != 0) return interrupted_exit("in round " + std::to_string(round));
+    if (io_.interrupted_by() != 0) return interrupted("in round " + std::to_string(round));
   }
   return finish(channel, members);
 }
 
 }  // namespace
 
-int run_master(const MasterConfig& config, std::ostream& out, std::ostream& log) {
+RunOutcome run_master(const MasterConfig& config, std::ostream& out, std::ostream& log) {
   MasterRun run(config, out, log);
   return run.run();
 }
