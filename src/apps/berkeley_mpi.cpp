@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/run_options.hpp"
+#include "clock/clock_choice.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
 #include "core/duration_text.hpp"
@@ -34,28 +35,16 @@ constexpr Nanoseconds kInstantLead{std::chrono::milliseconds(20)};
 constexpr int kAuditExchanges = 8;
 const std::vector<Nanoseconds> kLaterInstants{std::chrono::seconds(1), std::chrono::seconds(10)};
 
-std::unique_ptr<Clock> make_clock(const RunOptions& options, int rank, const Clock& reference) {
-  switch (options.clock) {
-    case ClockKind::simulated: {
-      const SimulatedClockParams params = draw_simulated_clock(options.seed, static_cast<std::uint64_t>(rank),
-                                                               options.max_offset_ns, options.drift_ppm);
-      return std::make_unique<SimulatedClock>(reference, params, reference.now());
-    }
-    case ClockKind::mpi_wtime: return std::make_unique<berkeley::mpi::WtimeClock>();
-    case ClockKind::realtime: return std::make_unique<RealtimeClock>();
-  }
-  return nullptr;
-}
 
 RunParameters describe(const RunOptions& options, int ranks) {
   RunParameters p;
   p.ranks = ranks;
   p.rounds = options.rounds;
-  p.seed = options.seed;
-  p.max_offset_ns = options.max_offset_ns;
-  p.drift_ppm = options.drift_ppm;
+  p.seed = options.clock.seed;
+  p.max_offset_ns = options.clock.max_offset_ns;
+  p.drift_ppm = options.clock.drift_ppm;
   p.tolerance_ns = options.effective_tolerance();
-  p.clock = clock_kind_name(options.clock);
+  p.clock = clock_kind_name(options.clock.kind);
   p.method = std::string(sync_method_name(options.method));
   p.interval_ns = options.interval_ns;
   p.node_size = options.node_size;
@@ -74,13 +63,14 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   }
 
   const MonotonicClock reference;
-  const std::unique_ptr<Clock> local_clock = make_clock(options, world.rank(), reference);
+  const std::unique_ptr<Clock> local_clock = make_clock(options.clock, static_cast<std::uint64_t>(world.rank()), reference,
+                                                        [] { return std::make_unique<berkeley::mpi::WtimeClock>(); });
   CorrectedClock clock(*local_clock);
   const std::vector<berkeley::mpi::RankPlace> places = berkeley::mpi::gather_places(world);
 
   if (master && !options.quiet) {
-    std::cout << "berkeley_mpi: " << world.size() << " ranks, master rank 0, clock " << clock_kind_name(options.clock)
-              << ", method " << sync_method_name(options.method) << ", seed " << options.seed << ", "
+    std::cout << "berkeley_mpi: " << world.size() << " ranks, master rank 0, clock " << clock_kind_name(options.clock.kind)
+              << ", method " << sync_method_name(options.method) << ", seed " << options.clock.seed << ", "
               << options.rounds << " round(s)\n";
   }
   berkeley::mpi::SyncOptions sync_options;
@@ -106,7 +96,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
     std::vector<RankInputs> ranks(static_cast<std::size_t>(world.size()));
     // simulated clocks: their rates are known to differ by up to twice the drawn range; the others here
     // share the host's CLOCK_MONOTONIC rate (across hosts the bound holds at the sync's end)
-    const double rate_spread_ppm = options.clock == ClockKind::simulated ? 2.0 * options.drift_ppm : 0.0;
+    const double rate_spread_ppm = options.clock.kind == ClockKind::simulated ? 2.0 * options.clock.drift_ppm : 0.0;
     const ClockReading master_at_instant = observations.front().raw_ns;
     for (std::size_t r = 0; r < ranks.size(); ++r) {
       ranks[r].bound_ns = outcome.bound_from_master(r, master_at_instant, rate_spread_ppm);
@@ -120,8 +110,9 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
       ranks[r].excluded = outcome.excluded[r];
       ranks[r].audit = audits[r];
       if (outcome.drift) ranks[r].drift = outcome.drift->ranks[r];
-      if (options.clock == ClockKind::simulated) {
-        const SimulatedClockParams drawn = draw_simulated_clock(options.seed, r, options.max_offset_ns, options.drift_ppm);
+      if (options.clock.kind == ClockKind::simulated) {
+        const SimulatedClockParams drawn =
+            draw_simulated_clock(options.clock.seed, r, options.clock.max_offset_ns, options.clock.drift_ppm);
         ranks[r].simulated_offset_ns = drawn.offset_ns;
         ranks[r].simulated_drift_ppm = drawn.drift_ppm;
       }

@@ -84,17 +84,9 @@ po::options_description describe_options() {
 
 Nanoseconds RunOptions::effective_tolerance() const {
   if (tolerance_ns) return *tolerance_ns;
-  return clock == ClockKind::simulated ? 2 * max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
+  return clock.kind == ClockKind::simulated ? 2 * clock.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
 }
 
-const char* clock_kind_name(ClockKind kind) {
-  switch (kind) {
-    case ClockKind::simulated: return "simulated";
-    case ClockKind::mpi_wtime: return "mpi_wtime";
-    case ClockKind::realtime: return "realtime";
-  }
-  return "unknown";
-}
 
 ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
   const po::options_description desc = describe_options();
@@ -106,11 +98,11 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
       cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedCommandLine& parsed) {
         RunOptions options;
         options.rounds = int_value(vm, "rounds", 1);
-        options.seed = cli::unsigned_value("seed", text_of(vm, "seed"));
-        options.max_offset_ns = cli::duration_of(vm, "max-offset", true);
-        options.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
+        options.clock.seed = cli::unsigned_value("seed", text_of(vm, "seed"));
+        options.clock.max_offset_ns = cli::duration_of(vm, "max-offset", true);
+        options.clock.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
         if (vm.count("tolerance") != 0) options.tolerance_ns = cli::duration_of(vm, "tolerance", true);
-        options.clock = clock_value(text_of(vm, "clock"));
+        options.clock.kind = clock_value(text_of(vm, "clock"));
         options.method = cli::sync_method_value("method", text_of(vm, "method"));
         options.interval_ns = cli::duration_of(vm, "interval", true);
         options.node_size = int_value(vm, "node-size", 0);

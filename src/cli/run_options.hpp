@@ -7,25 +7,17 @@
 #include <vector>
 
 #include "cli/parsed_options.hpp"
+#include "clock/clock_choice.hpp"
 #include "core/min_rtt_filter.hpp"
 #include "core/time.hpp"
 #include "sync/sync_method.hpp"
 
 namespace berkeley {
 
-enum class ClockKind {
-  simulated,  // local CLOCK_MONOTONIC + a seeded random offset and drift per rank (default)
-  mpi_wtime,  // MPI_Wtime (Open MPI: seconds since this process's first call; differs per rank)
-  realtime,   // CLOCK_REALTIME, read only
-};
-
 struct RunOptions {
   int rounds = 1;
-  std::uint64_t seed = 1;
-  Nanoseconds max_offset_ns = std::chrono::seconds(1);
-  double drift_ppm = 0.0;
   std::optional<Nanoseconds> tolerance_ns;  // unset: 2 × max offset (simulated), 1 s (others)
-  ClockKind clock = ClockKind::simulated;
+  ClockChoice clock;  // every rank's: simulated (the default), mpi_wtime or realtime
   SyncMethod method = SyncMethod::collective;
   Nanoseconds interval_ns{0};                       // pause between rounds (rounds ≥ 3 with one: drift)
   int node_size = 0;                                // tree: virtual nodes of this many ranks (0: real nodes)
@@ -43,7 +35,5 @@ struct RunOptions {
 using ParsedCommandLine = cli::ParsedOptions<RunOptions>;
 
 [[nodiscard]] ParsedCommandLine parse_run_options(const std::vector<std::string>& args);
-
-[[nodiscard]] const char* clock_kind_name(ClockKind kind);
 
 }  // namespace berkeley

@@ -40,7 +40,7 @@ po::options_description describe() {
       ("host", po::value<std::string>()->default_value("127.0.0.1"), "the master's address or host name")
       ("port", po::value<std::string>()->default_value(std::to_string(tcp::kDefaultPort)), "the master's TCP port");
   cli::add_member_clock_options(desc,
-      "sim (CLOCK_MONOTONIC + offset drawn from seed and id) or system (CLOCK_REALTIME, read only)",
+      "sim (CLOCK_MONOTONIC + offset drawn from seed and id) or system/realtime (CLOCK_REALTIME, read only)",
       "seed of the simulated clock", "simulated drift is uniform in +-this many ppm");
   desc.add_options()
       ("timeout", po::value<std::string>()->default_value("5s"),

@@ -1,6 +1,6 @@
 #pragma once
 // The clock options of the TCP programs (berkeley_master, berkeley_client): --clock, --seed,
-// --max-offset, --drift-ppm, read into one tcp::MemberClockConfig.
+// --max-offset, --drift-ppm, read into one ClockChoice.
 #include <boost/program_options.hpp>
 #include <string>
 
@@ -10,10 +10,10 @@
 
 namespace berkeley::cli {
 
-[[nodiscard]] inline tcp::TcpClockKind tcp_clock_value(const std::string& text) {
-  if (text == "sim" || text == "simulated") return tcp::TcpClockKind::simulated;
-  if (text == "system") return tcp::TcpClockKind::system;
-  throw BadValue{bad_value("clock", text, "is not one of: sim, system")};
+[[nodiscard]] inline ClockKind tcp_clock_value(const std::string& text) {
+  if (text == "sim" || text == "simulated") return ClockKind::simulated;
+  if (text == "system" || text == "realtime") return ClockKind::realtime;
+  throw BadValue{bad_value("clock", text, "is not one of: sim, system (or realtime)")};
 }
 
 // The help texts say whose clock it is (the master's own, or this client's).
@@ -26,8 +26,8 @@ inline void add_member_clock_options(boost::program_options::options_description
       "drift-ppm", po::value<std::string>()->default_value("0"), drift_help);
 }
 
-[[nodiscard]] inline tcp::MemberClockConfig member_clock_value(const boost::program_options::variables_map& vm) {
-  tcp::MemberClockConfig clock;
+[[nodiscard]] inline ClockChoice member_clock_value(const boost::program_options::variables_map& vm) {
+  ClockChoice clock;
   clock.kind = tcp_clock_value(text_of(vm, "clock"));
   clock.seed = unsigned_value("seed", text_of(vm, "seed"));
   clock.max_offset_ns = duration_of(vm, "max-offset", true, Nanoseconds{std::chrono::hours(1)});

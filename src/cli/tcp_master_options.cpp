@@ -64,7 +64,7 @@ po::options_description describe() {
       ("require-precision", po::value<std::string>(),
        "exit 4 unless the audit proves every clock within this of the master (|residual| + uncertainty)");
   cli::add_member_clock_options(desc,
-      "the master's own clock: sim (CLOCK_MONOTONIC + offset drawn from seed and id 0) or system (CLOCK_REALTIME)",
+      "the master's own clock: sim (CLOCK_MONOTONIC + offset drawn from seed and id 0) or system/realtime (CLOCK_REALTIME)",
       "seed of the master's simulated clock (id 0)",
       "simulated drift is uniform in +-this; also the group's drift bound used in the stated bound");
   desc.add_options()
@@ -98,7 +98,7 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   }
   c.clock = cli::member_clock_value(vm);
   const Nanoseconds default_tolerance =
-      c.clock.kind == tcp::TcpClockKind::simulated ? 2 * c.clock.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
+      c.clock.kind == ClockKind::simulated ? 2 * c.clock.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
   c.tolerance_ns = vm.count("tolerance") != 0
                        ? cli::duration_of(vm, "tolerance", true, 2 * tcp::kMaxClockOffset)
                        : default_tolerance;

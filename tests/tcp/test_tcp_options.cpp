@@ -61,7 +61,7 @@ TEST(MasterOptions, ParsesEveryOption) {
   EXPECT_EQ(c.pingpong.min_exchanges, 2);
   EXPECT_EQ(c.pingpong.max_exchanges, 8);
   EXPECT_EQ(c.audit_exchanges, 0);
-  EXPECT_EQ(c.clock.kind, tcp::TcpClockKind::system);
+  EXPECT_EQ(c.clock.kind, ClockKind::realtime);
   EXPECT_EQ(c.clock.seed, 9U);
   EXPECT_EQ(c.clock.max_offset_ns, Nanoseconds{50'000'000});
   EXPECT_DOUBLE_EQ(c.clock.drift_ppm, 20.0);
@@ -109,7 +109,7 @@ TEST(ClientOptions, DefaultsAndEveryOption) {
   EXPECT_EQ(defaults.options->host, "127.0.0.1");
   EXPECT_EQ(defaults.options->port, tcp::kDefaultPort);
   EXPECT_EQ(defaults.options->client_id, 2);
-  EXPECT_EQ(defaults.options->clock.kind, tcp::TcpClockKind::simulated);
+  EXPECT_EQ(defaults.options->clock.kind, ClockKind::simulated);
   EXPECT_EQ(defaults.options->timeout_ns, Nanoseconds{5'000'000'000});
 
   const ParsedClientCommandLine all = parse_client_options(
@@ -119,7 +119,7 @@ TEST(ClientOptions, DefaultsAndEveryOption) {
   EXPECT_EQ(all.options->client_id, 1'000'000);
   EXPECT_EQ(all.options->host, "::1");
   EXPECT_EQ(all.options->port, 4000);
-  EXPECT_EQ(all.options->clock.kind, tcp::TcpClockKind::system);
+  EXPECT_EQ(all.options->clock.kind, ClockKind::realtime);
   EXPECT_EQ(all.options->clock.seed, 3U);
   EXPECT_EQ(all.options->clock.max_offset_ns, Nanoseconds{2'000'000});
   EXPECT_DOUBLE_EQ(all.options->clock.drift_ppm, 1.5);

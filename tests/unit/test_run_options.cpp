@@ -20,8 +20,8 @@ TEST(RunOptions, DefaultsAreTheClassicRun) {
   const ParsedCommandLine parsed = parse({});
   ASSERT_TRUE(parsed.options.has_value());
   EXPECT_EQ(parsed.options->rounds, 1);
-  EXPECT_EQ(parsed.options->clock, ClockKind::simulated);
-  EXPECT_EQ(parsed.options->max_offset_ns, Nanoseconds{1'000'000'000});
+  EXPECT_EQ(parsed.options->clock.kind, ClockKind::simulated);
+  EXPECT_EQ(parsed.options->clock.max_offset_ns, Nanoseconds{1'000'000'000});
   EXPECT_EQ(parsed.options->effective_tolerance(), Nanoseconds{2'000'000'000});
   EXPECT_TRUE(parsed.options->json_path.empty());
 }
@@ -31,11 +31,11 @@ TEST(RunOptions, ParsesEveryOption) {
                                           "--tolerance", "10ms", "--clock", "system", "--json", "r.json", "--quiet"});
   ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
   EXPECT_EQ(parsed.options->rounds, 3);
-  EXPECT_EQ(parsed.options->seed, 7U);
-  EXPECT_EQ(parsed.options->max_offset_ns, Nanoseconds{250'000'000});
-  EXPECT_DOUBLE_EQ(parsed.options->drift_ppm, 50.0);
+  EXPECT_EQ(parsed.options->clock.seed, 7U);
+  EXPECT_EQ(parsed.options->clock.max_offset_ns, Nanoseconds{250'000'000});
+  EXPECT_DOUBLE_EQ(parsed.options->clock.drift_ppm, 50.0);
   EXPECT_EQ(parsed.options->effective_tolerance(), Nanoseconds{10'000'000});
-  EXPECT_EQ(parsed.options->clock, ClockKind::mpi_wtime);
+  EXPECT_EQ(parsed.options->clock.kind, ClockKind::mpi_wtime);
   EXPECT_EQ(parsed.options->json_path, "r.json");
   EXPECT_TRUE(parsed.options->quiet);
 }

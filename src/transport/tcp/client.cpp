@@ -7,7 +7,7 @@
 #include "core/duration_text.hpp"
 #include "transport/tcp/client_link.hpp"
 #include "transport/tcp/client_session.hpp"
-#include "transport/tcp/member_clock.hpp"
+#include "clock/clock_choice.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
@@ -23,7 +23,7 @@ RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream
 
   const MonotonicClock reference{};
   const std::unique_ptr<Clock> local =
-      make_member_clock(config.clock, config.client_id, reference);
+      make_clock(config.clock, static_cast<std::uint64_t>(config.client_id), reference);
   // the HELLO says which CLOCK_MONOTONIC this client reads: the master measures the truth only where all match
   ClientSession session(config.client_id, *local, reference, config.timeout_ns, progress, monotonic_clock_domain());
 
@@ -32,7 +32,7 @@ RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream
   if (const auto problem = link.connect(config.host, config.port, deadline_after(config.timeout_ns))) {
     return fail(RunStatus::network_error, *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
   }
-  progress << "client " << config.client_id << ": connected to " << where << ", " << clock_name(config.clock.kind)
+  progress << "client " << config.client_id << ": connected to " << where << ", " << clock_kind_name(config.clock.kind)
            << " clock reads " << format_duration(session.clock().now()) << std::endl;
   if (const auto problem = link.send(session.hello_line(), deadline_after(config.timeout_ns))) {
     return fail(RunStatus::network_error, "HELLO to " + where + ": " + *problem);

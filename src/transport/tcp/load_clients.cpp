@@ -11,7 +11,7 @@
 #include "transport/tcp/client_session.hpp"
 #include "transport/tcp/io_driver.hpp"
 #include "transport/tcp/line_decoder.hpp"
-#include "transport/tcp/member_clock.hpp"
+#include "clock/clock_choice.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
@@ -28,7 +28,7 @@ class LoadConnection {
                  std::ostream& discard, std::int64_t& ended)
       : socket_(io),
         ended_(ended),
-        clock_(make_member_clock(config.clock, id, reference)),
+        clock_(make_clock(config.clock, static_cast<std::uint64_t>(id), reference)),
         session_(id, *clock_, reference, config.timeout_ns, discard) {}
 
   void start(const tcp::endpoint& master) {

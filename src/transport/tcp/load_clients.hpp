@@ -15,7 +15,7 @@ struct LoadConfig {
   std::uint16_t port = 0;
   std::int64_t first_id = 1;
   std::int64_t count = 1;
-  MemberClockConfig clock;
+  ClockChoice clock;
   Nanoseconds timeout_ns{std::chrono::seconds(5)};  // PROBE horizon and connect bound
 };
 

@@ -19,7 +19,7 @@
 #include "transport/tcp/fd_limit.hpp"
 #include "sync/group_audit.hpp"
 #include "transport/tcp/lobby.hpp"
-#include "transport/tcp/member_clock.hpp"
+#include "clock/clock_choice.hpp"
 #include "transport/tcp/message_codec.hpp"
 #include "transport/tcp/session_report.hpp"
 #include "transport/tcp/shared_instant_probe.hpp"
@@ -76,7 +76,7 @@ class MasterRun {
         out_(out),
         log_(log),
         local_clock_(
-            make_member_clock(config.clock, 0, reference_)),
+            make_clock(config.clock, 0, reference_)),
         clock_(*local_clock_),
         descriptors_(
             raise_descriptor_limit(static_cast<std::uint64_t>(config.clients) + kSpareDescriptors + kMaxPending)),
@@ -188,7 +188,7 @@ RunOutcome MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>
   parameters.max_offset_ns = config_.clock.max_offset_ns;
   parameters.drift_ppm = config_.clock.drift_ppm;
   parameters.tolerance_ns = config_.tolerance_ns;
-  parameters.clock = clock_name(config_.clock.kind);
+  parameters.clock = clock_kind_name(config_.clock.kind);
   parameters.method = "pingpong";
   parameters.interval_ns = config_.interval_ns;
   const SessionReport report =
@@ -247,7 +247,7 @@ RunOutcome MasterRun::run() {
   }
   if (!config_.quiet) {
     out_ << (members.size() == 1 ? "the client joined" : "all " + std::to_string(members.size()) + " clients joined")
-         << "; master clock " << clock_name(config_.clock.kind) << ", seed " << config_.clock.seed << ", " << config_.rounds
+         << "; master clock " << clock_kind_name(config_.clock.kind) << ", seed " << config_.clock.seed << ", " << config_.rounds
          << " round(s), interval " << format_duration(config_.interval_ns) << ", timeout "
          << format_duration(config_.timeout_ns) << std::endl;
   }

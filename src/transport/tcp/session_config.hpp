@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "clock/clock_choice.hpp"
 #include "core/min_rtt_filter.hpp"
 #include "core/time.hpp"
 
@@ -17,18 +18,6 @@ inline constexpr std::uint16_t kDefaultPort = 17117;
 inline constexpr int kDefaultMinExchanges = 4;
 inline constexpr int kDefaultMaxExchanges = 16;
 
-enum class TcpClockKind {
-  simulated,  // CLOCK_MONOTONIC + an offset and drift drawn from (seed, id); the default
-  system,     // CLOCK_REALTIME, read only (nothing here ever sets a clock)
-};
-
-// A member's clock (see member_clock.hpp): the same options for the master (id 0) and every client.
-struct MemberClockConfig {
-  TcpClockKind kind = TcpClockKind::simulated;
-  std::uint64_t seed = 1;
-  Nanoseconds max_offset_ns{std::chrono::seconds(1)};
-  double drift_ppm = 0.0;
-};
 
 struct MasterConfig {
   std::int64_t clients = 1;  // N: clients to wait for
@@ -42,7 +31,7 @@ struct MasterConfig {
   PingPongPolicy pingpong{.max_exchanges = kDefaultMaxExchanges, .min_exchanges = kDefaultMinExchanges, .settle_fraction = 0.05, .patience = {}};
   int audit_exchanges = 8;                          // per client after the rounds (independent estimator); 0: no audit
   std::optional<Nanoseconds> require_precision_ns;  // exit 4 when the audit finds a clock further than this
-  MemberClockConfig clock;  // the master's own clock (member 0)
+  ClockChoice clock;  // the master's own clock (member 0): simulated or realtime
   std::string json_path;  // empty: no JSON report
   bool quiet = false;     // no join and round lines, only the summary
 };
@@ -51,14 +40,10 @@ struct ClientConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = kDefaultPort;
   std::int64_t client_id = 1;
-  MemberClockConfig clock;
+  ClockChoice clock;  // simulated or realtime
   Nanoseconds timeout_ns{std::chrono::seconds(5)};       // connect (retrying while refused), HELLO, PROBE
   Nanoseconds idle_timeout_ns{std::chrono::minutes(5)};  // longest silence of the master once joined
   bool quiet = false;
 };
-
-[[nodiscard]] constexpr const char* clock_name(TcpClockKind kind) {
-  return kind == TcpClockKind::simulated ? "simulated" : "system";
-}
 
 }  // namespace berkeley::tcp
