@@ -5,10 +5,10 @@
 // Every rank reads MPI_Wtime (which, in Open MPI, starts at each process's first call, so the ranks
 // disagree by µs-ms). After berkeley::mpi::synchronize, `clock.now()` is the group's agreed time on
 // every rank, as int64 nanoseconds; the OS clock is never touched.
+#include <algorithm>
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
-#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
   boost::mpi::environment env(argc, argv);
   const boost::mpi::communicator world;
 
-  const berkeley::mpi::WtimeClock local;   // this rank's own clock
-  berkeley::CorrectedClock clock(local);   // local + the correction synchronize() installs
+  const berkeley::mpi::WtimeClock local;  // this rank's own clock
+  berkeley::CorrectedClock clock(local);  // local + the correction synchronize() installs
   berkeley::mpi::SyncOptions options;
   options.method = berkeley::SyncMethod::pingpong;
   const auto outcome = berkeley::mpi::synchronize(world, clock, options);

@@ -1,7 +1,8 @@
 // berkeley_bench: how fast and how precise each sync method is, against the floors of this machine's
 // MPI measured in the same run. A program that prints figures, not a timed test.
 //
-//   mpirun -np 4 ./berkeley_bench --syncs 100 --probes 10 --json bench-4.json     (scripts/bench.sh runs np 2, 4, 8, 16)
+//   mpirun -np 4 ./berkeley_bench --syncs 100 --probes 10 --json bench-4.json     (scripts/bench.sh runs np 2, 4, 8,
+//   16)
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/program_options.hpp>
@@ -11,8 +12,8 @@
 
 #include "bench/floors.hpp"
 #include "bench/method_run.hpp"
-#include "cli/exit_codes.hpp"
 #include "cli/command_line.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 #include "cli/sync_method_value.hpp"
 #include "core/duration_text.hpp"
@@ -136,8 +137,8 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
 
   const double floor_ns = static_cast<double>(floors.gather_scatter_ns.count());
   std::cout << "berkeley_bench: np " << world.size() << ", " << options.syncs << " timed syncs and " << options.probes
-            << " probed syncs per method, clock "
-            << (options.simulated ? "simulated" : "MPI_Wtime") << ", tree with virtual nodes of " << node_size << "\n"
+            << " probed syncs per method, clock " << (options.simulated ? "simulated" : "MPI_Wtime")
+            << ", tree with virtual nodes of " << node_size << "\n"
             << "floors [us]: MPI_Barrier " << us(floors.barrier_ns) << ", MPI_Gather+MPI_Scatter of one int64 "
             << us(floors.gather_scatter_ns) << ", half min ping-pong RTT " << us(floors.half_min_rtt_ns) << "\n";
   if (!options.simulated) {
@@ -190,7 +191,9 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
         {"spreads_after_ns", counts_of(f.spreads_after_ns)},
         {"spread_bounds_ns", counts_of(f.spread_bounds_ns)},
         {"probe_read_windows_ns", counts_of(f.probe_read_windows_ns)},
-        {"truth", options.simulated ? "exact" : f.truth_calibrated ? "calibrated" : "bracketed reads"},
+        {"truth", options.simulated    ? "exact"
+                  : f.truth_calibrated ? "calibrated"
+                                       : "bracketed reads"},
         {"truth_bound_ns", f.truth_bound_ns.count()}};
   }
   std::cout << "with the report built (SyncOptions::report, as berkeley_mpi syncs) [us]:";

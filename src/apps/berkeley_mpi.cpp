@@ -35,7 +35,6 @@ constexpr Nanoseconds kInstantLead{std::chrono::milliseconds(20)};
 constexpr int kAuditExchanges = 8;
 const std::vector<Nanoseconds> kLaterInstants{std::chrono::seconds(1), std::chrono::seconds(10)};
 
-
 RunParameters describe(const RunOptions& options, int ranks) {
   RunParameters p;
   p.ranks = ranks;
@@ -63,15 +62,16 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   }
 
   const MonotonicClock reference;
-  const std::unique_ptr<Clock> local_clock = make_clock(options.clock, static_cast<std::uint64_t>(world.rank()), reference,
-                                                        [] { return std::make_unique<berkeley::mpi::WtimeClock>(); });
+  const std::unique_ptr<Clock> local_clock =
+      make_clock(options.clock, static_cast<std::uint64_t>(world.rank()), reference,
+                 [] { return std::make_unique<berkeley::mpi::WtimeClock>(); });
   CorrectedClock clock(*local_clock);
   const std::vector<berkeley::mpi::RankPlace> places = berkeley::mpi::gather_places(world);
 
   if (master && !options.quiet) {
-    std::cout << "berkeley_mpi: " << world.size() << " ranks, master rank 0, clock " << clock_kind_name(options.clock.kind)
-              << ", method " << sync_method_name(options.method) << ", seed " << options.clock.seed << ", "
-              << options.rounds << " round(s)\n";
+    std::cout << "berkeley_mpi: " << world.size() << " ranks, master rank 0, clock "
+              << clock_kind_name(options.clock.kind) << ", method " << sync_method_name(options.method) << ", seed "
+              << options.clock.seed << ", " << options.rounds << " round(s)\n";
   }
   berkeley::mpi::SyncOptions sync_options;
   sync_options.rounds = options.rounds;

@@ -115,8 +115,8 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
           options.client_counts.push_back(cli::integer_value("clients", item, 1, 10'000));
         }
         options.rounds = static_cast<int>(cli::integer_value("rounds", cli::text_of(vm, "rounds"), 1, 1000));
-        options.master_path =
-            vm.count("master") != 0 ? cli::file_name_of(vm, "master") : directory_of_this_program() + "/berkeley_master";
+        options.master_path = vm.count("master") != 0 ? cli::file_name_of(vm, "master")
+                                                      : directory_of_this_program() + "/berkeley_master";
         cli::read_exchanges(vm, options.exchanges);  // checked here as the master would, before any run
         if (vm.count("keep-json") != 0) options.keep_json_dir = cli::file_name_of(vm, "keep-json", "a directory");
         parsed.options = options;

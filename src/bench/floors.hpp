@@ -7,9 +7,9 @@
 namespace berkeley::bench {
 
 struct Floors {
-  Nanoseconds barrier_ns{0};          // median MPI_Barrier, slowest rank
-  Nanoseconds gather_scatter_ns{0};   // median MPI_Gather + MPI_Scatter of one int64 at rank 0, slowest rank
-  Nanoseconds half_min_rtt_ns{0};     // half the smallest ping-pong round trip, worst pair (0, r)
+  Nanoseconds barrier_ns{0};         // median MPI_Barrier, slowest rank
+  Nanoseconds gather_scatter_ns{0};  // median MPI_Gather + MPI_Scatter of one int64 at rank 0, slowest rank
+  Nanoseconds half_min_rtt_ns{0};    // half the smallest ping-pong round trip, worst pair (0, r)
 };
 
 // Collective; every rank gets the figures.

@@ -26,8 +26,9 @@ constexpr Nanoseconds kCalibrationSpacing{std::chrono::microseconds(2)};
 // Collective: rank 0 learns whether every rank's calibrations agreed, and the largest bound.
 void settle_truth(const boost::mpi::communicator& comm, const std::optional<ShiftCalibration>& before,
                   const std::optional<ShiftCalibration>& after, MethodFigures& figures) {
-  const bool agree = before && after &&
-                     std::abs((before->shift_ns - after->shift_ns).count()) <= (before->bound_ns + after->bound_ns).count();
+  const bool agree =
+      before && after &&
+      std::abs((before->shift_ns - after->shift_ns).count()) <= (before->bound_ns + after->bound_ns).count();
   int mine = agree ? 1 : 0;
   std::int64_t bound = agree ? std::max(before->bound_ns, after->bound_ns).count() : 0;
   int all_agree = 0;
@@ -66,9 +67,10 @@ Nanoseconds spread_of_corrected(const std::vector<InstantObservation>& observati
 MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOptions& options) {
   const MonotonicClock reference;
   const mpi::WtimeClock wtime;
-  const SimulatedClock simulated(reference, draw_simulated_clock(3, static_cast<std::uint64_t>(comm.rank()),
-                                                                 Nanoseconds{std::chrono::seconds(1)}, 0.0),
-                                 reference.now());
+  const SimulatedClock simulated(
+      reference,
+      draw_simulated_clock(3, static_cast<std::uint64_t>(comm.rank()), Nanoseconds{std::chrono::seconds(1)}, 0.0),
+      reference.now());
   // MPI_Wtime's truth: Open MPI's is CLOCK_MONOTONIC minus a per-process constant, which the calibration
   // pins down and checks (see clock/shift_calibration.hpp); the probes then compute instead of read it
   std::optional<ShiftCalibration> calibration;

@@ -22,13 +22,13 @@ struct CommandLine {
 };
 
 // `help` is printed for --help (which `options` must define); `positional` may be null.
-[[nodiscard]] CommandLine read_command_line(const std::vector<std::string>& args,
-                                            const boost::program_options::options_description& options,
-                                            const std::string& help,
-                                            const boost::program_options::positional_options_description* positional = nullptr);
+[[nodiscard]] CommandLine read_command_line(
+    const std::vector<std::string>& args, const boost::program_options::options_description& options,
+    const std::string& help, const boost::program_options::positional_options_description* positional = nullptr);
 
 // The text given for an option that has a (default) value.
-[[nodiscard]] inline std::string text_of(const boost::program_options::variables_map& values, const std::string& option) {
+[[nodiscard]] inline std::string text_of(const boost::program_options::variables_map& values,
+                                         const std::string& option) {
   return values[option].as<std::string>();
 }
 

@@ -1,11 +1,10 @@
 #include "cli/option_values.hpp"
 
-#include <sstream>
-
 #include <arpa/inet.h>
 
 #include <charconv>
 #include <optional>
+#include <sstream>
 
 #include "core/duration_text.hpp"
 
@@ -70,7 +69,8 @@ double number_value(const std::string& option, const std::string& text, double m
 
 double drift_value(const std::string& option, const std::string& text) {
   // the stated bounds assume clocks within 500 ppm of true time (core/time.hpp: kMaxRelativeRate)
-  return number_value(option, text, 0.0, 500.0, "is not a drift in ppm between 0 and 500 (real clocks keep within 500 ppm)");
+  return number_value(option, text, 0.0, 500.0,
+                      "is not a drift in ppm between 0 and 500 (real clocks keep within 500 ppm)");
 }
 
 std::string ip_address_value(const std::string& option, const std::string& text) {

@@ -41,6 +41,7 @@ ClockKind clock_value(const std::string& text) {
 po::options_description describe_options() {
   po::options_description desc("Options");
   // Values are taken as text and validated below, so every error names the option and the value.
+  // clang-format off
   desc.add_options()
       ("help,h", "show this help and exit")
       ("rounds", po::value<std::string>()->default_value("1"), "synchronization rounds (>= 1); one line of progress per round")
@@ -77,6 +78,7 @@ po::options_description describe_options() {
        "(its |residual| + uncertainty)")
       ("json", po::value<std::string>(), "write a machine-readable report to this file")
       ("quiet,q", "print only the summary line");
+  // clang-format on
   return desc;
 }
 
@@ -87,13 +89,13 @@ Nanoseconds RunOptions::effective_tolerance() const {
   return clock.kind == ClockKind::simulated ? 2 * clock.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
 }
 
-
 ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
   const po::options_description desc = describe_options();
   std::ostringstream help;
   help << kUsage << "\n\nOne Berkeley clock synchronization: rank 0 is the time master and gathers every rank's "
        << "clock,\naverages them (fault-tolerant, its own included) and scatters each rank its correction.\n\n"
-       << desc << '\n' << kExample;
+       << desc << '\n'
+       << kExample;
   return cli::parse_command_line<ParsedCommandLine>(
       cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedCommandLine& parsed) {
         RunOptions options;

@@ -17,16 +17,16 @@ namespace berkeley {
 struct RunOptions {
   int rounds = 1;
   std::optional<Nanoseconds> tolerance_ns;  // unset: 2 × max offset (simulated), 1 s (others)
-  ClockChoice clock;  // every rank's: simulated (the default), mpi_wtime or realtime
+  ClockChoice clock;                        // every rank's: simulated (the default), mpi_wtime or realtime
   SyncMethod method = SyncMethod::collective;
-  Nanoseconds interval_ns{0};                       // pause between rounds (rounds ≥ 3 with one: drift)
-  int node_size = 0;                                // tree: virtual nodes of this many ranks (0: real nodes)
+  Nanoseconds interval_ns{0};                        // pause between rounds (rounds ≥ 3 with one: drift)
+  int node_size = 0;                                 // tree: virtual nodes of this many ranks (0: real nodes)
   Nanoseconds patience_ns = kDefaultPatienceBudget;  // pingpong/tree: per round, to wait for quiet exchanges (0: none)
   int exchanges = 8;  // collective: at most this many gather/scatter exchanges per round (1: one fused)
   // pingpong/tree: how ranks wait for their turn. unset (auto): polite where a node has more ranks than cores
   std::optional<bool> polite_waiting;
   std::optional<Nanoseconds> require_precision_ns;  // exit kExitPrecisionFailed when the audit exceeds it
-  std::string json_path;  // empty: no JSON report
+  std::string json_path;                            // empty: no JSON report
   bool quiet = false;
 
   [[nodiscard]] Nanoseconds effective_tolerance() const;

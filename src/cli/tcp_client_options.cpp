@@ -4,9 +4,9 @@
 #include <sstream>
 
 #include "cli/command_line.hpp"
-#include "cli/tcp_clock_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
+#include "cli/tcp_clock_option.hpp"
 #include "transport/tcp/protocol.hpp"
 
 namespace po = boost::program_options;
@@ -51,7 +51,6 @@ po::options_description describe() {
   // clang-format on
   return desc;
 }
-
 
 tcp::ClientConfig build(const po::variables_map& vm) {
   tcp::ClientConfig c;

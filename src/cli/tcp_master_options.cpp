@@ -4,9 +4,9 @@
 #include <sstream>
 
 #include "cli/command_line.hpp"
-#include "cli/tcp_clock_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
+#include "cli/tcp_clock_option.hpp"
 #include "transport/tcp/protocol.hpp"
 
 namespace po = boost::program_options;
@@ -74,7 +74,6 @@ po::options_description describe() {
   return desc;
 }
 
-
 tcp::MasterConfig build(const po::variables_map& vm) {
   tcp::MasterConfig c;
   if (vm.count("clients") == 0) throw BadValue{"missing N, the number of clients to wait for (see --help)"};
@@ -91,7 +90,8 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   c.timeout_ns = cli::duration_of(vm, "timeout", false, tcp::kMaxTimeout);
   c.join_timeout_ns = cli::duration_of(vm, "join-timeout", false, 24 * kHour);
   cli::read_exchanges(vm, c.pingpong);
-  c.audit_exchanges = static_cast<int>(cli::integer_value("audit-exchanges", cli::text_of(vm, "audit-exchanges"), 0, 1000));
+  c.audit_exchanges =
+      static_cast<int>(cli::integer_value("audit-exchanges", cli::text_of(vm, "audit-exchanges"), 0, 1000));
   if (vm.count("require-precision") != 0) {
     if (c.audit_exchanges == 0) throw BadValue{"--require-precision needs the audit (--audit-exchanges > 0)"};
     c.require_precision_ns = cli::duration_of(vm, "require-precision", false, kHour);
@@ -99,9 +99,8 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   c.clock = cli::member_clock_value(vm);
   const Nanoseconds default_tolerance =
       c.clock.kind == ClockKind::simulated ? 2 * c.clock.max_offset_ns : Nanoseconds{std::chrono::seconds(1)};
-  c.tolerance_ns = vm.count("tolerance") != 0
-                       ? cli::duration_of(vm, "tolerance", true, 2 * tcp::kMaxClockOffset)
-                       : default_tolerance;
+  c.tolerance_ns = vm.count("tolerance") != 0 ? cli::duration_of(vm, "tolerance", true, 2 * tcp::kMaxClockOffset)
+                                              : default_tolerance;
   if (vm.count("json") != 0) c.json_path = cli::file_name_of(vm, "json");
   c.quiet = vm.count("quiet") != 0;
   return c;

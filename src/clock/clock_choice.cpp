@@ -9,9 +9,12 @@ namespace berkeley {
 
 const char* clock_kind_name(ClockKind kind) {
   switch (kind) {
-    case ClockKind::simulated: return "simulated";
-    case ClockKind::realtime: return "realtime";
-    case ClockKind::mpi_wtime: return "mpi_wtime";
+    case ClockKind::simulated:
+      return "simulated";
+    case ClockKind::realtime:
+      return "realtime";
+    case ClockKind::mpi_wtime:
+      return "mpi_wtime";
   }
   return "unknown";
 }
@@ -23,7 +26,8 @@ std::unique_ptr<Clock> make_clock(const ClockChoice& choice, std::uint64_t id, c
       const SimulatedClockParams params = draw_simulated_clock(choice.seed, id, choice.max_offset_ns, choice.drift_ppm);
       return std::make_unique<SimulatedClock>(reference, params, reference.now());
     }
-    case ClockKind::realtime: return std::make_unique<RealtimeClock>();
+    case ClockKind::realtime:
+      return std::make_unique<RealtimeClock>();
     case ClockKind::mpi_wtime:
       if (!mpi_wtime_clock) throw std::invalid_argument("make_clock: MPI_Wtime needs the MPI transport's clock");
       return mpi_wtime_clock();

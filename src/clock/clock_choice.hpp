@@ -30,8 +30,7 @@ struct ClockChoice {
 // The clock of participant `id` (0: the master). A simulated clock runs on `reference`, which must outlive
 // it. ClockKind::mpi_wtime: what `mpi_wtime_clock` makes (the factory cannot reach MPI; throws
 // std::invalid_argument without one).
-[[nodiscard]] std::unique_ptr<Clock> make_clock(
-    const ClockChoice& choice, std::uint64_t id, const Clock& reference,
-    const std::function<std::unique_ptr<Clock>()>& mpi_wtime_clock = {});
+[[nodiscard]] std::unique_ptr<Clock> make_clock(const ClockChoice& choice, std::uint64_t id, const Clock& reference,
+                                                const std::function<std::unique_ptr<Clock>()>& mpi_wtime_clock = {});
 
 }  // namespace berkeley

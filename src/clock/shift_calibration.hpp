@@ -21,7 +21,8 @@ struct ShiftCalibration {
 // span that much time and a rate would show). nullopt when they do not agree on one shift within
 // `slack_ns` (the clock's rounding: 1 ns for MPI_Wtime's double seconds turned into int64 ns).
 [[nodiscard]] std::optional<ShiftCalibration> calibrate_shift(const Clock& clock, const Clock& reference, int reads,
-                                                              Nanoseconds spacing_ns, Nanoseconds slack_ns = Nanoseconds{1});
+                                                              Nanoseconds spacing_ns,
+                                                              Nanoseconds slack_ns = Nanoseconds{1});
 
 // `inner` read as usual, but with an exact value at any reference instant: reference + shift. For the
 // reference it was calibrated against only (any other reference: no exact value).

@@ -16,8 +16,8 @@ struct SimulatedClockParams {
 // in [-max_drift_ppm, +max_drift_ppm]. Depends only on (seed, rank), never on the number of ranks,
 // so the same seed gives the same clocks on every run and every rank count (and every platform:
 // the generator is splitmix64, not an implementation-defined std distribution).
-[[nodiscard]] SimulatedClockParams draw_simulated_clock(std::uint64_t seed, std::uint64_t rank, Nanoseconds max_offset_ns,
-                                                        double max_drift_ppm);
+[[nodiscard]] SimulatedClockParams draw_simulated_clock(std::uint64_t seed, std::uint64_t rank,
+                                                        Nanoseconds max_offset_ns, double max_drift_ppm);
 
 class SimulatedClock final : public Clock {
  public:

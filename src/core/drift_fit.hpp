@@ -16,10 +16,10 @@ struct TimedOffset {
 };
 
 struct DriftFit {
-  ClockReading reference_ns{0};    // the time the line is anchored at (the mean of the sample times)
-  Nanoseconds offset_ns{0};        // fitted offset at reference_ns
-  double drift_ppm = 0.0;          // fitted rate: offset change per local time, in parts per million
-  double offset_stderr_ns = 0.0;   // standard errors (0 when there are too few samples to tell)
+  ClockReading reference_ns{0};   // the time the line is anchored at (the mean of the sample times)
+  Nanoseconds offset_ns{0};       // fitted offset at reference_ns
+  double drift_ppm = 0.0;         // fitted rate: offset change per local time, in parts per million
+  double offset_stderr_ns = 0.0;  // standard errors (0 when there are too few samples to tell)
   double drift_stderr_ppm = 0.0;
   // Worst case, not statistics: when every sample's offset lies within its uncertainty of one true line,
   // the fitted line lies within offset_bound_ns of it at reference_ns and its slope within drift_bound_ppm

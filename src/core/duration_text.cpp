@@ -64,7 +64,8 @@ std::string format_duration(Nanoseconds value) {
     std::snprintf(text, sizeof text, "%s%llu.%06llu ms", sign, static_cast<unsigned long long>(magnitude / 1'000'000),
                   static_cast<unsigned long long>(magnitude % 1'000'000));
   } else {
-    std::snprintf(text, sizeof text, "%s%llu.%09llu s", sign, static_cast<unsigned long long>(magnitude / 1'000'000'000),
+    std::snprintf(text, sizeof text, "%s%llu.%09llu s", sign,
+                  static_cast<unsigned long long>(magnitude / 1'000'000'000),
                   static_cast<unsigned long long>(magnitude % 1'000'000'000));
   }
   return text;

@@ -29,7 +29,8 @@ template <class T>
 }
 
 // Sorts `values` into `sorted` (reused between calls); requires at least one value.
-[[nodiscard]] inline Nanoseconds midpoint_median(std::span<const Nanoseconds> values, std::vector<Nanoseconds>& sorted) {
+[[nodiscard]] inline Nanoseconds midpoint_median(std::span<const Nanoseconds> values,
+                                                 std::vector<Nanoseconds>& sorted) {
   if (values.empty()) throw std::invalid_argument("midpoint_median: no values");
   sorted.assign(values.begin(), values.end());
   std::sort(sorted.begin(), sorted.end());

@@ -65,7 +65,8 @@ bool MinRttFilter::add(const OffsetSample& sample) {
   if (exchanges_.empty() || estimate.round_trip_ns < best_.round_trip_ns) {
     best_ = estimate;
     near_best_ = 0;  // recount against the new best
-    for (const OffsetEstimate& e : exchanges_) near_best_ += within(e.round_trip_ns, best_.round_trip_ns, policy_.settle_fraction) ? 1 : 0;
+    for (const OffsetEstimate& e : exchanges_)
+      near_best_ += within(e.round_trip_ns, best_.round_trip_ns, policy_.settle_fraction) ? 1 : 0;
   }
   exchanges_.push_back(estimate);
   if (within(estimate.round_trip_ns, best_.round_trip_ns, policy_.settle_fraction)) ++near_best_;

@@ -20,7 +20,7 @@ namespace berkeley {
 inline constexpr Nanoseconds kDefaultPatienceBudget{100'000'000};
 
 struct Patience {
-  Nanoseconds budget_ns{0};       // per round, for all members together; 0: accept the first filter's best
+  Nanoseconds budget_ns{0};  // per round, for all members together; 0: accept the first filter's best
   // between one burst of exchanges and the next (np 4 under a CPU hog: 8 of 8 runs quiet within the
   // budget with 1 ms, 7 of 8 with 100 us)
   Nanoseconds pause_ns{1'000'000};
@@ -50,8 +50,8 @@ struct PeerEstimate {
   Nanoseconds median_round_trip_ns{0};
   int samples_used = 0;
   int averaged_exchanges = 1;
-  int bursts = 1;                  // filters run (more than one: the master waited for a quiet exchange)
-  bool patience_ran_out = false;   // the budget ended before a quiet exchange appeared
+  int bursts = 1;                 // filters run (more than one: the master waited for a quiet exchange)
+  bool patience_ran_out = false;  // the budget ended before a quiet exchange appeared
 };
 
 // The mean offset of `near` (Cristian estimates, `best` among them), kept within the intersection of their

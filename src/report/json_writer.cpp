@@ -33,11 +33,16 @@ void write_json(std::ostream& out, const RunReport& report) {
   const RunParameters& p = report.parameters;
   json doc;
   doc["format"] = "berkeley_mpi/1";
-  doc["parameters"] = {{"ranks", p.ranks},           {"rounds", p.rounds},
-                       {"seed", p.seed},             {"max_offset_ns", p.max_offset_ns.count()},
-                       {"drift_ppm", p.drift_ppm},   {"tolerance_ns", p.tolerance_ns.count()},
-                       {"clock", p.clock},           {"method", p.method},
-                       {"interval_ns", p.interval_ns.count()}, {"node_size", p.node_size},
+  doc["parameters"] = {{"ranks", p.ranks},
+                       {"rounds", p.rounds},
+                       {"seed", p.seed},
+                       {"max_offset_ns", p.max_offset_ns.count()},
+                       {"drift_ppm", p.drift_ppm},
+                       {"tolerance_ns", p.tolerance_ns.count()},
+                       {"clock", p.clock},
+                       {"method", p.method},
+                       {"interval_ns", p.interval_ns.count()},
+                       {"node_size", p.node_size},
                        {"exchanges", p.exchanges}};
   doc["hosts"] = report.hosts;
   doc["clock_domains"] = report.clock_domains;

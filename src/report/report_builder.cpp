@@ -1,8 +1,8 @@
 #include "report/report_builder.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <set>
 #include <string>
 
@@ -28,7 +28,9 @@ std::optional<ClockReading> agreed_time(const std::vector<RankInputs>& ranks,
 }
 
 // Whether a clock's offset from the master, read within `window` on each side, kept its stated bound.
-bool within(Nanoseconds offset, Nanoseconds bound, Nanoseconds window) { return std::chrono::abs(offset) <= bound + window; }
+bool within(Nanoseconds offset, Nanoseconds bound, Nanoseconds window) {
+  return std::chrono::abs(offset) <= bound + window;
+}
 
 // How far from the master the audit allows this clock to be: |residual| + its uncertainty.
 Nanoseconds audit_bound(const RankReport& row) {
@@ -52,7 +54,8 @@ void check_bounds(const std::vector<RankInputs>& ranks, RunReport& report) {
   for (std::size_t i = 0; i < ranks.size(); ++i) {
     RankReport& row = report.ranks[i];
     const InstantObservation& mine = ranks[i].at_instant;
-    row.bound_held = within(row.offset_after_ns, *row.offset_after_bound_ns, mine.read_window_ns + master.read_window_ns);
+    row.bound_held =
+        within(row.offset_after_ns, *row.offset_after_bound_ns, mine.read_window_ns + master.read_window_ns);
     for (std::size_t k = 0; k < report.later_ns.size(); ++k) {
       const auto& own = k < mine.later_corrected_ns.size() ? mine.later_corrected_ns[k] : std::nullopt;
       const auto& reference = k < master.later_corrected_ns.size() ? master.later_corrected_ns[k] : std::nullopt;
@@ -123,7 +126,7 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     }
     agreed_later.push_back(agreed_time(ranks, raw_later));
     report.spread_later_ns.push_back(corrected_later.size() == ranks.size() ? std::optional(spread_of(corrected_later))
-                                                                             : std::nullopt);
+                                                                            : std::nullopt);
   }
 
   const ClockReading master_after = ranks.front().at_instant.corrected_ns;
@@ -164,7 +167,8 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     }
     for (std::size_t k = 0; k < later_ns.size(); ++k) {
       row.predicted_error_ns.emplace_back(in.drift ? std::llround(in.drift->predicted_error_ns(later_ns[k])) : 0);
-      const auto& corrected = k < in.at_instant.later_corrected_ns.size() ? in.at_instant.later_corrected_ns[k] : std::nullopt;
+      const auto& corrected =
+          k < in.at_instant.later_corrected_ns.size() ? in.at_instant.later_corrected_ns[k] : std::nullopt;
       row.measured_error_ns.push_back(corrected && agreed_later[k] ? std::optional(*corrected - *agreed_later[k])
                                                                    : std::nullopt);
     }
@@ -173,7 +177,8 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
       row.later_bound_ns.push_back(k < in.later_bound_ns.size() ? in.later_bound_ns[k] : std::nullopt);
     }
     report.max_abs_residual_ns = std::max(report.max_abs_residual_ns, std::chrono::abs(row.residual_ns));
-    report.audit_max_abs_residual_ns = std::max(report.audit_max_abs_residual_ns, std::chrono::abs(row.audit_residual_ns));
+    report.audit_max_abs_residual_ns =
+        std::max(report.audit_max_abs_residual_ns, std::chrono::abs(row.audit_residual_ns));
     report.ranks.push_back(std::move(row));
   }
   report.hosts = static_cast<int>(hosts.size());
@@ -214,8 +219,9 @@ std::string precision_failure(const RunReport& report) {
              " is inconsistent (its round-trip intervals do not intersect), so its residual is not bounded";
     }
   }
-  const auto widest = std::max_element(report.ranks.begin(), report.ranks.end(),
-                                       [](const RankReport& a, const RankReport& b) { return audit_bound(a) < audit_bound(b); });
+  const auto widest =
+      std::max_element(report.ranks.begin(), report.ranks.end(),
+                       [](const RankReport& a, const RankReport& b) { return audit_bound(a) < audit_bound(b); });
   if (widest == report.ranks.end()) return required + " not met";
   return required + " not met: the audit puts rank " + std::to_string(widest->rank) + " at " +
          format_duration(widest->audit_residual_ns) + " +- " + format_duration(widest->audit_uncertainty_ns) +

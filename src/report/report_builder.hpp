@@ -6,8 +6,8 @@
 
 #include "core/interval_audit.hpp"
 #include "core/min_rtt_filter.hpp"
-#include "sync/drift_plan.hpp"
 #include "report/run_report.hpp"
+#include "sync/drift_plan.hpp"
 
 namespace berkeley {
 
@@ -57,7 +57,8 @@ struct RankInputs {
 
 // No two clocks further apart than the sum of their two largest bounds from the master (the master's own
 // is 0); nullopt unless every clock has a bound.
-[[nodiscard]] std::optional<Nanoseconds> spread_bound(const std::vector<std::optional<Nanoseconds>>& bounds_from_master);
+[[nodiscard]] std::optional<Nanoseconds> spread_bound(
+    const std::vector<std::optional<Nanoseconds>>& bounds_from_master);
 
 // max − min; 0 for fewer than two values
 [[nodiscard]] Nanoseconds spread_of(const std::vector<ClockReading>& values);

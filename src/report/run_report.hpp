@@ -25,15 +25,15 @@ struct RankReport {
   int samples_used = 0;                 // round 1: exchanges made with this rank
   int bursts = 1;                       // round 1: filters run (more: measured again while the machine was busy)
   bool patience_ran_out = false;        // round 1: the patience budget ended before a quiet exchange
-  Nanoseconds correction_ns{0};        // sum of the corrections applied over all rounds
-  Nanoseconds offset_after_ns{0};      // clock_after − master's clock_after
-  Nanoseconds residual_ns{0};          // clock_after − the agreed time (mean of the averaged clocks before)
-  Nanoseconds read_window_ns{0};       // how tightly the shared-instant read was bracketed
+  Nanoseconds correction_ns{0};         // sum of the corrections applied over all rounds
+  Nanoseconds offset_after_ns{0};       // clock_after − master's clock_after
+  Nanoseconds residual_ns{0};           // clock_after − the agreed time (mean of the averaged clocks before)
+  Nanoseconds read_window_ns{0};        // how tightly the shared-instant read was bracketed
   // the sync's own bound on offset_after_ns (nullopt: none stated); where the truth is measured, whether it
   // held (|offset_after| within it and both clocks' read windows)
   std::optional<Nanoseconds> offset_after_bound_ns;
   std::optional<bool> bound_held;
-  bool excluded = false;               // left out of the fault-tolerant average (round 1)
+  bool excluded = false;  // left out of the fault-tolerant average (round 1)
   // drift correction (when rounds ≥ 3 with an interval): fitted against the master, and what was applied
   double drift_ppm = 0.0;
   double drift_uncertainty_ppm = 0.0;  // two standard errors
@@ -75,9 +75,9 @@ struct RoundReport {
 struct LevelReport {
   int level = 1;
   std::string description;
-  int groups = 1;                        // groups measured in parallel at this level
-  int ranks_measured = 0;                // estimates made (the measuring ranks themselves not counted)
-  Nanoseconds max_uncertainty_ns{0};     // the widest bound of any estimate at this level
+  int groups = 1;                     // groups measured in parallel at this level
+  int ranks_measured = 0;             // estimates made (the measuring ranks themselves not counted)
+  Nanoseconds max_uncertainty_ns{0};  // the widest bound of any estimate at this level
   Nanoseconds max_round_trip_ns{0};
 };
 
@@ -126,8 +126,8 @@ struct RunReport {
   Nanoseconds audit_max_abs_residual_ns{0};
   std::optional<Nanoseconds> audit_max_bound_ns;  // set only when proven: every rank audited, consistently
   std::optional<Nanoseconds> required_precision_ns;
-  bool audit_ran = false;          // some rank was audited
-  bool audits_complete = false;    // every rank was audited
+  bool audit_ran = false;         // some rank was audited
+  bool audits_complete = false;   // every rank was audited
   bool audits_consistent = true;  // every audited rank's intervals intersected (else its residual is unbounded)
   bool precision_met = true;      // no gate, or every audit consistent and its bound within the gate
 };

@@ -61,7 +61,8 @@ void write_drift(std::ostream& out, const RunReport& report) {
   out << line;
   for (const Nanoseconds later : report.later_ns) {
     const std::int64_t ns = later.count();
-    const std::string head = "err +" + (ns % 1'000'000'000 == 0 ? std::to_string(ns / 1'000'000'000) + "s" : format_duration(later));
+    const std::string head =
+        "err +" + (ns % 1'000'000'000 == 0 ? std::to_string(ns / 1'000'000'000) + "s" : format_duration(later));
     std::snprintf(line, sizeof line, " %20s %20s %20s", (head + " pred").c_str(), (head + " meas").c_str(),
                   (head + " bound").c_str());
     out << line;
@@ -131,8 +132,8 @@ void write_summary(std::ostream& out, const RunReport& report) {
   out << "spread before: " << report.spread_before_ns.count() << " ns (" << format_duration(report.spread_before_ns)
       << "), after: " << report.spread_after_ns.count() << " ns (" << format_duration(report.spread_after_ns)
       << (report.spread_after_bound_ns ? ", bound " + format_duration(*report.spread_after_bound_ns) : std::string())
-      << (report.bounds_held && !*report.bounds_held ? ", BOUND NOT HELD" : "") << "), "
-      << report.parameters.ranks << " ranks, " << report.parameters.rounds << " round(s), "
+      << (report.bounds_held && !*report.bounds_held ? ", BOUND NOT HELD" : "") << "), " << report.parameters.ranks
+      << " ranks, " << report.parameters.rounds << " round(s), "
       << (report.truth_measured
               ? "measured at one shared instant of " + report.truth_reference +
                     (report.hosts > 1 ? " (" + std::to_string(report.hosts) + " hosts, one kernel's clock)" : "")

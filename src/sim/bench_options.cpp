@@ -4,8 +4,8 @@
 #include <cmath>
 #include <sstream>
 
-#include "cli/exit_codes.hpp"
 #include "cli/command_line.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 
 namespace po = boost::program_options;

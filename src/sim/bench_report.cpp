@@ -50,8 +50,8 @@ void write_bench_table_row(std::ostream& out, const BenchRun& run) {
   const SimSyncResult& r = run.result;
   out << std::left << std::setw(16) << sim_method_name(r.method) << std::right << std::setw(8) << r.participants
       << std::setw(10) << node_shape(r) << std::setw(9) << r.answered << std::setw(17) << busiest_text(r)
-      << std::setw(11) << short_duration(r.sync_ns()) << std::setw(10) << short_duration(r.node_level_ns) << std::setw(10)
-      << (is_tree(r.method) ? short_duration(r.leader_level_ns) : std::string("-")) << std::setw(10)
+      << std::setw(11) << short_duration(r.sync_ns()) << std::setw(10) << short_duration(r.node_level_ns)
+      << std::setw(10) << (is_tree(r.method) ? short_duration(r.leader_level_ns) : std::string("-")) << std::setw(10)
       << short_duration(r.delivery_ns) << std::setw(11) << short_duration(r.max_uncertainty_ns) << std::setw(11)
       << short_duration(r.spread_before_ns) << std::setw(11) << short_duration(r.spread_after_ns) << std::setw(10)
       << short_duration(run.wall_ns) << '\n';

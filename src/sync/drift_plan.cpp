@@ -22,8 +22,11 @@ double DriftPlan::bound_from_master_ns(std::size_t rank, Nanoseconds after_ns) c
   const RankDriftPlan& own = ranks.at(rank);
   const double after = static_cast<double>(after_ns.count());
   // where a rate is not applied, the clock keeps its own rate instead of the group's: a known departure
-  auto departure_ns = [after](const RankDriftPlan& p) { return p.rate_applied ? 0.0 : -p.rate_correction_ppm * 1e-6 * after; };
-  const double line = own.fit.prediction_bound_ns(reference_ns + after_ns) + master.fit.prediction_bound_ns(reference_ns + after_ns);
+  auto departure_ns = [after](const RankDriftPlan& p) {
+    return p.rate_applied ? 0.0 : -p.rate_correction_ppm * 1e-6 * after;
+  };
+  const double line =
+      own.fit.prediction_bound_ns(reference_ns + after_ns) + master.fit.prediction_bound_ns(reference_ns + after_ns);
   return (line + std::fabs(departure_ns(own) - departure_ns(master))) * (1.0 + kMaxRelativeRate);
 }
 
@@ -47,7 +50,9 @@ DriftPlan plan_drift_correction(const std::vector<std::vector<TimedOffset>>& raw
 
   // the group's rate: the mean drift of the averaged clocks (fault tolerance by offset, as for the step)
   auto in_average = [&](std::size_t r) { return !step.excluded[r] || step.clocks_averaged == 0; };
-  auto variance = [&](std::size_t r) { return plan.ranks[r].fit.drift_stderr_ppm * plan.ranks[r].fit.drift_stderr_ppm; };
+  auto variance = [&](std::size_t r) {
+    return plan.ranks[r].fit.drift_stderr_ppm * plan.ranks[r].fit.drift_stderr_ppm;
+  };
   double drift_sum = 0;
   double variance_sum = 0;
   std::size_t averaged = 0;
@@ -66,9 +71,10 @@ DriftPlan plan_drift_correction(const std::vector<std::vector<TimedOffset>>& raw
     rank.rate_correction_ppm = plan.average_drift_ppm - rank.fit.drift_ppm;
     // variance of (average − own drift), the fits independent: an averaged rank is part of the average,
     // so its own noise enters with weight (1 − 1/n) and the others' with 1/n each
-    rank.rate_stderr_ppm = in_average(r) ? std::sqrt(variance(r) * (1.0 - 1.0 / n) * (1.0 - 1.0 / n) +
-                                                     (variance_sum - variance(r)) / (n * n))
-                                         : std::sqrt(variance(r) + variance_sum / (n * n));
+    rank.rate_stderr_ppm =
+        in_average(r)
+            ? std::sqrt(variance(r) * (1.0 - 1.0 / n) * (1.0 - 1.0 / n) + (variance_sum - variance(r)) / (n * n))
+            : std::sqrt(variance(r) + variance_sum / (n * n));
     // a rate is applied only where it is larger than the noise of its fit: correcting a drift that is
     // not there makes the clock worse over time
     // (fewer than 3 samples: the noise is unknown, so no rate is applied)

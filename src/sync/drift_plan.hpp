@@ -17,12 +17,12 @@ struct LinearCorrection {
 };
 
 struct RankDriftPlan {
-  DriftFit fit;                  // offset and drift of this rank against the master (master frame)
+  DriftFit fit;                      // offset and drift of this rank against the master (master frame)
   double rate_correction_ppm = 0.0;  // average drift − this rank's drift
   double rate_stderr_ppm = 0.0;      // one standard error of that
   bool rate_applied = false;         // only when |rate correction| > significance × its standard error
   LinearCorrection correction;
-  ClockReading reference_ns{0};      // master time the correction is anchored at (DriftPlan::reference_ns)
+  ClockReading reference_ns{0};  // master time the correction is anchored at (DriftPlan::reference_ns)
   // predicted error against the agreed time, `after_ns` past the reference: 1 standard error of the
   // fitted offset there (the fit is tightest at its samples' mean time, earlier) and of the rate over
   // `after_ns`, plus the whole unapplied rate when it was not applied
@@ -43,7 +43,6 @@ struct DriftPlan {
   // trip, and rates convert between clock frames only to first order). Infinite when a fit has no slope.
   [[nodiscard]] double bound_from_master_ns(std::size_t rank, Nanoseconds after_ns) const;
 };
-
 
 // raw_offsets[r]: rank r's offsets against the master's uncorrected clock, with the master's
 // uncorrected time of each (rank 0: its own, all zero). Every rank needs ≥ 1 sample; ≥ 3 give errors.

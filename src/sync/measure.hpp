@@ -29,7 +29,7 @@ using GroupEstimates = std::vector<std::optional<PeerEstimate>>;
 // The Berkeley step over the members that answered; a member that did not answer gets no correction
 // (0) and counts as excluded.
 struct GroupStep {
-  BerkeleyStep step;       // per member, same indexing as the estimates
+  BerkeleyStep step;  // per member, same indexing as the estimates
   std::vector<bool> answered;
 };
 [[nodiscard]] GroupStep berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_ns);

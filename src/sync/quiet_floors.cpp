@@ -5,7 +5,8 @@
 namespace berkeley {
 
 int QuietFloors::path(int member) const {
-  if (member >= 0 && static_cast<std::size_t>(member) < path_of_.size()) return path_of_[static_cast<std::size_t>(member)];
+  if (member >= 0 && static_cast<std::size_t>(member) < path_of_.size())
+    return path_of_[static_cast<std::size_t>(member)];
   // a member without an entry: a path of its own, numbered after every listed one
   const int listed = path_of_.empty() ? 0 : *std::max_element(path_of_.begin(), path_of_.end()) + 1;
   return listed + member;

@@ -12,8 +12,8 @@ Nanoseconds run_round(RoundTransport& transport, Nanoseconds tolerance_ns, Round
   return mine;
 }
 
-void record_round(const GroupEstimates& estimates, const GroupStep& step,
-                  std::chrono::steady_clock::time_point started, RoundRecord& record) {
+void record_round(const GroupEstimates& estimates, const GroupStep& step, std::chrono::steady_clock::time_point started,
+                  RoundRecord& record) {
   record.duration_ns = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - started);
   record.estimates = estimates;
   record.step = step;

@@ -46,7 +46,7 @@ struct RoundWork {
                                     RoundRecord* record = nullptr);
 
 // What run_round keeps, for a round whose steps a transport fused (the MPI collective).
-void record_round(const GroupEstimates& estimates, const GroupStep& step,
-                  std::chrono::steady_clock::time_point started, RoundRecord& record);
+void record_round(const GroupEstimates& estimates, const GroupStep& step, std::chrono::steady_clock::time_point started,
+                  RoundRecord& record);
 
 }  // namespace berkeley

@@ -12,9 +12,12 @@ enum class SyncMethod {
 
 [[nodiscard]] constexpr std::string_view sync_method_name(SyncMethod method) {
   switch (method) {
-    case SyncMethod::collective: return "collective";
-    case SyncMethod::pingpong: return "pingpong";
-    case SyncMethod::tree: return "tree";
+    case SyncMethod::collective:
+      return "collective";
+    case SyncMethod::pingpong:
+      return "pingpong";
+    case SyncMethod::tree:
+      return "tree";
   }
   return "unknown";
 }

@@ -50,8 +50,9 @@ GroupEstimates compose_tree(const NodeLayout& layout, const std::vector<GroupEst
       // node is measured by the root itself.)
       const bool composed = k > 0 && m > 0;
       const auto apart_ns =
-          composed ? static_cast<double>(std::chrono::abs(e.best.local_midpoint_ns - leader->best.local_midpoint_ns).count())
-                   : 0.0;
+          composed
+              ? static_cast<double>(std::chrono::abs(e.best.local_midpoint_ns - leader->best.local_midpoint_ns).count())
+              : 0.0;
       e.best.uncertainty_ns = leader->best.uncertainty_ns + member->best.uncertainty_ns +
                               Nanoseconds{static_cast<std::int64_t>(std::ceil(apart_ns * kMaxRelativeRate))};
       e.median_round_trip_ns = leader->median_round_trip_ns + member->median_round_trip_ns;

@@ -16,8 +16,8 @@ namespace berkeley::test {
 // Rank 0: every rank's corrected clock is within the bound the sync states for it of rank 0's, at the
 // shared instant (both reads' windows allowed; simulated clocks have none). rate_spread_ppm: as for
 // SyncOutcome::bound_from_master (simulated clocks that drift).
-inline void expect_within_stated_bounds(const mpi::SyncOutcome& outcome, const std::vector<InstantObservation>& readings,
-                                        double rate_spread_ppm = 0.0) {
+inline void expect_within_stated_bounds(const mpi::SyncOutcome& outcome,
+                                        const std::vector<InstantObservation>& readings, double rate_spread_ppm = 0.0) {
   ASSERT_FALSE(readings.empty());
   const InstantObservation& master = readings.front();
   for (std::size_t r = 0; r < readings.size(); ++r) {

@@ -116,7 +116,8 @@ TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
     const GroupEstimates& measured = topology->measure(clock);
     GroupStep sent;  // rank 0: only the corrections are read
     if (world.rank() == 0) {
-      for (const auto& e : measured) sent.step.corrections_ns.emplace_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
+      for (const auto& e : measured)
+        sent.step.corrections_ns.emplace_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
       rounds[k].estimates = measured;
       rounds[k].step.step.corrections_ns.assign(measured.size(), Nanoseconds{0});
     }
@@ -169,7 +170,8 @@ TEST(CollectiveRound, SeveralExchangesGiveRankZeroFinishedEstimatesWithinTheirBo
   const auto span = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - before);
   GroupStep sent;  // rank 0: only the corrections are read
   if (world.rank() == 0) {
-    for (const auto& e : measured) sent.step.corrections_ns.emplace_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
+    for (const auto& e : measured)
+      sent.step.corrections_ns.emplace_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
   }
   const Nanoseconds applied = topology->deliver_corrections(sent);
   std::vector<std::int64_t> all_applied;

@@ -1,6 +1,6 @@
 // MPI tests of the doorbells pingpong ranks sleep on: every rank on rank 0's node gets its own word,
-// rank 0 rings exactly that word, a ring wakes a rank asleep on it, and a completion on it gets the message. Expectations are
-// computed from the communicator size (all ranks of a ctest run share one host).
+// rank 0 rings exactly that word, a ring wakes a rank asleep on it, and a completion on it gets the message.
+// Expectations are computed from the communicator size (all ranks of a ctest run share one host).
 #include <gtest/gtest.h>
 #include <unistd.h>
 

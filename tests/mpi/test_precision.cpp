@@ -196,7 +196,8 @@ TEST(Drift, TheFittedRatesAndTheErrorTenSecondsLaterAreWithinTheirBounds) {
     const std::optional<Nanoseconds> bound = outcome.bound_from_master(static_cast<std::size_t>(r), master_later);
     ASSERT_TRUE(bound.has_value()) << "rank " << r;
     const Nanoseconds truth = corrected_later[static_cast<std::size_t>(r)] - corrected_later.front();
-    EXPECT_LE(std::abs(truth.count()), bound->count()) << "rank " << r << ": " << truth.count() << " ns from rank 0 at +10 s";
+    EXPECT_LE(std::abs(truth.count()), bound->count())
+        << "rank " << r << ": " << truth.count() << " ns from rank 0 at +10 s";
   }
   // coarse cap: 10 s later the corrected clocks are still far closer than the raw ones (a tenth: a rate
   // fitted on a loaded machine may be off by its wide bound, and 10 s magnify it)

@@ -98,8 +98,10 @@ TEST(SessionReport, TheAuditGateIsTheSharedOne) {
   EXPECT_EQ(report.run.audit_max_bound_ns, std::optional(Nanoseconds{950}));
   EXPECT_FALSE(report.run.precision_met);
   // 920 ns covers the residual but not its uncertainty
-  EXPECT_FALSE(build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{920}).run.precision_met);
-  EXPECT_TRUE(build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{950}).run.precision_met);
+  EXPECT_FALSE(
+      build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{920}).run.precision_met);
+  EXPECT_TRUE(
+      build_session_report(RunParameters{}, members, {}, 0.0, Nanoseconds{0}, Nanoseconds{950}).run.precision_met);
   // a client that synchronized but timed out in the audit is not proven close: the gate fails and names it
   members[2].audit.reset();
   const SessionReport unaudited =

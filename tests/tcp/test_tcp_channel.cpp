@@ -194,7 +194,8 @@ TEST(TcpGroupChannel, ALateAnswerIsNotMistakenForTheNextOne) {
         if (++polls == 1) {
           while (!answer_late && !stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
-        const std::string reply = "TIME " + std::to_string(seq) + " " + std::to_string(base_ns + seq * 1'000'000'000LL) + "\n";
+        const std::string reply =
+            "TIME " + std::to_string(seq) + " " + std::to_string(base_ns + seq * 1'000'000'000LL) + "\n";
         send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
       }
     }

@@ -94,7 +94,8 @@ TEST(PlanDriftCorrection, AllClocksFollowTheAverageRateAndOffset) {
     const double own_ns = true_offset(r, t);
     const double correction_ns =
         static_cast<double>(rank.correction.offset_ns.count()) +
-        rank.correction.rate_ppm * 1e-6 * (static_cast<double>(t.count()) + own_ns - static_cast<double>(rank.correction.anchor_ns.count()));
+        rank.correction.rate_ppm * 1e-6 *
+            (static_cast<double>(t.count()) + own_ns - static_cast<double>(rank.correction.anchor_ns.count()));
     EXPECT_NEAR(own_ns + correction_ns, target_ns, 5.0) << "rank " << r;
   }
 }
@@ -199,7 +200,8 @@ TEST(FitDriftBound, AnyErrorsWithinTheSamplesBoundsStayWithinTheFitsBounds) {
     ASSERT_LE(std::fabs(fit.drift_ppm - s.drift_ppm), fit.drift_bound_ppm + 1e-6) << "trial " << trial;
     for (const std::int64_t later_ms : {0, 1'000, 10'000}) {
       const ClockReading t = fit.reference_ns + Nanoseconds{later_ms * kMs};
-      ASSERT_LE(std::fabs(static_cast<double>(fit.offset_at(t).count()) - s.true_offset_at(t)), fit.prediction_bound_ns(t))
+      ASSERT_LE(std::fabs(static_cast<double>(fit.offset_at(t).count()) - s.true_offset_at(t)),
+                fit.prediction_bound_ns(t))
           << "trial " << trial << ", " << later_ms << " ms after the fit's reference";
     }
   }
@@ -219,7 +221,8 @@ TEST(DriftPlanBound, TheTruthTenSecondsLaterIsWithinTheBoundFromTheMaster) {
   const std::vector<double> alternating{1, -1, 1, -1, 1, -1, 1, -1, 1, -1};
   const BoundedSamples one = bounded_line(3'000, 40.0, std::vector<std::int64_t>(10, 500), alternating);
   const BoundedSamples two = bounded_line(-6'000, 0.0, std::vector<std::int64_t>(10, 30'000), alternating);
-  const DriftPlan plan = plan_drift_correction({line(0, 0.0, 10), one.samples, two.samples}, Nanoseconds{1'000'000'000});
+  const DriftPlan plan =
+      plan_drift_correction({line(0, 0.0, 10), one.samples, two.samples}, Nanoseconds{1'000'000'000});
   ASSERT_TRUE(plan.ranks[1].rate_applied);
   ASSERT_FALSE(plan.ranks[2].rate_applied);
   EXPECT_EQ(plan.bound_from_master_ns(0, Nanoseconds{10'000 * kMs}), 0.0);

@@ -38,6 +38,5 @@ TEST(ShortDuration, KeepsThreeFiguresAndAnAsciiUnit) {
   EXPECT_EQ(short_duration(Nanoseconds{-2'500}), "-2.50 us");
 }
 
-
 }  // namespace
 }  // namespace berkeley

@@ -41,7 +41,7 @@ TEST(BerkeleyStep, AverageIncludesTheMastersOwnClock) {
 TEST(BerkeleyStep, EveryCorrectionKeepsItsSign) {
   const BerkeleyStep step = berkeley_step(ns({0, 100, 200}), Nanoseconds{1000});
   ASSERT_EQ(step.corrections_ns.size(), 3U);
-  EXPECT_EQ(step.corrections_ns[0], Nanoseconds{100});   // master behind the average: moves forward
+  EXPECT_EQ(step.corrections_ns[0], Nanoseconds{100});  // master behind the average: moves forward
   EXPECT_EQ(step.corrections_ns[1], Nanoseconds{0});
   EXPECT_EQ(step.corrections_ns[2], Nanoseconds{-100});  // ahead of the average: moves back (no abs())
 }

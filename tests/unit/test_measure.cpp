@@ -50,8 +50,9 @@ class ScriptedChannel final : public RequestAllChannel {
     for (std::size_t m = 0; m < offsets_.size(); ++m) {
       const bool silent = std::find(silent_.begin(), silent_.end(), static_cast<int>(m)) != silent_.end();
       // member m reads its clock m µs after the request left; the gather ends after 10 µs
-      got.readings_ns.push_back(silent ? std::nullopt
-                                       : std::optional<ClockReading>(Nanoseconds{now_ + static_cast<std::int64_t>(m) * 1'000 + offsets_[m]}));
+      got.readings_ns.push_back(
+          silent ? std::nullopt
+                 : std::optional<ClockReading>(Nanoseconds{now_ + static_cast<std::int64_t>(m) * 1'000 + offsets_[m]}));
     }
     now_ += 10'000;
     got.t_recv_ns = Nanoseconds{now_};
@@ -158,7 +159,7 @@ std::vector<Delay> times(int n, Delay d) { return std::vector<Delay>(static_cast
 
 TEST(MeasurePingpongPatience, WithoutFloorsOrBudgetTheFirstBurstIsTheAnswer) {
   ScriptedChannel channel({0, 7'000});
-  channel.script(1, times(4, {25'000, 25'000}));  // a busy burst
+  channel.script(1, times(4, {25'000, 25'000}));                         // a busy burst
   const GroupEstimates e = measure_pingpong(channel, patient_policy());  // no floors: no patience
   ASSERT_TRUE(e[1].has_value());
   EXPECT_EQ(e[1]->bursts, 1);
@@ -192,7 +193,7 @@ TEST(MeasurePingpongPatience, AFirstMemberIsMeasuredAgainUntilItsOwnBurstsAgree)
 
 TEST(MeasurePingpongPatience, AMemberFarAboveItsNodesFloorWaitsForAQuietExchange) {
   ScriptedChannel channel({0, 7'000, -4'000});
-  channel.script(1, times(8, {1'000, 1'000}));  // quiet: 2 us, its own bursts agree
+  channel.script(1, times(8, {1'000, 1'000}));            // quiet: 2 us, its own bursts agree
   std::vector<Delay> busy = times(8, {300'000, 20'000});  // two busy bursts (320 us), then quiet
   for (const Delay d : times(4, {1'200, 1'200})) busy.push_back(d);
   channel.script(2, busy);
@@ -248,7 +249,7 @@ TEST(QuietFloors, MembersOfOnePathShareAFloorAndOthersHaveTheirOwn) {
   floors.learn(4, Nanoseconds{9'000});
   EXPECT_EQ(floors.floor_of(4), Nanoseconds{9'000});
   EXPECT_FALSE(floors.floor_of(3).has_value());
-  EXPECT_TRUE(floors.quiet(2, Nanoseconds{3'000}, 2.0, Nanoseconds{1'000}));   // 2 x 1 us + 1 us
+  EXPECT_TRUE(floors.quiet(2, Nanoseconds{3'000}, 2.0, Nanoseconds{1'000}));  // 2 x 1 us + 1 us
   EXPECT_FALSE(floors.quiet(2, Nanoseconds{3'001}, 2.0, Nanoseconds{1'000}));
 }
 

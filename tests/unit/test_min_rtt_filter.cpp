@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "core/min_rtt_filter.hpp"
-
 #include <cmath>
 #include <cstdlib>
 #include <random>
+
+#include "core/min_rtt_filter.hpp"
 
 namespace berkeley {
 namespace {
@@ -60,7 +60,7 @@ TEST(MinRttFilter, NeverExceedsTheMaximum) {
 }
 
 TEST(MinRttFilter, AveragesTheExchangesNearTheBestAndBoundsTheMeanByWhereTheyMeet) {
-  MinRttFilter filter;  // average_within 25 %
+  MinRttFilter filter;                  // average_within 25 %
   filter.add(exchange(0, 30, 10));      // round trip 40, best (the first of equals): offset estimate +10
   filter.add(exchange(1'000, 10, 30));  // -10
   filter.add(exchange(2'000, 20, 20));  // 0
@@ -108,7 +108,9 @@ TEST(MinRttFilter, TheAveragedEstimateHoldsTheTruthOfDriftingClocksAndBeatsTheBe
   for (int trial = 0; trial < 1000; ++trial) {
     const std::int64_t offset = delay(random) * 1'000 - 500'000;
     const double r = rate(random);
-    auto remote_at = [&](double master_ns) { return static_cast<std::int64_t>(std::llround(master_ns * (1.0 + r))) + offset; };
+    auto remote_at = [&](double master_ns) {
+      return static_cast<std::int64_t>(std::llround(master_ns * (1.0 + r))) + offset;
+    };
     MinRttFilter averaged;
     PingPongPolicy alone_policy;
     alone_policy.average_within = 0.0;
@@ -117,7 +119,8 @@ TEST(MinRttFilter, TheAveragedEstimateHoldsTheTruthOfDriftingClocksAndBeatsTheBe
     for (int i = 0; i < 16; ++i) {
       const std::int64_t out = delay(random);
       const std::int64_t back = delay(random);
-      const OffsetSample s{Nanoseconds{t}, Nanoseconds{remote_at(static_cast<double>(t + out))}, Nanoseconds{t + out + back}};
+      const OffsetSample s{Nanoseconds{t}, Nanoseconds{remote_at(static_cast<double>(t + out))},
+                           Nanoseconds{t + out + back}};
       averaged.add(s);
       alone.add(s);
       t += 2'000;

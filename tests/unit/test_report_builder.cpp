@@ -30,7 +30,8 @@ TEST(BuildRunReport, SpreadsResidualsAndOffsetsComeFromTheSharedInstant) {
 }
 
 TEST(BuildRunReport, ExcludedClocksDoNotMoveTheAgreedTime) {
-  const std::vector<RankInputs> ranks{rank_at("a", 1'000, 0), rank_at("a", 1'000, 0), rank_at("a", 9'000, -8'000, true)};
+  const std::vector<RankInputs> ranks{rank_at("a", 1'000, 0), rank_at("a", 1'000, 0),
+                                      rank_at("a", 9'000, -8'000, true)};
   const RunReport report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
   for (const RankReport& r : report.ranks) EXPECT_EQ(r.residual_ns, Nanoseconds{0}) << r.rank;
   EXPECT_TRUE(report.ranks[2].excluded);
@@ -70,8 +71,8 @@ TEST(BuildRunReport, HostsOnSeveralKernelsHaveNoGroundTruth) {
 TEST(BuildRunReport, AnInconsistentAuditFailsThePrecisionGate) {
   std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0), rank_at("a", 0, 0)};
   ranks[0].audit = AuditEstimate{Nanoseconds{0}, Nanoseconds{0}, true, 8};    // the master, exactly
-  ranks[1].audit = AuditEstimate{Nanoseconds{10}, Nanoseconds{15}, true, 8};   // up to 25 ns away
-  ranks[2].audit = AuditEstimate{Nanoseconds{-20}, Nanoseconds{3}, true, 8};   // up to 23 ns away
+  ranks[1].audit = AuditEstimate{Nanoseconds{10}, Nanoseconds{15}, true, 8};  // up to 25 ns away
+  ranks[2].audit = AuditEstimate{Nanoseconds{-20}, Nanoseconds{3}, true, 8};  // up to 23 ns away
   const RunReport within = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{25});
   EXPECT_EQ(within.audit_max_abs_residual_ns, Nanoseconds{20});
   EXPECT_EQ(within.audit_max_bound_ns, std::optional(Nanoseconds{25}));
@@ -85,7 +86,8 @@ TEST(BuildRunReport, AnInconsistentAuditFailsThePrecisionGate) {
       << precision_failure(tight);
 
   ranks[2].audit->consistent = false;  // residual 20 ns looks fine, but it is not bounded
-  const RunReport inconsistent = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{1'000});
+  const RunReport inconsistent =
+      build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC", {}, Nanoseconds{1'000});
   EXPECT_FALSE(inconsistent.audits_consistent);
   EXPECT_FALSE(inconsistent.precision_met);
   EXPECT_NE(precision_failure(inconsistent).find("rank 2 is inconsistent"), std::string::npos)
@@ -107,7 +109,8 @@ TEST(BuildRunReport, ARankTheAuditNeverReachedFailsThePrecisionGate) {
   EXPECT_FALSE(report.precision_met);
   EXPECT_NE(precision_failure(report).find("rank 2 was not audited"), std::string::npos) << precision_failure(report);
   // nor is there any audit without one
-  const RunReport none = build_run_report(RunParameters{}, {rank_at("a", 0, 0), rank_at("a", 0, 0)}, {}, "CLOCK_MONOTONIC");
+  const RunReport none =
+      build_run_report(RunParameters{}, {rank_at("a", 0, 0), rank_at("a", 0, 0)}, {}, "CLOCK_MONOTONIC");
   EXPECT_FALSE(none.audit_ran);
   EXPECT_TRUE(none.precision_met);  // no gate
 }

@@ -21,7 +21,8 @@ TEST(DrawSimulatedClock, SameSeedAndRankGiveTheSameClock) {
 
 TEST(DrawSimulatedClock, RanksAndSeedsDiffer) {
   std::set<std::int64_t> offsets;
-  for (std::uint64_t rank = 0; rank < 64; ++rank) offsets.insert(draw_simulated_clock(7, rank, kSecond, 0).offset_ns.count());
+  for (std::uint64_t rank = 0; rank < 64; ++rank)
+    offsets.insert(draw_simulated_clock(7, rank, kSecond, 0).offset_ns.count());
   EXPECT_EQ(offsets.size(), 64U);
   EXPECT_NE(draw_simulated_clock(7, 0, kSecond, 0).offset_ns, draw_simulated_clock(8, 0, kSecond, 0).offset_ns);
 }
@@ -61,7 +62,8 @@ TEST(SimulatedClock, AddsOffsetAndDriftToTheReference) {
   EXPECT_EQ(clock.now(), Nanoseconds{750});  // at the anchor only the offset shows
   reference.set(Nanoseconds{1'000} + kSecond);
   EXPECT_EQ(clock.now(), Nanoseconds{1'000} + kSecond - Nanoseconds{250} + Nanoseconds{100'000});  // +100 ppm of 1 s
-  EXPECT_EQ(clock.at_reference(Nanoseconds{1'000} - kSecond), Nanoseconds{1'000} - kSecond - Nanoseconds{250 + 100'000});
+  EXPECT_EQ(clock.at_reference(Nanoseconds{1'000} - kSecond),
+            Nanoseconds{1'000} - kSecond - Nanoseconds{250 + 100'000});
 }
 
 }  // namespace

@@ -27,8 +27,8 @@ TEST(VirtualNodes, GroupsConsecutiveRanksAndKeepsTheRemainder) {
 }
 
 TEST(BalancedNodeSize, IsTheCeilingOfTheSquareRoot) {
-  const std::vector<std::pair<int, int>> cases{{1, 1}, {2, 2}, {4, 2}, {5, 3}, {9, 3}, {10, 4}, {999'999, 1'000},
-                                               {1'000'000, 1'000}, {1'000'001, 1'001}};
+  const std::vector<std::pair<int, int>> cases{
+      {1, 1}, {2, 2}, {4, 2}, {5, 3}, {9, 3}, {10, 4}, {999'999, 1'000}, {1'000'000, 1'000}, {1'000'001, 1'001}};
   for (const auto& [ranks, size] : cases) EXPECT_EQ(balanced_node_size(ranks), size) << ranks;
 }
 
@@ -36,9 +36,8 @@ TEST(ComposeTree, MemberOffsetsAddTheirLeadersOffset) {
   // true clocks (against rank 0): 0, +10, +1000, +1025, +5000
   const NodeLayout layout{{0, 1}, {2, 3}, {4}};
   // every member measured when the root's clock showed 0 (its leader's clock: the leader's offset)
-  const std::vector<GroupEstimates> nodes{{estimate(0, 0), estimate(10, 3)},
-                                          {estimate(0, 0), estimate(25, 4, 1000)},
-                                          {estimate(0, 0)}};
+  const std::vector<GroupEstimates> nodes{
+      {estimate(0, 0), estimate(10, 3)}, {estimate(0, 0), estimate(25, 4, 1000)}, {estimate(0, 0)}};
   const GroupEstimates leaders{estimate(0, 0), estimate(1000, 5), estimate(5000, 6)};
   const GroupEstimates global = compose_tree(layout, nodes, leaders, 5);
   const std::vector<std::int64_t> expected{0, 10, 1000, 1025, 5000};
@@ -60,7 +59,7 @@ TEST(ComposeTree, TheBoundCoversWhatTheClocksMayMoveBetweenTheTwoMeasurements) {
   const GroupEstimates leaders{estimate(0, 0), estimate(1000, 5)};
   const GroupEstimates global = compose_tree(layout, nodes, leaders, 3);
   ASSERT_TRUE(global[2].has_value());
-  EXPECT_EQ(global[2]->best.local_midpoint_ns, Nanoseconds{2'000'000});  // in the root's time
+  EXPECT_EQ(global[2]->best.local_midpoint_ns, Nanoseconds{2'000'000});   // in the root's time
   EXPECT_EQ(global[2]->best.uncertainty_ns, Nanoseconds{5 + 4 + 2'000});  // 1e-3 of 2 ms
   // and the leader itself, measured directly, has no such term
   EXPECT_EQ(global[1]->best.uncertainty_ns, Nanoseconds{5});

@@ -87,7 +87,8 @@ TEST(TwoLegRefinement, WithOneMasterReadingItIsTheEstimateAboveTheLowerBoundWhat
   std::uniform_int_distribution<std::int64_t> delay(0, 50'000);
   for (int i = 0; i < 1'000; ++i) {
     const TwoLegSample s = round(delay(random), offset(random), delay(random), 0, delay(random));
-    const Nanoseconds above = two_leg_estimate(s).offset_ns - two_leg_lower_bound(s.member_sent_ns, s.master_gathered_ns);
+    const Nanoseconds above =
+        two_leg_estimate(s).offset_ns - two_leg_lower_bound(s.member_sent_ns, s.master_gathered_ns);
     ASSERT_EQ(two_leg_refinement(s.member_sent_ns, s.member_received_ns), above) << "draw " << i;
   }
   // an odd width rounds down, as the estimate's midpoint does; a negative one counts as 0

@@ -76,7 +76,7 @@ class CollectiveTopology final : public Topology {
   }
 
   void finish(bool collect, std::span<RoundRecord> rounds) override {
-    shift_ = Nanoseconds{0};  // the next run starts afresh
+    shift_ = Nanoseconds{0};   // the next run starts afresh
     if (!collect || !keep_) {  // the same on every rank: keep_ comes from the options all ranks share
       own_.clear();
       master_reads_.clear();
@@ -96,7 +96,8 @@ class CollectiveTopology final : public Topology {
       for (std::size_t k = 0; k < rounds.size(); ++k) {
         const std::int64_t* f = collected_.data() + r * static_cast<std::size_t>(count) + k * kOwnFields;
         PeerEstimate& e = rounds[k].estimates[r].emplace();
-        e.best = two_leg_estimate(TwoLegSample{ClockReading{f[0]}, master_reads_[k], master_reads_[k], ClockReading{f[1]}});
+        e.best =
+            two_leg_estimate(TwoLegSample{ClockReading{f[0]}, master_reads_[k], master_reads_[k], ClockReading{f[1]}});
         e.median_round_trip_ns = e.best.round_trip_ns;
         e.samples_used = 1;
         rounds[k].step.step.corrections_ns[r] = Nanoseconds{f[2]};
@@ -132,7 +133,8 @@ class CollectiveTopology final : public Topology {
     master_gathered_ = clock.now();
     lower_bounds_.resize(ranks_);
     lower_bounds_[0] = Nanoseconds{0};  // rank 0 is the reference
-    for (std::size_t r = 1; r < ranks_; ++r) lower_bounds_[r] = two_leg_lower_bound(ClockReading{gathered_[r]}, master_gathered_);
+    for (std::size_t r = 1; r < ranks_; ++r)
+      lower_bounds_[r] = two_leg_lower_bound(ClockReading{gathered_[r]}, master_gathered_);
   }
 
   // rank 0: the second leg, with correction_of(r) for rank r; its own correction back
@@ -174,7 +176,7 @@ class CollectiveTopology final : public Topology {
   std::vector<std::int64_t> collected_;
   // every other rank
   ClockReading sent_{0};
-  Nanoseconds shift_{0};  // this run's last estimate − its lower bound (see gather())
+  Nanoseconds shift_{0};           // this run's last estimate − its lower bound (see gather())
   std::vector<std::int64_t> own_;  // kOwnFields per round since the last finish()
   std::vector<std::int64_t> mine_;
 };

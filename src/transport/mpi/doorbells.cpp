@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <climits>
-#include <exception>
 #include <ctime>
+#include <exception>
 #include <new>
 
 #include "transport/mpi/node_communicator.hpp"

@@ -86,8 +86,8 @@ ProgressWaiting decide_progress_waiting(const std::optional<std::string>& users_
     return {*polite_override ? "1" : "0", *polite_override ? "--wait polite" : "--wait busy"};
   }
   if (!local_ranks || cores < 1) return {std::nullopt, "placement not known: Open MPI's own choice"};
-  const std::string placement = std::to_string(*local_ranks) + " rank(s) on this node, " + std::to_string(cores) +
-                                " core(s)";
+  const std::string placement =
+      std::to_string(*local_ranks) + " rank(s) on this node, " + std::to_string(cores) + " core(s)";
   if (*local_ranks > cores) return {"1", placement + ": yield"};
   return {"0", placement + ": poll"};
 }

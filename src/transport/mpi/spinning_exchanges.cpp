@@ -36,8 +36,7 @@ void elsewhere(Meanwhile meanwhile) {
   cpu_set_t others = allowed;
   const int here = sched_getcpu();
   if (known && here >= 0) CPU_CLR(here, &others);
-  const bool moved =
-      known && here >= 0 && CPU_COUNT(&others) > 0 && sched_setaffinity(0, sizeof others, &others) == 0;
+  const bool moved = known && here >= 0 && CPU_COUNT(&others) > 0 && sched_setaffinity(0, sizeof others, &others) == 0;
   meanwhile();
   if (moved) (void)sched_setaffinity(0, sizeof allowed, &allowed);
 }

@@ -40,7 +40,7 @@ void wait_spinning(MPI_Request& request);
 
 class SpinningExchanges {
  public:
-  SpinningExchanges();  // stops yielding, if this MPI yields and can be told
+  SpinningExchanges();   // stops yielding, if this MPI yields and can be told
   ~SpinningExchanges();  // restores what was set before
   SpinningExchanges(const SpinningExchanges&) = delete;
   SpinningExchanges& operator=(const SpinningExchanges&) = delete;

@@ -59,8 +59,8 @@ struct SyncOptions {
 struct SyncOutcome {
   // rank 0 only (empty elsewhere), and only with SyncOptions::report:
   std::vector<RoundReport> rounds;
-  GroupEstimates first_estimates;  // per rank, round 1: the offsets before any correction
-  std::vector<bool> excluded;      // per rank, round 1
+  GroupEstimates first_estimates;   // per rank, round 1: the offsets before any correction
+  std::vector<bool> excluded;       // per rank, round 1
   std::vector<LevelReport> levels;  // the last round: what each level measured
   // rank 0, when SyncOptions::corrects_drift()
   std::optional<DriftPlan> drift;

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "transport/mpi/collective_topology.hpp"
-#include "transport/mpi/exchanging_collective.hpp"
 #include "transport/mpi/doorbells.hpp"
+#include "transport/mpi/exchanging_collective.hpp"
 #include "transport/mpi/group_channel.hpp"
 #include "transport/mpi/node_communicator.hpp"
 #include "transport/mpi/spinning_exchanges.hpp"
@@ -163,7 +163,8 @@ class TreeTopology final : public Topology {
       const std::vector<std::int64_t> all = gather_variable(members, 1);
       std::size_t at = 0;
       for (const std::int64_t size : node_sizes_) {
-        layout_.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at), all.begin() + static_cast<std::ptrdiff_t>(at + size));
+        layout_.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at),
+                             all.begin() + static_cast<std::ptrdiff_t>(at + size));
         at += static_cast<std::size_t>(size);
       }
     }
@@ -181,18 +182,18 @@ class TreeTopology final : public Topology {
     // level 2: rank 0 measures the leaders
     GroupEstimates leader_estimates;
     MpiGroupChannel leader_channel(leaders_);
-    measure_group(leaders_, leader_channel, clock, options_.pingpong, options_.waiting, leader_estimates, leader_floors_,
-                  *leader_doorbells_);
+    measure_group(leaders_, leader_channel, clock, options_.pingpong, options_.waiting, leader_estimates,
+                  leader_floors_, *leader_doorbells_);
 
     // every leader sends its node's members and estimates up to rank 0
     std::vector<std::int64_t> mine;
     for (std::size_t m = 0; m < node_members_.size(); ++m) {
       const std::optional<PeerEstimate>& e = node_estimates[m];
-      mine.insert(mine.end(), {node_members_[m], e ? 1 : 0, e ? e->best.offset_ns.count() : 0,
-                               e ? e->best.uncertainty_ns.count() : 0, e ? e->best.round_trip_ns.count() : 0,
-                               e ? e->median_round_trip_ns.count() : 0, e ? e->samples_used : 0,
-                               e ? e->best.local_midpoint_ns.count() : 0, e ? e->bursts : 0,
-                               e && e->patience_ran_out ? 1 : 0});
+      mine.insert(
+          mine.end(),
+          {node_members_[m], e ? 1 : 0, e ? e->best.offset_ns.count() : 0, e ? e->best.uncertainty_ns.count() : 0,
+           e ? e->best.round_trip_ns.count() : 0, e ? e->median_round_trip_ns.count() : 0, e ? e->samples_used : 0,
+           e ? e->best.local_midpoint_ns.count() : 0, e ? e->bursts : 0, e && e->patience_ran_out ? 1 : 0});
     }
     const std::vector<std::int64_t> all = gather_variable(mine, kMemberFields);
     if (world_.rank() != kRoot) return composed_;
@@ -223,8 +224,9 @@ class TreeTopology final : public Topology {
     GroupEstimates level1;  // all members of all nodes, for the level summary
     level1.emplace_back(std::nullopt);
     for (const GroupEstimates& node : per_node) level1.insert(level1.end(), node.begin() + 1, node.end());
-    levels_ = {summarize_level(1, "pingpong within each node, all nodes at once", static_cast<int>(layout_.size()), level1),
-               summarize_level(2, "pingpong from rank 0 to the node leaders", 1, leader_estimates)};
+    levels_ = {
+        summarize_level(1, "pingpong within each node, all nodes at once", static_cast<int>(layout_.size()), level1),
+        summarize_level(2, "pingpong from rank 0 to the node leaders", 1, leader_estimates)};
     composed_ = compose_tree(layout_, per_node, leader_estimates, world_.size());
     return composed_;
   }
@@ -291,7 +293,7 @@ class TreeTopology final : public Topology {
   // the patience's floors: a node's members share one (path 0); every leader is a path of its own
   QuietFloors node_floors_;
   QuietFloors leader_floors_;
-  NodeLayout layout_;               // rank 0: world ranks of every node, leader first
+  NodeLayout layout_;  // rank 0: world ranks of every node, leader first
   std::vector<std::int64_t> node_sizes_;
   std::vector<LevelReport> levels_;
   GroupEstimates composed_;  // rank 0: the last measure()

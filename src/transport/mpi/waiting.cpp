@@ -1,12 +1,12 @@
 #include "transport/mpi/waiting.hpp"
 
-#include "transport/mpi/doorbells.hpp"
-#include "transport/mpi/node_communicator.hpp"
-
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <ctime>
+
+#include "transport/mpi/doorbells.hpp"
+#include "transport/mpi/node_communicator.hpp"
 
 namespace berkeley::mpi {
 namespace {

@@ -1,10 +1,10 @@
 #pragma once
 // How a rank waits for its turn and in collectives: busy (lowest latency, holds a core) or polite (sleeps
 // between polls, so the ranks still being measured on an oversubscribed node keep the cores).
-#include <boost/mpi/communicator.hpp>
 #include <mpi.h>
 
 #include <atomic>
+#include <boost/mpi/communicator.hpp>
 #include <cstdint>
 
 namespace berkeley::mpi {

@@ -13,7 +13,10 @@ namespace {
 class FlatRound final : public RoundTransport {
  public:
   FlatRound(SimNetwork& network, const std::vector<int>& everyone, LevelMethod method, const PingPongPolicy& policy)
-      : network_(network), everyone_(everyone), channel_(network, everyone, TrueInstant{0}), method_(method),
+      : network_(network),
+        everyone_(everyone),
+        channel_(network, everyone, TrueInstant{0}),
+        method_(method),
         policy_(policy) {}
 
   const GroupEstimates& measure() override {

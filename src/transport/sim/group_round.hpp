@@ -14,7 +14,6 @@ enum class LevelMethod { collective, pingpong };
 // the project's measurement of one group, unchanged
 [[nodiscard]] GroupEstimates measure_group(SimGroupChannel& channel, LevelMethod method, const PingPongPolicy& policy);
 
-
 // one correction message per participant of `group` (skipping its master, index 0) that has an estimate
 [[nodiscard]] std::vector<CorrectionMessage> corrections_for(const std::vector<int>& group,
                                                              const std::vector<bool>& answered,

@@ -2,12 +2,12 @@
 
 #include <ostream>
 
+#include "clock/clock_choice.hpp"
 #include "clock/clock_domain.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "core/duration_text.hpp"
 #include "transport/tcp/client_link.hpp"
 #include "transport/tcp/client_session.hpp"
-#include "clock/clock_choice.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
@@ -30,7 +30,8 @@ RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream
   IoDriver io;
   ClientLink link(io);
   if (const auto problem = link.connect(config.host, config.port, deadline_after(config.timeout_ns))) {
-    return fail(RunStatus::network_error, *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
+    return fail(RunStatus::network_error,
+                *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
   }
   progress << "client " << config.client_id << ": connected to " << where << ", " << clock_kind_name(config.clock.kind)
            << " clock reads " << format_duration(session.clock().now()) << std::endl;
@@ -49,7 +50,7 @@ RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream
                             : "the master said nothing for " + format_duration(wait) + "; giving up");
       case Received::Kind::closed:
         return fail(RunStatus::network_error, got.reason + " without BYE (master gone?) after " +
-                                           std::to_string(session.rounds_adjusted()) + " adjustment(s)");
+                                                  std::to_string(session.rounds_adjusted()) + " adjustment(s)");
       case Received::Kind::bad:
         (void)link.send(format_line(Error{"malformed line: " + got.reason}), deadline_after(config.timeout_ns));
         return fail(RunStatus::network_error, "the master sent a malformed line: " + got.reason);

@@ -7,11 +7,11 @@
 #include <ostream>
 #include <vector>
 
+#include "clock/clock_choice.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "transport/tcp/client_session.hpp"
 #include "transport/tcp/io_driver.hpp"
 #include "transport/tcp/line_decoder.hpp"
-#include "clock/clock_choice.hpp"
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "clock/clock_choice.hpp"
 #include "clock/clock_domain.hpp"
 #include "clock/corrected_clock.hpp"
 #include "clock/monotonic_clock.hpp"
@@ -14,12 +15,11 @@
 #include "report/report_output.hpp"
 #include "report/round_summary.hpp"
 #include "report/table_writer.hpp"
+#include "sync/group_audit.hpp"
 #include "sync/measure.hpp"
 #include "sync/round.hpp"
 #include "transport/tcp/fd_limit.hpp"
-#include "sync/group_audit.hpp"
 #include "transport/tcp/lobby.hpp"
-#include "clock/clock_choice.hpp"
 #include "transport/tcp/message_codec.hpp"
 #include "transport/tcp/session_report.hpp"
 #include "transport/tcp/shared_instant_probe.hpp"
@@ -57,7 +57,8 @@ class TcpRound final : public RoundTransport {
   Nanoseconds deliver(const GroupStep& step) override {
     for (int m = 1; m < channel_.size(); ++m) {
       const auto i = static_cast<std::size_t>(m);
-      if (step.answered[i]) channel_.member(m).connection->send(format_line(Adjust{round_, step.step.corrections_ns[i]}));
+      if (step.answered[i])
+        channel_.member(m).connection->send(format_line(Adjust{round_, step.step.corrections_ns[i]}));
     }
     return step.step.corrections_ns[0];
   }
@@ -75,8 +76,7 @@ class MasterRun {
       : config_(config),
         out_(out),
         log_(log),
-        local_clock_(
-            make_clock(config.clock, 0, reference_)),
+        local_clock_(make_clock(config.clock, 0, reference_)),
         clock_(*local_clock_),
         descriptors_(
             raise_descriptor_limit(static_cast<std::uint64_t>(config.clients) + kSpareDescriptors + kMaxPending)),
@@ -171,8 +171,8 @@ RunOutcome MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>
   for (std::size_t i = 1; i < records_.size(); ++i) {
     shares_master_clock.push_back(same_clock_domain(records_[i].clock_domain, records_[0].clock_domain));
   }
-  const ProbeResult probe = probe_shared_instant(io_, members, shares_master_clock, clock_, reference_, lead,
-                                                 config_.timeout_ns, sent, log_);
+  const ProbeResult probe =
+      probe_shared_instant(io_, members, shares_master_clock, clock_, reference_, lead, config_.timeout_ns, sent, log_);
   const Nanoseconds elapsed = reference_.now() - first_poll_;
   if (io_.interrupted_by() != 0) return interrupted("while reading the clocks at the shared instant");
   lobby_.close_all(std::to_string(config_.rounds) + " round(s) done", config_.timeout_ns, false);
@@ -191,8 +191,8 @@ RunOutcome MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>
   parameters.clock = clock_kind_name(config_.clock.kind);
   parameters.method = "pingpong";
   parameters.interval_ns = config_.interval_ns;
-  const SessionReport report =
-      build_session_report(parameters, records_, rounds_, config_.clock.drift_ppm, elapsed, config_.require_precision_ns);
+  const SessionReport report = build_session_report(parameters, records_, rounds_, config_.clock.drift_ppm, elapsed,
+                                                    config_.require_precision_ns);
   write_report_text(out_, report.run, config_.quiet);
   write_session_notes(out_, report);
   out_.flush();
@@ -247,8 +247,8 @@ RunOutcome MasterRun::run() {
   }
   if (!config_.quiet) {
     out_ << (members.size() == 1 ? "the client joined" : "all " + std::to_string(members.size()) + " clients joined")
-         << "; master clock " << clock_kind_name(config_.clock.kind) << ", seed " << config_.clock.seed << ", " << config_.rounds
-         << " round(s), interval " << format_duration(config_.interval_ns) << ", timeout "
+         << "; master clock " << clock_kind_name(config_.clock.kind) << ", seed " << config_.clock.seed << ", "
+         << config_.rounds << " round(s), interval " << format_duration(config_.interval_ns) << ", timeout "
          << format_duration(config_.timeout_ns) << std::endl;
   }
   TcpGroupChannel channel(io_, members, clock_, config_.timeout_ns);

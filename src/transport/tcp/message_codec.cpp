@@ -117,7 +117,8 @@ ClientMessage parse_client(std::string_view line) {
   if (word == "ERROR") return Error{text_after(line, "ERROR")};
   const std::vector<std::string_view> f = split_fields(line);
   if (f[0] == "HELLO") {
-    if (f.size() != 3 && f.size() != 4) throw Malformed{"HELLO takes 2 or 3 fields: HELLO BERKELEY/1 <id> [<clock_domain>]"};
+    if (f.size() != 3 && f.size() != 4)
+      throw Malformed{"HELLO takes 2 or 3 fields: HELLO BERKELEY/1 <id> [<clock_domain>]"};
     expect_version("HELLO", f[1]);
     Hello hello{number("HELLO", "id", f[2], 1, kMaxClientId), std::nullopt};
     if (f.size() == 4) {

@@ -18,7 +18,6 @@ inline constexpr std::uint16_t kDefaultPort = 17117;
 inline constexpr int kDefaultMinExchanges = 4;
 inline constexpr int kDefaultMaxExchanges = 16;
 
-
 struct MasterConfig {
   std::int64_t clients = 1;  // N: clients to wait for
   std::string bind_address = "127.0.0.1";
@@ -28,19 +27,22 @@ struct MasterConfig {
   Nanoseconds timeout_ns{std::chrono::seconds(1)};        // per operation (one poll, a HELLO, the PROBE reply)
   Nanoseconds join_timeout_ns{std::chrono::seconds(60)};  // N clients must have joined by then
   Nanoseconds tolerance_ns{std::chrono::seconds(2)};      // fault-tolerant average: further from the median is left out
-  PingPongPolicy pingpong{.max_exchanges = kDefaultMaxExchanges, .min_exchanges = kDefaultMinExchanges, .settle_fraction = 0.05, .patience = {}};
+  PingPongPolicy pingpong{.max_exchanges = kDefaultMaxExchanges,
+                          .min_exchanges = kDefaultMinExchanges,
+                          .settle_fraction = 0.05,
+                          .patience = {}};
   int audit_exchanges = 8;                          // per client after the rounds (independent estimator); 0: no audit
   std::optional<Nanoseconds> require_precision_ns;  // exit 4 when the audit finds a clock further than this
-  ClockChoice clock;  // the master's own clock (member 0): simulated or realtime
-  std::string json_path;  // empty: no JSON report
-  bool quiet = false;     // no join and round lines, only the summary
+  ClockChoice clock;                                // the master's own clock (member 0): simulated or realtime
+  std::string json_path;                            // empty: no JSON report
+  bool quiet = false;                               // no join and round lines, only the summary
 };
 
 struct ClientConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = kDefaultPort;
   std::int64_t client_id = 1;
-  ClockChoice clock;  // simulated or realtime
+  ClockChoice clock;                                     // simulated or realtime
   Nanoseconds timeout_ns{std::chrono::seconds(5)};       // connect (retrying while refused), HELLO, PROBE
   Nanoseconds idle_timeout_ns{std::chrono::minutes(5)};  // longest silence of the master once joined
   bool quiet = false;

@@ -19,7 +19,7 @@ namespace berkeley::tcp {
 struct MemberRecord {
   std::int64_t client_id = 0;  // 0 for the master
   std::string host;
-  std::optional<std::string> clock_domain;  // which CLOCK_MONOTONIC it reads (nullopt: not known)
+  std::optional<std::string> clock_domain;     // which CLOCK_MONOTONIC it reads (nullopt: not known)
   std::optional<PeerEstimate> first_estimate;  // round 1; nullopt: no answer in round 1
   bool excluded_in_round_1 = true;             // left out of round 1's average (or did not answer)
   Nanoseconds total_correction_ns{0};          // sum of the adjustments sent (the master: applied)
