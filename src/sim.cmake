@@ -15,6 +15,7 @@ add_library(berkeley_sim
   transport/sim/sim_sync.cpp)
 add_library(berkeley::sim ALIAS berkeley_sim)
 target_link_libraries(berkeley_sim PUBLIC berkeley::clock berkeley::sync)
+berkeley_layer(berkeley_sim transport/sim)
 berkeley_warnings(berkeley_sim)
 
 # The benchmark's logic: options, the runs over p and methods, the table and JSON.
@@ -23,9 +24,10 @@ add_library(berkeley_sim_bench_lib
   sim/bench_runner.cpp
   sim/bench_report.cpp)
 add_library(berkeley::sim_bench ALIAS berkeley_sim_bench_lib)
+berkeley_layer(berkeley_sim_bench_lib sim)
 target_link_libraries(berkeley_sim_bench_lib
-  PUBLIC berkeley::sim
-  PRIVATE berkeley::cli Boost::program_options nlohmann_json::nlohmann_json)
+  PUBLIC berkeley::sim berkeley::cli
+  PRIVATE Boost::program_options nlohmann_json::nlohmann_json)
 berkeley_warnings(berkeley_sim_bench_lib)
 
 add_executable(berkeley_sim_bench apps/berkeley_sim_bench.cpp)

@@ -17,6 +17,7 @@ add_library(berkeley_tcp_protocol
   transport/tcp/session_report.cpp)
 add_library(berkeley::tcp_protocol ALIAS berkeley_tcp_protocol)
 target_link_libraries(berkeley_tcp_protocol PUBLIC berkeley::clock berkeley::report berkeley::sync)
+berkeley_layer(berkeley_tcp_protocol transport/tcp)
 berkeley_warnings(berkeley_tcp_protocol)
 
 # The only library that includes Boost.Asio.
@@ -40,7 +41,7 @@ add_library(berkeley_tcp_cli
   cli/tcp_master_options.cpp
   cli/tcp_client_options.cpp)
 add_library(berkeley::tcp_cli ALIAS berkeley_tcp_cli)
-target_link_libraries(berkeley_tcp_cli PUBLIC berkeley::cli PRIVATE Boost::program_options)
+target_link_libraries(berkeley_tcp_cli PUBLIC berkeley::cli berkeley::tcp_protocol PRIVATE Boost::program_options)
 berkeley_warnings(berkeley_tcp_cli)
 
 add_executable(berkeley_master apps/berkeley_master.cpp)

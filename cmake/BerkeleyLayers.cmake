@@ -1,0 +1,19 @@
+# The layers of src/ as include rules the build enforces. Each library's public include directory is a view of
+# src/ (symbolic links in the build tree) that holds only its own folders, so a file of the library, or of
+# anything that links it, finds "core/x.hpp" only where it links berkeley::core: a library that includes a
+# layer it does not link fails to build ("fatal error: transport/mpi/x.hpp: No such file or directory").
+# Boost.MPI needs mpi.h, which only MPI::MPI_CXX puts on the include path; Boost.Asio is in /usr/include, so
+# scripts/check-layers.sh (the `check` target, and a ctest) guards that one.
+#
+# berkeley_layer(TARGET FOLDER...): FOLDERs are relative to src/ (e.g. core, transport/mpi)
+function(berkeley_layer target)
+  set(view ${PROJECT_BINARY_DIR}/layers/${target})
+  foreach(folder IN LISTS ARGN)
+    set(link ${view}/${folder})
+    get_filename_component(parent ${link} DIRECTORY)
+    file(MAKE_DIRECTORY ${parent})
+    file(REMOVE ${link})
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/src/${folder} ${link} SYMBOLIC)
+  endforeach()
+  target_include_directories(${target} PUBLIC ${view})
+endfunction()
