@@ -12,8 +12,8 @@
 #include "sync_claims.hpp"
 #include "transport/mpi/audit.hpp"
 #include "transport/mpi/instant_probe.hpp"
+#include "transport/mpi/mpi_method.hpp"
 #include "transport/mpi/synchronize.hpp"
-#include "transport/mpi/topology.hpp"
 
 namespace berkeley {
 namespace {
@@ -40,13 +40,13 @@ Nanoseconds drawn_spread(int ranks) {
 }
 
 // the collective's single fused exchange (--exchanges 1), whose rank 0 works from lower bounds
-mpi::TopologyOptions single_exchange() {
-  mpi::TopologyOptions options;
+mpi::MethodOptions single_exchange() {
+  mpi::MethodOptions options;
   options.collective.max_exchanges = 1;
   return options;
 }
 
-// The single-exchange two-leg round, step by step through the topology: rank 0 learns lower bounds, every
+// The single-exchange two-leg round, step by step through the method: rank 0 learns lower bounds, every
 // rank refines its correction from its own two readings, and finish() brings those readings to rank 0,
 // which finishes the estimates.
 TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) {
@@ -54,9 +54,9 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
   const MonotonicClock reference;
   const SimulatedClock clock(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
   auto truth = [](std::size_t r) { return offset_of_rank(static_cast<int>(r)) - offset_of_rank(0); };
-  const auto topology = mpi::make_topology(world, single_exchange());
-  EXPECT_FALSE(topology->estimates_final());
-  const GroupEstimates& measured = topology->measure(clock);
+  const auto method = mpi::make_method(world, single_exchange());
+  EXPECT_FALSE(method->estimates_final());
+  const GroupEstimates& measured = method->measure(clock);
 
   // rank 0 sends each rank minus its lower bound (as if the average were 0): each should land on rank 0's clock
   std::vector<RoundRecord> rounds(world.rank() == 0 ? 1 : 0);
@@ -77,10 +77,10 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
   } else {
     EXPECT_TRUE(measured.empty());
   }
-  const Nanoseconds applied = topology->deliver_corrections(sent);
+  const Nanoseconds applied = method->deliver_corrections(sent);
   std::vector<std::int64_t> all_applied;
   bmpi::gather(world, applied.count(), all_applied, 0);
-  topology->finish(true, rounds);
+  method->finish(true, rounds);
   if (world.rank() != 0) return;
 
   EXPECT_EQ(applied, Nanoseconds{0});  // rank 0's lower bound of itself is exactly 0
@@ -97,7 +97,7 @@ TEST(CollectiveRound, LowerBoundsThenEveryRankFinishesAnEstimateWithinItsBound) 
   }
 }
 
-// Several rounds through the topology, 100 ms apart, each rank correcting its clock as it goes: finish()
+// Several rounds through the method, 100 ms apart, each rank correcting its clock as it goes: finish()
 // rebuilds every round's estimate from rank 0's reading of that round and the ranks' own readings. A
 // reading of another round would be 100 ms or more off, outside any bound a round reaches (a round trip
 // of 100 ms is far beyond what a loaded machine gives: ~2 ms under a CPU hog on every core).
@@ -108,12 +108,12 @@ TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
   const MonotonicClock reference;
   const SimulatedClock local(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
   CorrectedClock clock(local);
-  const auto topology = mpi::make_topology(world, single_exchange());
+  const auto method = mpi::make_method(world, single_exchange());
   std::vector<RoundRecord> rounds(world.rank() == 0 ? kRounds : 0);
   std::vector<std::vector<std::int64_t>> applied_by_round;  // rank 0: what every rank applied, round by round
   for (int k = 0; k < kRounds; ++k) {
     if (k > 0) std::this_thread::sleep_for(kApart);
-    const GroupEstimates& measured = topology->measure(clock);
+    const GroupEstimates& measured = method->measure(clock);
     GroupStep sent;  // rank 0: only the corrections are read
     if (world.rank() == 0) {
       for (const auto& e : measured)
@@ -121,13 +121,13 @@ TEST(CollectiveRound, EveryRoundsEstimateIsRebuiltWithinItsBound) {
       rounds[k].estimates = measured;
       rounds[k].step.step.corrections_ns.assign(measured.size(), Nanoseconds{0});
     }
-    const Nanoseconds applied = topology->deliver_corrections(sent);
+    const Nanoseconds applied = method->deliver_corrections(sent);
     clock.apply(applied);
     std::vector<std::int64_t> all;
     bmpi::gather(world, applied.count(), all, 0);
     applied_by_round.push_back(all);
   }
-  topology->finish(true, rounds);
+  method->finish(true, rounds);
   if (world.rank() != 0) return;
 
   for (int k = 0; k < kRounds; ++k) {
@@ -160,12 +160,12 @@ TEST(CollectiveRound, SeveralExchangesGiveRankZeroFinishedEstimatesWithinTheirBo
   const MonotonicClock reference;
   const SimulatedClock clock(reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now());
   auto truth = [](std::size_t r) { return offset_of_rank(static_cast<int>(r)) - offset_of_rank(0); };
-  const auto topology = mpi::make_topology(world, mpi::TopologyOptions{});
-  EXPECT_TRUE(topology->estimates_final());
+  const auto method = mpi::make_method(world, mpi::MethodOptions{});
+  EXPECT_TRUE(method->estimates_final());
   // every rank's exchanges lie between the two barriers, which rank 0 times
   const auto before = std::chrono::steady_clock::now();
   world.barrier();
-  const GroupEstimates measured = topology->measure(clock);
+  const GroupEstimates measured = method->measure(clock);
   world.barrier();
   const auto span = std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - before);
   GroupStep sent;  // rank 0: only the corrections are read
@@ -173,7 +173,7 @@ TEST(CollectiveRound, SeveralExchangesGiveRankZeroFinishedEstimatesWithinTheirBo
     for (const auto& e : measured)
       sent.step.corrections_ns.emplace_back(e ? -e->best.offset_ns.count() : 0);  // land on rank 0's clock
   }
-  const Nanoseconds applied = topology->deliver_corrections(sent);
+  const Nanoseconds applied = method->deliver_corrections(sent);
   std::vector<std::int64_t> all_applied;
   bmpi::gather(world, applied.count(), all_applied, 0);
   if (world.rank() != 0) {
@@ -228,20 +228,21 @@ class Delivery : public ::testing::TestWithParam<SyncMethod> {};
 
 TEST_P(Delivery, EveryRankReceivesItsOwnSignedRecord) {
   const bmpi::communicator world;
-  mpi::TopologyOptions options;
+  mpi::MethodOptions options;
   options.method = GetParam();
   options.virtual_node_size = 2;
-  const auto topology = mpi::make_topology(world, options);
-  // two values per rank, signs alternating, distinct per rank
-  auto record = [](int r) { return std::vector<std::int64_t>{r % 2 == 0 ? -1'000 * r - 7 : 1'000 * r, r + 1}; };
-  std::vector<std::int64_t> all;
-  for (int r = 0; r < world.size(); ++r) {
-    const auto v = record(r);
-    all.insert(all.end(), v.begin(), v.end());
-  }
-  const std::vector<std::int64_t> none;
-  const std::span<const std::int64_t> got = topology->deliver(world.rank() == 0 ? all : none, 2);
-  EXPECT_EQ(std::vector<std::int64_t>(got.begin(), got.end()), record(world.rank()));
+  const auto method = mpi::make_method(world, options);
+  // a typed message of mixed fields per rank, signs alternating, distinct per rank
+  auto record = [](int r) {
+    return mpi::LinearCorrectionMessage{r % 2 == 0 ? -1'000 * r - 7 : 1'000 * r, 0.5 * r - 1.25, r + 1};
+  };
+  std::vector<mpi::LinearCorrectionMessage> all;
+  for (int r = 0; r < world.size(); ++r) all.push_back(record(r));
+  const std::vector<mpi::LinearCorrectionMessage> none;
+  const auto got = method->deliver<mpi::LinearCorrectionMessage>(world.rank() == 0 ? all : none);
+  EXPECT_EQ(got.offset_ns, record(world.rank()).offset_ns);
+  EXPECT_EQ(got.rate_ppm, record(world.rank()).rate_ppm);
+  EXPECT_EQ(got.anchor_ns, record(world.rank()).anchor_ns);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllMethods, Delivery,
@@ -294,6 +295,25 @@ TEST_F(Synchronize, TheOutcomeHoldsEveryRanksFinishedEstimateWithinItsBound) {
     EXPECT_GT(outcome.rounds[0].max_uncertainty_ns, Nanoseconds{0});
   }
 }
+
+using TemporaryCommunicator = EveryMethod;
+
+// A Synchronizer keeps its own handle of the communicator it is given: built from a temporary (a duplicate of
+// the world that nobody else holds, freed once the constructor returns if it were not kept), every method
+// still runs, twice, and keeps its promise. (Held by reference, the methods read a freed communicator.)
+TEST_P(TemporaryCommunicator, TheSynchronizerOutlivesTheCommunicatorItWasBuiltFrom) {
+  mpi::Synchronizer synchronizer(bmpi::communicator(world, bmpi::comm_duplicate), options());
+  (void)synchronizer.run(clock);
+  CorrectedClock again(local);
+  const auto outcome = synchronizer.run(again);
+  const auto readings = mpi::probe_shared_instant(world, again, reference, Nanoseconds{20'000'000});
+  if (world.rank() != 0) return;
+  ASSERT_EQ(outcome.rounds.size(), 2U);
+  test::expect_within_stated_bounds(outcome, readings);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllMethods, TemporaryCommunicator,
+                         ::testing::Values(SyncMethod::collective, SyncMethod::pingpong, SyncMethod::tree));
 
 using BareSync = EveryMethod;
 
@@ -350,7 +370,7 @@ TEST_P(CollectiveExchanges, ManyRoundsDoNotWalkAwayFromTheAverage) {
   // where the group is, against where the average of the clocks is. Berkeley moves every clock by the
   // average minus its own estimate (rank 0's: 0), so the group's mean moves only by what was averaged
   // minus the mean estimate: in the collective, minus the mean shift each rank carries into the next round
-  // (see collective_topology.cpp). Over the rounds that telescopes to the last round's mean shift alone,
+  // (see collective_method.cpp). Over the rounds that telescopes to the last round's mean shift alone,
   // each rank's at most its bound, whatever the estimates' errors; + 1 ns of integer rounding per round.
   // The walk it prevents adds up a shift of every round.
   const Nanoseconds walked{(corrected - offsets) / world.size()};

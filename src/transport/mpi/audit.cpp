@@ -1,7 +1,7 @@
 #include "transport/mpi/audit.hpp"
 
 #include "sync/group_audit.hpp"
-#include "transport/mpi/group_channel.hpp"
+#include "transport/mpi/mpi_group_channel.hpp"
 
 namespace berkeley::mpi {
 

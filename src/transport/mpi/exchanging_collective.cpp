@@ -13,38 +13,33 @@ namespace berkeley::mpi {
 namespace {
 
 constexpr int kRoot = 0;
-// A member's gather: its reading now (t1), then its interval from the round's exchanges so far (lower,
-// upper, both member − master) and its narrowest exchange's round trip (nothing before the first reply)
-constexpr int kGatherWidth = 4;
-// Rank 0's scatter: [what, value]
-constexpr int kScatterWidth = 2;
-enum Reply : std::int64_t {
-  kMeasureAgain = 0,  // value: rank 0's reading once this exchange's gather was complete; another follows
-  kCorrection = 1,    // value: the correction to apply; the round is over
-  kMeasuredOnly = 2,  // value unused: the estimates are done, the corrections follow in their own scatter
-};
+// a member's gather is an ExchangeReport, rank 0's scatter an ExchangeReply (transport/mpi/messages.hpp)
 
-class ExchangingCollective final : public Topology {
+class ExchangingCollective final : public MpiMethod {
  public:
   ExchangingCollective(const boost::mpi::communicator& comm, CollectiveExchangePolicy policy)
-      : comm_(comm), rank_(comm.rank()), ranks_(static_cast<std::size_t>(comm.size())), settling_(policy) {
+      : owner_(comm),
+        comm_(comm),
+        rank_(comm.rank()),
+        ranks_(static_cast<std::size_t>(comm.size())),
+        settling_(policy) {
     if (policy.max_exchanges < 2) throw std::invalid_argument("exchanging collective: max_exchanges < 2");
   }
 
   const GroupEstimates& measure(const Clock& clock) override {
     if (rank_ != kRoot) {
-      (void)member_exchanges(clock);  // kMeasuredOnly
+      (void)member_exchanges(clock);  // ExchangeReply::measured_only
       estimates_.clear();
       return estimates_;
     }
     master_exchanges(clock);
-    scatter_all(kMeasuredOnly, [](std::size_t) { return std::int64_t{0}; });
+    scatter_all(ExchangeReply::measured_only, [](std::size_t) { return std::int64_t{0}; });
     return estimates_;
   }
 
   const GroupEstimates& last_estimates() override { return estimates_; }
 
-  // run_round, with the exchanges left open by measuring: the delivery's scatter ends them (kCorrection)
+  // run_round, with the exchanges left open by measuring: the delivery's scatter ends them (ExchangeReply::correction)
   Nanoseconds round(const Clock& clock, Nanoseconds tolerance_ns, RoundWork& work, RoundRecord* record) override {
     class Carrier final : public RoundTransport {
      public:
@@ -60,8 +55,8 @@ class ExchangingCollective final : public Topology {
       }
       Nanoseconds deliver(const GroupStep& step) override {
         if (self_.rank_ != kRoot) return correction_;
-        return Nanoseconds{
-            self_.scatter_all(kCorrection, [&](std::size_t r) { return step.step.corrections_ns[r].count(); })};
+        return Nanoseconds{self_.scatter_all(ExchangeReply::correction,
+                                             [&](std::size_t r) { return step.step.corrections_ns[r].count(); })};
       }
 
      private:
@@ -73,10 +68,8 @@ class ExchangingCollective final : public Topology {
     return run_round(carrier, tolerance_ns, work, record);
   }
 
-  std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
-    mine_.resize(static_cast<std::size_t>(width));
-    MPI_Scatter(records.data(), width, MPI_INT64_T, mine_.data(), width, MPI_INT64_T, kRoot, comm_);
-    return mine_;
+  void deliver_messages(const void* all, void* mine, MPI_Datatype type, std::size_t /*size*/) override {
+    MPI_Scatter(all, 1, type, mine, 1, type, kRoot, comm_);
   }
 
   std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
@@ -90,20 +83,21 @@ class ExchangingCollective final : public Topology {
   // every other rank: exchanges until rank 0 ends the round; the last reply's value
   std::int64_t member_exchanges(const Clock& clock) {
     ExchangeIntersection interval;
-    std::array<std::int64_t, kScatterWidth> reply{};
+    ExchangeReply reply;
+    const MPI_Datatype report_type = datatype_of<ExchangeReport>();
+    const MPI_Datatype reply_type = datatype_of<ExchangeReply>();
     for (;;) {
       // the interval so far is worked out before the reading, off the exchange's first leg
       const bool any = interval.has_value();
-      std::array<std::int64_t, kGatherWidth> mine{0, any ? interval.lower_ns().count() : 0,
-                                                  any ? interval.upper_ns().count() : 0,
-                                                  any ? interval.narrowest_round_trip_ns().count() : 0};
+      ExchangeReport mine{0, any ? interval.lower_ns().count() : 0, any ? interval.upper_ns().count() : 0,
+                          any ? interval.narrowest_round_trip_ns().count() : 0};
       const ClockReading sent = clock.now();
-      mine[0] = sent.count();
-      MPI_Gather(mine.data(), kGatherWidth, MPI_INT64_T, nullptr, kGatherWidth, MPI_INT64_T, kRoot, comm_);
-      MPI_Scatter(nullptr, kScatterWidth, MPI_INT64_T, reply.data(), kScatterWidth, MPI_INT64_T, kRoot, comm_);
+      mine.reading_ns = sent.count();
+      MPI_Gather(&mine, 1, report_type, nullptr, 1, report_type, kRoot, comm_);
+      MPI_Scatter(nullptr, 1, reply_type, &reply, 1, reply_type, kRoot, comm_);
       const ClockReading received = clock.now();
-      if (reply[0] != kMeasureAgain) return reply[1];
-      interval.add(sent, ClockReading{reply[1]}, received);
+      if (reply.what != ExchangeReply::measure_again) return reply.value;
+      interval.add(sent, ClockReading{reply.value}, received);
     }
   }
 
@@ -111,21 +105,21 @@ class ExchangingCollective final : public Topology {
   // estimates_ (the last gather, whose readings are not used, is the round's own: the caller scatters its end)
   void master_exchanges(const Clock& clock) {
     settling_.reset();
-    gathered_.resize(ranks_ * kGatherWidth);
+    gathered_.resize(ranks_);
+    const MPI_Datatype report_type = datatype_of<ExchangeReport>();
     for (int exchange = 0;; ++exchange) {
-      MPI_Gather(MPI_IN_PLACE, kGatherWidth, MPI_INT64_T, gathered_.data(), kGatherWidth, MPI_INT64_T, kRoot, comm_);
+      MPI_Gather(MPI_IN_PLACE, 1, report_type, gathered_.data(), 1, report_type, kRoot, comm_);
       const ClockReading gathered = clock.now();
       Nanoseconds widest{0};
       for (std::size_t r = 1; r < ranks_; ++r) {
-        const std::int64_t* g = gathered_.data() + r * kGatherWidth;
-        widest = std::max(widest, Nanoseconds{g[2] - g[1]});
+        widest = std::max(widest, Nanoseconds{gathered_[r].upper_ns - gathered_[r].lower_ns});
       }
       if ((exchange > 0 || ranks_ == 1) && settling_.settled(exchange, widest)) {
         finish_estimates(exchange);
         return;
       }
       last_read_ = gathered;
-      scatter_all(kMeasureAgain, [&](std::size_t) { return gathered.count(); });
+      scatter_all(ExchangeReply::measure_again, [&](std::size_t) { return gathered.count(); });
     }
   }
 
@@ -134,15 +128,16 @@ class ExchangingCollective final : public Topology {
     estimates_.resize(ranks_);
     estimates_[0] = PeerEstimate{};
     for (std::size_t r = 1; r < ranks_; ++r) {
-      const std::int64_t* g = gathered_.data() + r * kGatherWidth;
+      const ExchangeReport& g = gathered_[r];
       // an empty interval is impossible from a clock that does not run backwards: such a rank is left
       // without an estimate (uncorrected and excluded), and rank 0 goes on to the scatter the others wait in
-      if (g[2] < g[1]) {
+      if (g.upper_ns < g.lower_ns) {
         estimates_[r].reset();
         continue;
       }
       PeerEstimate& e = estimates_[r].emplace();
-      e.best = interval_estimate(Nanoseconds{g[1]}, Nanoseconds{g[2]}, Nanoseconds{g[3]}, last_read_);
+      e.best = interval_estimate(Nanoseconds{g.lower_ns}, Nanoseconds{g.upper_ns},
+                                 Nanoseconds{g.narrowest_round_trip_ns}, last_read_);
       e.median_round_trip_ns = e.best.round_trip_ns;
       e.samples_used = measured;
     }
@@ -150,34 +145,32 @@ class ExchangingCollective final : public Topology {
 
   // rank 0: [what, value_of(r)] to every rank r; its own value back
   template <class ValueOf>
-  std::int64_t scatter_all(Reply what, ValueOf value_of) {
-    records_.resize(ranks_ * kScatterWidth);
-    for (std::size_t r = 0; r < ranks_; ++r) {
-      records_[r * kScatterWidth] = what;
-      records_[r * kScatterWidth + 1] = value_of(r);
-    }
-    std::array<std::int64_t, kScatterWidth> mine{};
-    MPI_Scatter(records_.data(), kScatterWidth, MPI_INT64_T, mine.data(), kScatterWidth, MPI_INT64_T, kRoot, comm_);
-    return mine[1];
+  std::int64_t scatter_all(ExchangeReply::What what, ValueOf value_of) {
+    records_.resize(ranks_);
+    for (std::size_t r = 0; r < ranks_; ++r) records_[r] = ExchangeReply{what, value_of(r)};
+    ExchangeReply mine;
+    const MPI_Datatype reply_type = datatype_of<ExchangeReply>();
+    MPI_Scatter(records_.data(), 1, reply_type, &mine, 1, reply_type, kRoot, comm_);
+    return mine.value;
   }
 
+  boost::mpi::communicator owner_;  // held by value: comm_ lives as long as this method
   MPI_Comm comm_;
   int rank_;
   std::size_t ranks_;
   ExchangeSettling settling_;
   // rank 0, reused from round to round
   GroupEstimates estimates_;
-  std::vector<std::int64_t> gathered_;
+  std::vector<ExchangeReport> gathered_;
   ClockReading last_read_{0};  // the last measuring exchange's reading: what the estimates refer to
-  std::vector<std::int64_t> records_;
+  std::vector<ExchangeReply> records_;
   int exchanges_ = 0;  // measuring exchanges in the last round
-  std::vector<std::int64_t> mine_;
 };
 
 }  // namespace
 
-std::unique_ptr<Topology> make_exchanging_collective(const boost::mpi::communicator& comm,
-                                                     CollectiveExchangePolicy policy) {
+std::unique_ptr<MpiMethod> make_exchanging_collective(const boost::mpi::communicator& comm,
+                                                      CollectiveExchangePolicy policy) {
   return std::make_unique<ExchangingCollective>(comm, policy);
 }
 

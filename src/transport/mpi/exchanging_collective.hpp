@@ -9,12 +9,12 @@
 #include <memory>
 
 #include "core/collective_exchanges.hpp"
-#include "transport/mpi/topology.hpp"
+#include "transport/mpi/mpi_method.hpp"
 
 namespace berkeley::mpi {
 
-// Collective over `comm`; policy.max_exchanges ≥ 2 (1 is the single-exchange collective_topology.hpp).
-[[nodiscard]] std::unique_ptr<Topology> make_exchanging_collective(const boost::mpi::communicator& comm,
-                                                                   CollectiveExchangePolicy policy);
+// Collective over `comm`; policy.max_exchanges ≥ 2 (1 is the single-exchange collective_method.hpp).
+[[nodiscard]] std::unique_ptr<MpiMethod> make_exchanging_collective(const boost::mpi::communicator& comm,
+                                                                    CollectiveExchangePolicy policy);
 
 }  // namespace berkeley::mpi

@@ -4,23 +4,14 @@
 #include <boost/mpi/environment.hpp>
 #include <boost/serialization/string.hpp>
 #include <cstdint>
-#include <limits>
 
 #include "clock/clock_domain.hpp"
 #include "clock/shared_instant.hpp"
+#include "transport/mpi/messages.hpp"
 
 namespace berkeley::mpi {
 
 namespace bmpi = boost::mpi;
-namespace {
-constexpr std::int64_t kUnknown = std::numeric_limits<std::int64_t>::min();
-
-std::int64_t encode(const std::optional<ClockReading>& value) { return value ? value->count() : kUnknown; }
-std::optional<ClockReading> decode(std::int64_t value) {
-  if (value == kUnknown) return std::nullopt;
-  return Nanoseconds{value};
-}
-}  // namespace
 
 std::vector<InstantObservation> probe_shared_instant(const bmpi::communicator& comm, const CorrectedClock& clock,
                                                      const Clock& reference, Nanoseconds lead_ns,
@@ -39,27 +30,14 @@ std::vector<InstantObservation> probe_shared_instant(const bmpi::communicator& c
   const ClockReading at = shares_master_clock ? ClockReading{instant} : reference.now() + lead_ns;
 
   const InstantReading raw = read_at_instant(clock.underlying(), reference, at);
-  // per rank: raw, corrected, window, then (raw, corrected) for each later instant
-  std::vector<std::int64_t> readings{raw.clock_ns.count(), clock.corrected(raw.clock_ns).count(),
-                                     raw.read_window_ns.count()};
+  InstantObservation mine_read{raw.clock_ns, clock.corrected(raw.clock_ns), raw.read_window_ns, {}, {}};
   for (const Nanoseconds later : later_ns) {
     const ClockReading then = at + later;
-    readings.push_back(encode(clock.underlying().exact_at(reference, then)));
-    readings.push_back(encode(clock.exact_at(reference, then)));
+    mine_read.later_raw_ns.push_back(clock.underlying().exact_at(reference, then));
+    mine_read.later_corrected_ns.push_back(clock.exact_at(reference, then));
   }
-  const std::size_t per_rank = readings.size();
-  std::vector<std::int64_t> all;
-  bmpi::gather(comm, readings.data(), static_cast<int>(per_rank), all, 0);
-
-  std::vector<InstantObservation> observations;
-  for (std::size_t i = 0; i + per_rank <= all.size(); i += per_rank) {
-    InstantObservation o{Nanoseconds{all[i]}, Nanoseconds{all[i + 1]}, Nanoseconds{all[i + 2]}, {}, {}};
-    for (std::size_t k = 0; k < later_ns.size(); ++k) {
-      o.later_raw_ns.push_back(decode(all[i + 3 + 2 * k]));
-      o.later_corrected_ns.push_back(decode(all[i + 4 + 2 * k]));
-    }
-    observations.push_back(std::move(o));
-  }
+  std::vector<InstantObservation> observations;  // serialized (transport/mpi/messages.hpp): their size varies
+  bmpi::gather(comm, mine_read, observations, 0);
   return observations;
 }
 

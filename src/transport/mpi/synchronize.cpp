@@ -1,35 +1,26 @@
 #include "transport/mpi/synchronize.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <thread>
 
 #include "report/round_summary.hpp"
-#include "transport/mpi/topology.hpp"
+#include "transport/mpi/mpi_method.hpp"
 
 namespace berkeley::mpi {
 namespace {
 
-std::vector<std::int64_t> flatten(const std::vector<LinearCorrection>& corrections) {
-  std::vector<std::int64_t> flat;
-  for (const LinearCorrection& c : corrections) {
-    flat.insert(flat.end(), {c.offset_ns.count(), std::bit_cast<std::int64_t>(c.rate_ppm), c.anchor_ns.count()});
-  }
-  return flat;
-}
-
-std::unique_ptr<Topology> topology_for(const boost::mpi::communicator& comm, const SyncOptions& options) {
-  TopologyOptions topology_options{options.method,
-                                   options.pingpong,
-                                   Waiting::busy,
-                                   options.virtual_node_size,
-                                   options.report || options.corrects_drift(),
-                                   options.collective};
-  topology_options.waiting = options.waiting ? *options.waiting : waiting_for_this_node(comm);
-  return make_topology(comm, topology_options);
+std::unique_ptr<MpiMethod> method_for(const boost::mpi::communicator& comm, const SyncOptions& options) {
+  MethodOptions method_options{options.method,
+                               options.pingpong,
+                               Waiting::busy,
+                               options.virtual_node_size,
+                               options.report || options.corrects_drift(),
+                               options.collective};
+  method_options.waiting = options.waiting ? *options.waiting : waiting_for_this_node(comm);
+  return make_method(comm, method_options);
 }
 
 }  // namespace
@@ -48,7 +39,7 @@ std::optional<Nanoseconds> SyncOutcome::bound_from_master(std::size_t rank, Cloc
 }
 
 Synchronizer::Synchronizer(const boost::mpi::communicator& comm, SyncOptions options)
-    : comm_(comm), rank_(comm.rank()), size_(comm.size()), options_(options), topology_(topology_for(comm, options)) {}
+    : comm_(comm), rank_(comm.rank()), size_(comm.size()), options_(options), method_(method_for(comm, options)) {}
 
 Synchronizer::~Synchronizer() = default;
 
@@ -91,7 +82,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
   const bool keep = options.report || fit_drift;
   if (master && keep) history_.resize(rounds);
   // the rounds that can be summarized as they end (the collective's estimates are finished after the last)
-  const bool report_as_we_go = master && options.report && topology_->estimates_final();
+  const bool report_as_we_go = master && options.report && method_->estimates_final();
 
   // The master's step and the delivery reuse buffers, and nothing is summarized until the corrections have
   // gone out: the collective round's critical path allocates nothing once the buffers have grown (pingpong
@@ -106,7 +97,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     }
     if (master && options.report && round + 1 == rounds) outcome.last_round_raw_ns = clock.underlying().now();
     RoundRecord* record = master && keep ? &history_[round] : nullptr;
-    clock.apply(topology_->round(clock, options.tolerance_ns, work_, record));
+    clock.apply(method_->round(clock, options.tolerance_ns, work_, record));
     if (record == nullptr) continue;
     if (fit_drift) record->master_raw_ns = clock.underlying().now();
     if (report_as_we_go) {
@@ -116,7 +107,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     }
   }
   const std::span<RoundRecord> kept = master && keep ? std::span<RoundRecord>(history_) : std::span<RoundRecord>();
-  topology_->finish(keep, kept);
+  method_->finish(keep, kept);
 
   if (master && options.report) {
     for (std::size_t round = outcome.rounds.size(); round < rounds; ++round) {
@@ -127,20 +118,21 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     }
     outcome.first_estimates = history_.front().estimates;
     outcome.excluded = history_.front().step.step.excluded;
-    outcome.levels = topology_->levels(history_.back().estimates);
+    outcome.levels = method_->levels(history_.back().estimates);
     for (const auto& e : history_.back().estimates) {
       outcome.offset_bounds_ns.push_back(e ? std::optional(e->best.uncertainty_ns) : std::nullopt);
     }
   }
 
   if (fit_drift) {
-    std::vector<LinearCorrection> corrections;
+    std::vector<LinearCorrectionMessage> corrections;
     if (master) {
       outcome.drift = plan_drift_correction(raw_offsets_of(history_, ranks), options.tolerance_ns);
-      for (const RankDriftPlan& r : outcome.drift->ranks) corrections.push_back(r.correction);
+      for (const RankDriftPlan& r : outcome.drift->ranks)
+        corrections.push_back(linear_correction_message(r.correction));
     }
-    const std::span<const std::int64_t> mine = topology_->deliver(flatten(corrections), 3);
-    clock.set_linear(Nanoseconds{mine[0]}, std::bit_cast<double>(mine[1]), Nanoseconds{mine[2]});
+    const LinearCorrection mine = linear_correction(method_->deliver<LinearCorrectionMessage>(corrections));
+    clock.set_linear(mine.offset_ns, mine.rate_ppm, mine.anchor_ns);
   }
   return outcome;
 }

@@ -21,7 +21,7 @@
 #include "sync/drift_plan.hpp"
 #include "sync/measure.hpp"
 #include "sync/sync_method.hpp"
-#include "transport/mpi/topology.hpp"
+#include "transport/mpi/mpi_method.hpp"
 #include "transport/mpi/waiting.hpp"
 
 namespace berkeley::mpi {
@@ -100,11 +100,11 @@ class Synchronizer {
   SyncOutcome run(CorrectedClock& clock, const RoundObserver& on_round = {});
 
  private:
-  MPI_Comm comm_;
+  boost::mpi::communicator comm_;  // held by value: a Synchronizer may outlive the communicator it was given
   int rank_;
   int size_;
   SyncOptions options_;
-  std::unique_ptr<Topology> topology_;
+  std::unique_ptr<MpiMethod> method_;
   // rank 0's buffers, reused by every round of every run
   RoundWork work_;
   std::vector<RoundRecord> history_;

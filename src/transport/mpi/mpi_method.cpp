@@ -1,4 +1,4 @@
-#include "transport/mpi/topology.hpp"
+#include "transport/mpi/mpi_method.hpp"
 
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
@@ -6,10 +6,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "transport/mpi/collective_topology.hpp"
+#include "transport/mpi/collective_method.hpp"
 #include "transport/mpi/doorbells.hpp"
 #include "transport/mpi/exchanging_collective.hpp"
-#include "transport/mpi/group_channel.hpp"
+#include "transport/mpi/mpi_group_channel.hpp"
 #include "transport/mpi/node_communicator.hpp"
 #include "transport/mpi/spinning_exchanges.hpp"
 
@@ -31,26 +31,26 @@ LevelReport summarize_level(int level, std::string description, int groups, cons
   return report;
 }
 
-Nanoseconds Topology::round(const Clock& clock, Nanoseconds tolerance_ns, RoundWork& work, RoundRecord* record) {
-  // the round engine's view of this topology, reading `clock`
+Nanoseconds MpiMethod::round(const Clock& clock, Nanoseconds tolerance_ns, RoundWork& work, RoundRecord* record) {
+  // the round engine's view of this method, reading `clock`
   class Carrier final : public RoundTransport {
    public:
-    Carrier(Topology& topology, const Clock& clock) : topology_(topology), clock_(clock) {}
-    const GroupEstimates& measure() override { return topology_.measure(clock_); }
-    Nanoseconds deliver(const GroupStep& step) override { return topology_.deliver_corrections(step); }
+    Carrier(MpiMethod& method, const Clock& clock) : method_(method), clock_(clock) {}
+    const GroupEstimates& measure() override { return method_.measure(clock_); }
+    Nanoseconds deliver(const GroupStep& step) override { return method_.deliver_corrections(step); }
 
    private:
-    Topology& topology_;
+    MpiMethod& method_;
     const Clock& clock_;
   };
   Carrier carrier(*this, clock);
   return run_round(carrier, tolerance_ns, work, record);
 }
 
-Nanoseconds Topology::deliver_corrections(const GroupStep& step) {
+Nanoseconds MpiMethod::deliver_corrections(const GroupStep& step) {
   corrections_.clear();
   for (const Nanoseconds c : step.step.corrections_ns) corrections_.push_back(c.count());
-  return Nanoseconds{deliver(corrections_, 1).front()};
+  return Nanoseconds{deliver<std::int64_t>(corrections_)};
 }
 
 namespace {
@@ -92,28 +92,25 @@ std::vector<int> node_index_of_ranks(const bmpi::communicator& comm) {
   return leaders;
 }
 
-// MPI_Iscatter of `width` int64 per rank of `comm` from its rank 0, into `mine`; each rank completes it
-// as it waits (with `doorbells`, rank 0 rings every rank once the records are out, and the others sleep on
+// MPI_Iscatter of one message of `type` per rank of `comm` from its rank 0, into `mine`; each rank completes
+// it as it waits (with `doorbells`, rank 0 rings every rank once the messages are out, and the others sleep on
 // theirs). Nonblocking whatever the waiting, because every rank of the communicator must make the same call
 // (a blocking and a nonblocking collective do not match) and the waiting is decided per node.
-std::span<const std::int64_t> scatter_records(const bmpi::communicator& comm, std::span<const std::int64_t> records,
-                                              int width, Waiting waiting, std::vector<std::int64_t>& mine,
-                                              Doorbells* doorbells = nullptr) {
-  mine.resize(static_cast<std::size_t>(width));
+void scatter_messages(const bmpi::communicator& comm, const void* all, void* mine, MPI_Datatype type, Waiting waiting,
+                      Doorbells* doorbells = nullptr) {
   MPI_Request request = MPI_REQUEST_NULL;
-  MPI_Iscatter(records.data(), width, MPI_INT64_T, mine.data(), width, MPI_INT64_T, kRoot, comm, &request);
+  MPI_Iscatter(all, 1, type, mine, 1, type, kRoot, comm, &request);
   if (comm.rank() == kRoot) {
     complete(request, Waiting::busy);
     if (doorbells != nullptr) doorbells->ring_all();
   } else {
     complete(request, waiting, doorbells != nullptr ? doorbells->mine() : nullptr);
   }
-  return mine;
 }
 
-class PingpongTopology final : public Topology {
+class PingpongMethod final : public MpiMethod {
  public:
-  PingpongTopology(const bmpi::communicator& comm, const TopologyOptions& options)
+  PingpongMethod(const bmpi::communicator& comm, const MethodOptions& options)
       : comm_(comm), options_(options), channel_(comm), doorbells_(comm), floors_(node_index_of_ranks(comm)) {}
 
   const GroupEstimates& measure(const Clock& clock) override {
@@ -121,30 +118,26 @@ class PingpongTopology final : public Topology {
     return estimates_;
   }
   const GroupEstimates& last_estimates() override { return estimates_; }
-  std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
+  void deliver_messages(const void* all, void* mine, MPI_Datatype type, std::size_t /*size*/) override {
     // ranks that were idle may sleep until it arrives
-    return scatter_records(comm_, records, width, options_.waiting, mine_, doorbells_for(options_.waiting, doorbells_));
+    scatter_messages(comm_, all, mine, type, options_.waiting, doorbells_for(options_.waiting, doorbells_));
   }
   std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
     return {summarize_level(1, "pingpong, rank 0 to every rank", 1, last_round)};
   }
 
  private:
-  const bmpi::communicator& comm_;
-  TopologyOptions options_;
+  bmpi::communicator comm_;  // held by value, as every communicator a method keeps
+  MethodOptions options_;
   MpiGroupChannel channel_;
   Doorbells doorbells_;
   QuietFloors floors_;  // rank 0: what each node's quiet round trip is, learned from round to round
   GroupEstimates estimates_;
-  std::vector<std::int64_t> mine_;
 };
 
-// Per member of a node, what its leader sends up: world rank, then the estimate.
-constexpr int kMemberFields = 10;
-
-class TreeTopology final : public Topology {
+class TreeMethod final : public MpiMethod {
  public:
-  TreeTopology(const bmpi::communicator& world, const TopologyOptions& options) : world_(world), options_(options) {
+  TreeMethod(const bmpi::communicator& world, const MethodOptions& options) : world_(world), options_(options) {
     if (options.virtual_node_size > 0) {
       node_ = world.split(world.rank() / options.virtual_node_size, world.rank());
     } else {
@@ -160,7 +153,7 @@ class TreeTopology final : public Topology {
     // rank 0 learns the whole layout once: every leader's members, leader first
     std::vector<std::int64_t> members(node_members_.begin(), node_members_.end());
     if (node_.rank() == 0) {
-      const std::vector<std::int64_t> all = gather_variable(members, 1);
+      const std::vector<std::int64_t> all = gather_from_leaders(members);
       std::size_t at = 0;
       for (const std::int64_t size : node_sizes_) {
         layout_.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at),
@@ -186,16 +179,10 @@ class TreeTopology final : public Topology {
                   leader_floors_, *leader_doorbells_);
 
     // every leader sends its node's members and estimates up to rank 0
-    std::vector<std::int64_t> mine;
-    for (std::size_t m = 0; m < node_members_.size(); ++m) {
-      const std::optional<PeerEstimate>& e = node_estimates[m];
-      mine.insert(
-          mine.end(),
-          {node_members_[m], e ? 1 : 0, e ? e->best.offset_ns.count() : 0, e ? e->best.uncertainty_ns.count() : 0,
-           e ? e->best.round_trip_ns.count() : 0, e ? e->median_round_trip_ns.count() : 0, e ? e->samples_used : 0,
-           e ? e->best.local_midpoint_ns.count() : 0, e ? e->bursts : 0, e && e->patience_ran_out ? 1 : 0});
-    }
-    const std::vector<std::int64_t> all = gather_variable(mine, kMemberFields);
+    std::vector<MemberEstimate> mine;
+    for (std::size_t m = 0; m < node_members_.size(); ++m)
+      mine.push_back(member_estimate(node_members_[m], node_estimates[m]));
+    const std::vector<MemberEstimate> all = gather_from_leaders(mine);
     if (world_.rank() != kRoot) return composed_;
 
     // rank 0: rebuild the node estimates, and compose
@@ -203,22 +190,7 @@ class TreeTopology final : public Topology {
     std::size_t at = 0;
     for (std::size_t k = 0; k < layout_.size(); ++k) {
       GroupEstimates estimates;
-      for (std::size_t n = 0; n < layout_[k].size(); ++n, at += kMemberFields) {
-        if (all[at + 1] == 0) {
-          estimates.emplace_back(std::nullopt);
-          continue;
-        }
-        PeerEstimate e;
-        e.best.offset_ns = Nanoseconds{all[at + 2]};
-        e.best.uncertainty_ns = Nanoseconds{all[at + 3]};
-        e.best.round_trip_ns = Nanoseconds{all[at + 4]};
-        e.median_round_trip_ns = Nanoseconds{all[at + 5]};
-        e.samples_used = static_cast<int>(all[at + 6]);
-        e.best.local_midpoint_ns = Nanoseconds{all[at + 7]};
-        e.bursts = static_cast<int>(all[at + 8]);
-        e.patience_ran_out = all[at + 9] != 0;
-        estimates.emplace_back(e);
-      }
+      for (std::size_t n = 0; n < layout_[k].size(); ++n, ++at) estimates.push_back(peer_estimate(all[at]));
       per_node.push_back(std::move(estimates));
     }
     GroupEstimates level1;  // all members of all nodes, for the level summary
@@ -232,29 +204,30 @@ class TreeTopology final : public Topology {
   }
 
   const GroupEstimates& last_estimates() override { return composed_; }
-  std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
-    // rank 0 → each leader its node's records (in the node's order) → each member its own
-    std::vector<std::int64_t> for_my_node;
+  void deliver_messages(const void* all, void* mine, MPI_Datatype type, std::size_t size) override {
+    // rank 0 → each leader its node's messages (in the node's order) → each member its own
+    std::vector<std::byte> for_my_node;
     if (node_.rank() == 0) {
-      std::vector<std::int64_t> by_node;
-      std::vector<int> counts;
+      std::vector<std::byte> by_node;
+      std::vector<int> counts;  // messages per node
       if (world_.rank() == kRoot) {
+        const auto* bytes = static_cast<const std::byte*>(all);
         for (const std::vector<int>& node : layout_) {
           for (const int rank : node) {
-            const auto first = records.begin() + static_cast<std::ptrdiff_t>(rank) * width;
-            by_node.insert(by_node.end(), first, first + width);
+            const std::byte* first = bytes + static_cast<std::size_t>(rank) * size;
+            by_node.insert(by_node.end(), first, first + size);
           }
-          counts.push_back(static_cast<int>(node.size()) * width);
+          counts.push_back(static_cast<int>(node.size()));
         }
       }
-      for_my_node.resize(static_cast<std::size_t>(node_.size() * width));
+      for_my_node.resize(static_cast<std::size_t>(node_.size()) * size);
       std::vector<int> displacements(counts.size());
       for (std::size_t k = 1; k < counts.size(); ++k) displacements[k] = displacements[k - 1] + counts[k - 1];
-      MPI_Scatterv(by_node.data(), counts.data(), displacements.data(), MPI_INT64_T, for_my_node.data(),
-                   static_cast<int>(for_my_node.size()), MPI_INT64_T, kRoot, leaders_);
+      MPI_Scatterv(by_node.data(), counts.data(), displacements.data(), type, for_my_node.data(), node_.size(), type,
+                   kRoot, leaders_);
     }
-    return scatter_records(node_, for_my_node, width, options_.waiting, mine_,
-                           doorbells_for(options_.waiting, *node_doorbells_));
+    scatter_messages(node_, for_my_node.data(), mine, type, options_.waiting,
+                     doorbells_for(options_.waiting, *node_doorbells_));
   }
 
   // the tree's levels are its own: the node leaders' and rank 0's estimates of the last measure()
@@ -264,27 +237,27 @@ class TreeTopology final : public Topology {
   }
 
  private:
-  // MPI_Gatherv over the leaders of each leader's `mine` (`per_member` values per member of its node);
-  // rank 0 also learns every node's size
-  std::vector<std::int64_t> gather_variable(const std::vector<std::int64_t>& mine, int per_member) {
+  // MPI_Gatherv over the leaders of each leader's `mine` (one message per member of its node); rank 0 also
+  // learns every node's size
+  template <class Message>
+  std::vector<Message> gather_from_leaders(const std::vector<Message>& mine) {
     const int count = static_cast<int>(mine.size());
     std::vector<int> counts(static_cast<std::size_t>(leaders_.size()));
     MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, kRoot, leaders_);
     std::vector<int> displacements(counts.size());
-    std::vector<std::int64_t> all;
+    std::vector<Message> all;
     if (leaders_.rank() == kRoot) {
       for (std::size_t k = 1; k < counts.size(); ++k) displacements[k] = displacements[k - 1] + counts[k - 1];
       all.resize(static_cast<std::size_t>(displacements.back() + counts.back()));
-      node_sizes_.clear();
-      for (const int c : counts) node_sizes_.push_back(c / per_member);
+      node_sizes_.assign(counts.begin(), counts.end());
     }
-    MPI_Gatherv(mine.data(), count, MPI_INT64_T, all.data(), counts.data(), displacements.data(), MPI_INT64_T, kRoot,
-                leaders_);
+    const MPI_Datatype type = datatype_of<Message>();
+    MPI_Gatherv(mine.data(), count, type, all.data(), counts.data(), displacements.data(), type, kRoot, leaders_);
     return all;
   }
 
-  const bmpi::communicator& world_;
-  TopologyOptions options_;
+  bmpi::communicator world_;  // held by value, as every communicator a method keeps
+  MethodOptions options_;
   bmpi::communicator node_;
   bmpi::communicator leaders_;
   std::unique_ptr<Doorbells> node_doorbells_;
@@ -297,22 +270,21 @@ class TreeTopology final : public Topology {
   std::vector<std::int64_t> node_sizes_;
   std::vector<LevelReport> levels_;
   GroupEstimates composed_;  // rank 0: the last measure()
-  std::vector<std::int64_t> mine_;
 };
 
 }  // namespace
 
-std::unique_ptr<Topology> make_topology(const bmpi::communicator& comm, const TopologyOptions& options) {
+std::unique_ptr<MpiMethod> make_method(const bmpi::communicator& comm, const MethodOptions& options) {
   switch (options.method) {
     case SyncMethod::collective:
       if (options.collective.max_exchanges > 1) return make_exchanging_collective(comm, options.collective);
-      return make_collective_topology(comm, options.keep_estimates);
+      return make_collective_method(comm, options.keep_estimates);
     case SyncMethod::pingpong:
-      return std::make_unique<PingpongTopology>(comm, options);
+      return std::make_unique<PingpongMethod>(comm, options);
     case SyncMethod::tree:
-      return std::make_unique<TreeTopology>(comm, options);
+      return std::make_unique<TreeMethod>(comm, options);
   }
-  throw std::logic_error("make_topology: unknown method");
+  throw std::logic_error("make_method: unknown method");
 }
 
 }  // namespace berkeley::mpi

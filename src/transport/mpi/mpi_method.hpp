@@ -1,5 +1,6 @@
 #pragma once
-// How rank 0 reaches every rank in one round: measure every rank's offset against rank 0, and deliver
+// A sync method over MPI (collective, pingpong, tree): how rank 0 reaches every rank in one round, measuring
+// every rank's offset against rank 0 and delivering
 // one record per rank. Flat (rank 0 talks to every rank) or tree (node leaders talk to their members,
 // rank 0 to the leaders). Collective: every rank of the communicator calls the same member functions.
 #include <boost/mpi/communicator.hpp>
@@ -16,17 +17,18 @@
 #include "sync/round.hpp"
 #include "sync/sync_method.hpp"
 #include "sync/tree.hpp"
+#include "transport/mpi/messages.hpp"
 #include "transport/mpi/waiting.hpp"
 
 namespace berkeley::mpi {
 
-class Topology {
+class MpiMethod {
  public:
-  virtual ~Topology() = default;
+  virtual ~MpiMethod() = default;
   // rank 0 gets one estimate per rank (its own: 0); the other ranks an empty vector. Valid until the
-  // next measure(): the topology reuses its buffers, so a round allocates nothing once they have grown.
+  // next measure(): the method reuses its buffers, so a round allocates nothing once they have grown.
   // Where estimates_final() is false (the collective method) the offsets are lower bounds (in a run's later
-  // rounds raised by the shift each rank carries, see collective_topology.cpp), enough for the step; the
+  // rounds raised by the shift each rank carries, see collective_method.cpp), enough for the step; the
   // ranks refine their corrections themselves when they arrive, and rank 0 finishes the estimates in finish().
   [[nodiscard]] virtual const GroupEstimates& measure(const Clock& clock) = 0;
   [[nodiscard]] virtual bool estimates_final() const { return true; }
@@ -40,9 +42,15 @@ class Topology {
   // rank 0 passes the step taken over measure()'s offsets (the others an empty one); every rank gets the
   // correction to apply to its clock (the collective method's ranks refine theirs on arrival)
   [[nodiscard]] virtual Nanoseconds deliver_corrections(const GroupStep& step);
-  // rank 0 passes `width` values per rank, in rank order; every rank gets its own `width` values back
-  // (valid until the next deliver())
-  [[nodiscard]] virtual std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) = 0;
+  // rank 0 passes one message per rank, in rank order (the others pass none); every rank gets its own back
+  template <class Message>
+  [[nodiscard]] Message deliver(std::span<const Message> messages) {
+    Message mine{};
+    deliver_messages(messages.data(), &mine, datatype_of<Message>(), sizeof(Message));
+    return mine;
+  }
+  // deliver(), untyped: `all` holds one message of `type` (`size` bytes) per rank on rank 0
+  virtual void deliver_messages(const void* all, void* mine, MPI_Datatype type, std::size_t size) = 0;
   // Collective, after a run's last round. With `collect`, rank 0's `rounds` (one per round since the last
   // finish) get the finished estimates and the corrections the ranks applied; without, they are dropped.
   // Nothing to do where rank 0 measured everything itself.
@@ -51,14 +59,14 @@ class Topology {
     (void)rounds;
   }
   // rank 0: what each level measured in the last round, whose final estimates are `last_round` (a flat
-  // topology's one level is exactly those; the tree keeps its own per-level figures)
+  // method's one level is exactly those; the tree keeps its own per-level figures)
   [[nodiscard]] virtual std::vector<LevelReport> levels(const GroupEstimates& last_round) const = 0;
 
  private:
   std::vector<std::int64_t> corrections_;  // deliver_corrections(): rank 0's corrections as sent
 };
 
-struct TopologyOptions {
+struct MethodOptions {
   SyncMethod method = SyncMethod::collective;
   PingPongPolicy pingpong;
   Waiting waiting = Waiting::busy;
@@ -70,9 +78,9 @@ struct TopologyOptions {
   CollectiveExchangePolicy collective;
 };
 
-// Collective. Builds the topology the method needs (tree: splits the communicator into nodes and leaders).
-[[nodiscard]] std::unique_ptr<Topology> make_topology(const boost::mpi::communicator& comm,
-                                                      const TopologyOptions& options);
+// Collective. Builds what the method needs (tree: splits the communicator into nodes and leaders).
+[[nodiscard]] std::unique_ptr<MpiMethod> make_method(const boost::mpi::communicator& comm,
+                                                     const MethodOptions& options);
 
 // Per-level summary of a set of estimates (ranks measured, largest bound and round trip).
 [[nodiscard]] LevelReport summarize_level(int level, std::string description, int groups,

@@ -7,13 +7,13 @@
 #include <boost/mpi/communicator.hpp>
 #include <memory>
 
-#include "transport/mpi/topology.hpp"
+#include "transport/mpi/mpi_method.hpp"
 
 namespace berkeley::mpi {
 
 // Collective over `comm`. With `keep_estimates` the ranks keep their readings for finish(), where rank 0
 // finishes every round's estimates.
-[[nodiscard]] std::unique_ptr<Topology> make_collective_topology(const boost::mpi::communicator& comm,
-                                                                 bool keep_estimates);
+[[nodiscard]] std::unique_ptr<MpiMethod> make_collective_method(const boost::mpi::communicator& comm,
+                                                                bool keep_estimates);
 
 }  // namespace berkeley::mpi

@@ -12,12 +12,13 @@
 namespace berkeley::mpi {
 
 // Rank 0's side of the ping-pong: blocking point-to-point messages, one member at a time. (The collective
-// method is not a channel: it is the two-leg round of transport/mpi/collective_topology.hpp.)
+// method is not a channel: it is the two-leg round of transport/mpi/collective_method.hpp.)
 class MpiGroupChannel final : public GroupChannel {
  public:
-  MpiGroupChannel(const boost::mpi::communicator& comm, const Clock& clock) : comm_(comm), clock_(&clock) {}
+  // (the channel keeps its own handle of `comm`: a temporary communicator is fine)
+  MpiGroupChannel(const boost::mpi::communicator& comm, const Clock& clock);
   // a channel whose clock is set by use() before it is used
-  explicit MpiGroupChannel(const boost::mpi::communicator& comm) : comm_(comm) {}
+  explicit MpiGroupChannel(const boost::mpi::communicator& comm);
   // time the exchanges on `clock` from now on (and start a new measurement: every member asleep)
   void use(const Clock& clock) {
     clock_ = &clock;
@@ -25,7 +26,7 @@ class MpiGroupChannel final : public GroupChannel {
   }
   // ring a member's doorbell with its first ping (its answer_pingpong sleeps on it)
   void use(Doorbells* doorbells) { doorbells_ = doorbells; }
-  [[nodiscard]] int size() const override { return comm_.size(); }
+  [[nodiscard]] int size() const override { return size_; }
   [[nodiscard]] std::optional<OffsetSample> exchange(int member) override;
   void prepare(int member) override;
   void release(int member) override;
@@ -34,7 +35,9 @@ class MpiGroupChannel final : public GroupChannel {
   void pause(Nanoseconds pause_ns) override;
 
  private:
-  const boost::mpi::communicator& comm_;
+  boost::mpi::communicator comm_;  // held by value: the handle lives as long as the channel
+  MPI_Comm raw_;                   // comm_'s, looked up once
+  int size_;
   const Clock* clock_ = nullptr;
   Doorbells* doorbells_ = nullptr;
   int awake_ = 0;  // the member last rung

@@ -1,4 +1,4 @@
-#include "transport/mpi/collective_topology.hpp"
+#include "transport/mpi/collective_method.hpp"
 
 #include <mpi.h>
 
@@ -18,15 +18,17 @@ constexpr int kRoot = 0;
 // MPI calls (tens of ns) and keeps a clock read (27 ns here) off the critical path. The reading then cancels
 // out of each member's refinement (two_leg_refinement), so the scatter carries one int64 per rank, the
 // correction, as the floor does (a second int64 cost about 90 ns per round at np 2 here).
-// What each rank keeps of a round and sends to rank 0 in finish(): its two readings and the correction it
-// applied; rank 0 finishes the estimates from them and its own readings.
-constexpr int kOwnFields = 3;
+// What each rank keeps of a round and sends to rank 0 in finish() is a CollectiveRoundKept (messages.hpp).
 
-class CollectiveTopology final : public Topology {
+class CollectiveMethod final : public MpiMethod {
  public:
   // the communicator's handle, rank and size are looked up once: Boost.MPI asks MPI on every call
-  CollectiveTopology(const bmpi::communicator& comm, bool keep_estimates)
-      : comm_(comm), rank_(comm.rank()), ranks_(static_cast<std::size_t>(comm.size())), keep_(keep_estimates) {}
+  CollectiveMethod(const bmpi::communicator& comm, bool keep_estimates)
+      : owner_(comm),
+        comm_(comm),
+        rank_(comm.rank()),
+        ranks_(static_cast<std::size_t>(comm.size())),
+        keep_(keep_estimates) {}
 
   const GroupEstimates& measure(const Clock& clock) override {
     gather(clock);
@@ -68,11 +70,9 @@ class CollectiveTopology final : public Topology {
     return mine;
   }
 
-  std::span<const std::int64_t> deliver(std::span<const std::int64_t> records, int width) override {
+  void deliver_messages(const void* all, void* mine, MPI_Datatype type, std::size_t /*size*/) override {
     // every rank is in the collective anyway: the blocking MPI_Scatter is the fastest
-    mine_.resize(static_cast<std::size_t>(width));
-    MPI_Scatter(records.data(), width, MPI_INT64_T, mine_.data(), width, MPI_INT64_T, kRoot, comm_);
-    return mine_;
+    MPI_Scatter(all, 1, type, mine, 1, type, kRoot, comm_);
   }
 
   void finish(bool collect, std::span<RoundRecord> rounds) override {
@@ -83,24 +83,25 @@ class CollectiveTopology final : public Topology {
       return;
     }
     // every rank ran the same rounds (rank 0's own rows stay in place, unread)
-    const int count = static_cast<int>(rank_ == kRoot ? rounds.size() * kOwnFields : own_.size());
+    const int count = static_cast<int>(rank_ == kRoot ? rounds.size() : own_.size());
+    const MPI_Datatype type = datatype_of<CollectiveRoundKept>();
     if (rank_ != kRoot) {
-      MPI_Gather(own_.data(), count, MPI_INT64_T, nullptr, count, MPI_INT64_T, kRoot, comm_);
+      MPI_Gather(own_.data(), count, type, nullptr, count, type, kRoot, comm_);
       own_.clear();
       return;
     }
     collected_.resize(ranks_ * static_cast<std::size_t>(count));
-    MPI_Gather(MPI_IN_PLACE, count, MPI_INT64_T, collected_.data(), count, MPI_INT64_T, kRoot, comm_);
+    MPI_Gather(MPI_IN_PLACE, count, type, collected_.data(), count, type, kRoot, comm_);
     if (master_reads_.size() != rounds.size()) throw std::logic_error("collective: a reading per round expected");
     for (std::size_t r = 1; r < ranks_; ++r) {
       for (std::size_t k = 0; k < rounds.size(); ++k) {
-        const std::int64_t* f = collected_.data() + r * static_cast<std::size_t>(count) + k * kOwnFields;
+        const CollectiveRoundKept& f = collected_[r * static_cast<std::size_t>(count) + k];
         PeerEstimate& e = rounds[k].estimates[r].emplace();
-        e.best =
-            two_leg_estimate(TwoLegSample{ClockReading{f[0]}, master_reads_[k], master_reads_[k], ClockReading{f[1]}});
+        e.best = two_leg_estimate(
+            TwoLegSample{ClockReading{f.sent_ns}, master_reads_[k], master_reads_[k], ClockReading{f.received_ns}});
         e.median_round_trip_ns = e.best.round_trip_ns;
         e.samples_used = 1;
-        rounds[k].step.step.corrections_ns[r] = Nanoseconds{f[2]};
+        rounds[k].step.step.corrections_ns[r] = Nanoseconds{f.correction_ns};
       }
     }
     master_reads_.clear();
@@ -157,10 +158,11 @@ class CollectiveTopology final : public Topology {
     // the correction was computed from the lower bound plus the shift carried (see gather())
     const Nanoseconds applied = two_leg_correction(Nanoseconds{sent_correction} + shift_, sent_, received);
     shift_ = two_leg_refinement(sent_, received);
-    if (keep_) own_.insert(own_.end(), {sent_.count(), received.count(), applied.count()});
+    if (keep_) own_.push_back(CollectiveRoundKept{sent_.count(), received.count(), applied.count()});
     return applied;
   }
 
+  boost::mpi::communicator owner_;  // held by value: comm_ lives as long as this method
   MPI_Comm comm_;
   int rank_;
   std::size_t ranks_;
@@ -173,18 +175,17 @@ class CollectiveTopology final : public Topology {
   ClockReading master_gathered_{0};
   std::vector<std::int64_t> records_;
   std::vector<ClockReading> master_reads_;  // this run's reading after each round's gather (kept for the report)
-  std::vector<std::int64_t> collected_;
+  std::vector<CollectiveRoundKept> collected_;
   // every other rank
   ClockReading sent_{0};
-  Nanoseconds shift_{0};           // this run's last estimate − its lower bound (see gather())
-  std::vector<std::int64_t> own_;  // kOwnFields per round since the last finish()
-  std::vector<std::int64_t> mine_;
+  Nanoseconds shift_{0};                  // this run's last estimate − its lower bound (see gather())
+  std::vector<CollectiveRoundKept> own_;  // one per round since the last finish()
 };
 
 }  // namespace
 
-std::unique_ptr<Topology> make_collective_topology(const bmpi::communicator& comm, bool keep_estimates) {
-  return std::make_unique<CollectiveTopology>(comm, keep_estimates);
+std::unique_ptr<MpiMethod> make_collective_method(const bmpi::communicator& comm, bool keep_estimates) {
+  return std::make_unique<CollectiveMethod>(comm, keep_estimates);
 }
 
 }  // namespace berkeley::mpi
