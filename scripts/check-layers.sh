@@ -30,7 +30,7 @@ forbid() {
 
 forbid 'boost/asio' 'Boost.Asio' transport/tcp
 forbid 'sys/socket\.h|netinet/|netdb\.h|sys/epoll\.h' 'sockets' transport/tcp
-forbid 'mpi\.h|boost/mpi' 'MPI' transport/mpi bench apps
+forbid 'mpi\.h|boost/mpi' 'MPI' transport/mpi bench/mpi apps
 
 # nothing may move the system clock: corrections live in the program's own clock object
 if clock_setters=$(grep -rnE '\b(settimeofday|adjtime|adjtimex|clock_settime|clock_adjtime|stime)[[:space:]]*\(' . ); then

@@ -20,11 +20,11 @@ berkeley_warnings(berkeley_sim)
 
 # The benchmark's logic: options, the runs over p and methods, the table and JSON.
 add_library(berkeley_sim_bench_lib
-  sim/bench_options.cpp
-  sim/bench_runner.cpp
-  sim/bench_report.cpp)
+  bench/sim/bench_options.cpp
+  bench/sim/bench_runner.cpp
+  bench/sim/bench_report.cpp)
 add_library(berkeley::sim_bench ALIAS berkeley_sim_bench_lib)
-berkeley_layer(berkeley_sim_bench_lib sim)
+berkeley_layer(berkeley_sim_bench_lib bench/sim)
 target_link_libraries(berkeley_sim_bench_lib
   PUBLIC berkeley::sim berkeley::cli
   PRIVATE Boost::program_options nlohmann_json::nlohmann_json)

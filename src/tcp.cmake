@@ -53,6 +53,17 @@ target_link_libraries(berkeley_client PRIVATE berkeley::tcp berkeley::tcp_cli)
 berkeley_warnings(berkeley_client)
 
 # Not a test: one berkeley_master against 10, 100, 1000 connections held by this process.
+# The benchmark's logic (src/bench/tcp): options, the master as a child process, the runs and the table.
+add_library(berkeley_tcp_bench_lib
+  bench/tcp/tcp_bench_options.cpp
+  bench/tcp/master_process.cpp
+  bench/tcp/tcp_bench_run.cpp)
+target_link_libraries(berkeley_tcp_bench_lib
+  PUBLIC berkeley::tcp berkeley::cli
+  PRIVATE Boost::program_options nlohmann_json::nlohmann_json)
+berkeley_layer(berkeley_tcp_bench_lib bench/tcp)
+berkeley_warnings(berkeley_tcp_bench_lib)
+
 add_executable(berkeley_tcp_bench apps/berkeley_tcp_bench.cpp)
-target_link_libraries(berkeley_tcp_bench PRIVATE berkeley::tcp berkeley::tcp_cli nlohmann_json::nlohmann_json)
+target_link_libraries(berkeley_tcp_bench PRIVATE berkeley_tcp_bench_lib)
 berkeley_warnings(berkeley_tcp_bench)

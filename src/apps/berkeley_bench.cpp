@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "bench/floors.hpp"
-#include "bench/method_run.hpp"
+#include "bench/mpi/floors.hpp"
+#include "bench/mpi/method_run.hpp"
 #include "cli/command_line.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
@@ -120,18 +120,18 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
     return kExitOutputError;
   }
 
-  const bench::Floors floors = bench::measure_floors(world);
+  const mpi::bench::Floors floors = mpi::bench::measure_floors(world);
   const int node_size = options.node_size > 0 ? options.node_size : balanced_node_size(world.size());
-  std::vector<bench::MethodFigures> figures;
+  std::vector<mpi::bench::MethodFigures> figures;
   for (const SyncMethod method : options.methods) {
-    bench::MethodRunOptions run;
+    mpi::bench::MethodRunOptions run;
     run.method = method;
     run.syncs = options.syncs;
     run.probes = options.probes;
     run.node_size = method == SyncMethod::tree ? node_size : 0;
     run.later_ns = options.later_ns;
     run.simulated = options.simulated;
-    figures.push_back(bench::run_method(world, run));
+    figures.push_back(mpi::bench::run_method(world, run));
   }
   if (!master) return kExitOk;
 
@@ -144,7 +144,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   if (!options.simulated) {
     bool calibrated = true;
     Nanoseconds bound{0};
-    for (const bench::MethodFigures& f : figures) {
+    for (const mpi::bench::MethodFigures& f : figures) {
       calibrated = calibrated && f.truth_calibrated;
       bound = std::max(bound, f.truth_bound_ns);
     }
@@ -170,7 +170,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   doc["floors"] = {{"barrier_ns", floors.barrier_ns.count()},
                    {"gather_scatter_ns", floors.gather_scatter_ns.count()},
                    {"half_min_rtt_ns", floors.half_min_rtt_ns.count()}};
-  for (const bench::MethodFigures& f : figures) {
+  for (const mpi::bench::MethodFigures& f : figures) {
     const double ratio = static_cast<double>(f.median_sync_time_ns.count()) /
                          static_cast<double>(std::max<std::int64_t>(1, f.median_floor_ns.count()));
     char ratio_text[48];
@@ -197,7 +197,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
         {"truth_bound_ns", f.truth_bound_ns.count()}};
   }
   std::cout << "with the report built (SyncOptions::report, as berkeley_mpi syncs) [us]:";
-  for (const bench::MethodFigures& f : figures) {
+  for (const mpi::bench::MethodFigures& f : figures) {
     std::cout << ' ' << sync_method_name(f.method) << ' ' << us(f.median_reported_sync_time_ns);
   }
   std::cout << '\n';

@@ -5,31 +5,31 @@
 #include <string>
 #include <vector>
 
+#include "bench/sim/bench_options.hpp"
+#include "bench/sim/bench_report.hpp"
+#include "bench/sim/bench_runner.hpp"
 #include "cli/exit_codes.hpp"
 #include "report/report_file.hpp"
-#include "sim/bench_options.hpp"
-#include "sim/bench_report.hpp"
-#include "sim/bench_runner.hpp"
 
 namespace {
 
 using namespace berkeley;
 
-int run(const sim::BenchOptions& options) {
+int run(const sim::bench::BenchOptions& options) {
   // open the report before any work: a run of minutes must not end in "cannot write"
   ReportFile json_file(options.json_path);
   if (!json_file.open()) {
     std::cerr << cannot_open_message("berkeley_sim_bench", json_file) << '\n';
     return kExitOutputError;
   }
-  sim::write_bench_parameters(std::cout, options);
-  sim::write_bench_table_header(std::cout);
-  const std::vector<sim::BenchRun> runs = sim::run_bench(options, [](const sim::BenchRun& r) {
-    sim::write_bench_table_row(std::cout, r);
+  sim::bench::write_bench_parameters(std::cout, options);
+  sim::bench::write_bench_table_header(std::cout);
+  const std::vector<sim::bench::BenchRun> runs = sim::bench::run_bench(options, [](const sim::bench::BenchRun& r) {
+    sim::bench::write_bench_table_row(std::cout, r);
     std::cout.flush();
   });
-  sim::write_bench_footer(std::cout, runs);
-  if (!json_file.write([&](std::ostream& out) { sim::write_bench_json(out, options, runs); })) {
+  sim::bench::write_bench_footer(std::cout, runs);
+  if (!json_file.write([&](std::ostream& out) { sim::bench::write_bench_json(out, options, runs); })) {
     std::cerr << write_failed_message("berkeley_sim_bench", json_file) << '\n';
     return kExitOutputError;
   }
@@ -39,7 +39,8 @@ int run(const sim::BenchOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const sim::ParsedBenchCommandLine parsed = sim::parse_bench_options(std::vector<std::string>(argv + 1, argv + argc));
+  const sim::bench::ParsedBenchCommandLine parsed =
+      sim::bench::parse_bench_options(std::vector<std::string>(argv + 1, argv + argc));
   if (!parsed.options) return cli::stop_with("berkeley_sim_bench", parsed);
   try {
     return run(*parsed.options);

@@ -1,4 +1,4 @@
-#include "bench/floors.hpp"
+#include "bench/mpi/floors.hpp"
 
 #include <mpi.h>
 
@@ -10,7 +10,7 @@
 
 #include "core/median.hpp"
 
-namespace berkeley::bench {
+namespace berkeley::mpi::bench {
 namespace {
 
 Nanoseconds elapsed_since(std::chrono::steady_clock::time_point start) {
@@ -81,4 +81,4 @@ Floors measure_floors(const boost::mpi::communicator& comm, int repetitions) {
   return floors;
 }
 
-}  // namespace berkeley::bench
+}  // namespace berkeley::mpi::bench

@@ -4,7 +4,7 @@
 
 #include "core/time.hpp"
 
-namespace berkeley::bench {
+namespace berkeley::mpi::bench {
 
 struct Floors {
   Nanoseconds barrier_ns{0};         // median MPI_Barrier, slowest rank
@@ -23,4 +23,4 @@ struct Floors {
 // Median of the values (the upper median for an even count); 0 for none.
 [[nodiscard]] Nanoseconds median_of(std::vector<Nanoseconds> values);
 
-}  // namespace berkeley::bench
+}  // namespace berkeley::mpi::bench

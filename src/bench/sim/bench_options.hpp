@@ -8,7 +8,7 @@
 #include "transport/sim/network_model.hpp"
 #include "transport/sim/sim_sync.hpp"
 
-namespace berkeley::sim {
+namespace berkeley::sim::bench {
 
 struct BenchOptions {
   NetworkParams network;
@@ -27,4 +27,4 @@ using ParsedBenchCommandLine = cli::ParsedOptions<BenchOptions>;
 
 [[nodiscard]] ParsedBenchCommandLine parse_bench_options(const std::vector<std::string>& args);
 
-}  // namespace berkeley::sim
+}  // namespace berkeley::sim::bench

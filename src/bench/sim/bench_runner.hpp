@@ -5,10 +5,10 @@
 #include <functional>
 #include <vector>
 
-#include "sim/bench_options.hpp"
+#include "bench/sim/bench_options.hpp"
 #include "transport/sim/sim_sync.hpp"
 
-namespace berkeley::sim {
+namespace berkeley::sim::bench {
 
 struct BenchRun {
   SimSyncResult result;
@@ -21,4 +21,4 @@ struct BenchRun {
 [[nodiscard]] std::vector<BenchRun> run_bench(const BenchOptions& options,
                                               const std::function<void(const BenchRun&)>& on_run = {});
 
-}  // namespace berkeley::sim
+}  // namespace berkeley::sim::bench

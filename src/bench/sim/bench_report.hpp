@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/bench_options.hpp"
-#include "sim/bench_runner.hpp"
+#include "bench/sim/bench_options.hpp"
+#include "bench/sim/bench_runner.hpp"
 
-namespace berkeley::sim {
+namespace berkeley::sim::bench {
 
 // the model's parameters, one line each
 void write_bench_parameters(std::ostream& out, const BenchOptions& options);
@@ -18,4 +18,4 @@ void write_bench_footer(std::ostream& out, const std::vector<BenchRun>& runs);
 
 void write_bench_json(std::ostream& out, const BenchOptions& options, const std::vector<BenchRun>& runs);
 
-}  // namespace berkeley::sim
+}  // namespace berkeley::sim::bench

@@ -1,8 +1,8 @@
-#include "sim/bench_runner.hpp"
+#include "bench/sim/bench_runner.hpp"
 
 #include <chrono>
 
-namespace berkeley::sim {
+namespace berkeley::sim::bench {
 
 std::vector<BenchRun> run_bench(const BenchOptions& options, const std::function<void(const BenchRun&)>& on_run) {
   std::vector<BenchRun> runs;
@@ -27,4 +27,4 @@ std::vector<BenchRun> run_bench(const BenchOptions& options, const std::function
   return runs;
 }
 
-}  // namespace berkeley::sim
+}  // namespace berkeley::sim::bench

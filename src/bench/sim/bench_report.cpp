@@ -1,4 +1,4 @@
-#include "sim/bench_report.hpp"
+#include "bench/sim/bench_report.hpp"
 
 #include <cstdio>
 #include <iomanip>
@@ -7,7 +7,7 @@
 
 #include "core/duration_text.hpp"
 
-namespace berkeley::sim {
+namespace berkeley::sim::bench {
 namespace {
 
 std::string node_shape(const SimSyncResult& r) {
@@ -122,4 +122,4 @@ void write_bench_json(std::ostream& out, const BenchOptions& o, const std::vecto
   out << doc.dump(2) << '\n';
 }
 
-}  // namespace berkeley::sim
+}  // namespace berkeley::sim::bench

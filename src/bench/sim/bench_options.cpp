@@ -1,4 +1,4 @@
-#include "sim/bench_options.hpp"
+#include "bench/sim/bench_options.hpp"
 
 #include <boost/program_options.hpp>
 #include <cmath>
@@ -10,7 +10,7 @@
 
 namespace po = boost::program_options;
 
-namespace berkeley::sim {
+namespace berkeley::sim::bench {
 namespace {
 
 constexpr int kMaxParticipants = 1'000'000;  // a whole run: about 330 bytes each (docs/simulation.md)
@@ -134,4 +134,4 @@ ParsedBenchCommandLine parse_bench_options(const std::vector<std::string>& args)
       [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) { parsed.options = options_value(vm); });
 }
 
-}  // namespace berkeley::sim
+}  // namespace berkeley::sim::bench

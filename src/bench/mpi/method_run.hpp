@@ -8,7 +8,7 @@
 #include "core/time.hpp"
 #include "sync/sync_method.hpp"
 
-namespace berkeley::bench {
+namespace berkeley::mpi::bench {
 
 struct MethodRunOptions {
   SyncMethod method = SyncMethod::collective;
@@ -45,4 +45,4 @@ struct MethodFigures {
 // Collective. Rank 0 gets the figures.
 [[nodiscard]] MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOptions& options);
 
-}  // namespace berkeley::bench
+}  // namespace berkeley::mpi::bench

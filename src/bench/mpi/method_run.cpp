@@ -1,4 +1,4 @@
-#include "bench/method_run.hpp"
+#include "bench/mpi/method_run.hpp"
 
 #include <mpi.h>
 
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include "bench/floors.hpp"
+#include "bench/mpi/floors.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "clock/shift_calibration.hpp"
 #include "clock/simulated_clock.hpp"
@@ -15,7 +15,7 @@
 #include "transport/mpi/synchronize.hpp"
 #include "transport/mpi/wtime_clock.hpp"
 
-namespace berkeley::bench {
+namespace berkeley::mpi::bench {
 namespace {
 
 constexpr Nanoseconds kInstantLead{std::chrono::milliseconds(5)};
@@ -143,4 +143,4 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
   return figures;
 }
 
-}  // namespace berkeley::bench
+}  // namespace berkeley::mpi::bench

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "sim/bench_report.hpp"
+#include "bench/sim/bench_report.hpp"
 
-namespace berkeley::sim {
+namespace berkeley::sim::bench {
 namespace {
 
 TEST(BenchJson, CarriesTheParametersAndEveryRunInNanoseconds) {
@@ -50,4 +50,4 @@ TEST(BenchJson, CarriesTheParametersAndEveryRunInNanoseconds) {
 }
 
 }  // namespace
-}  // namespace berkeley::sim
+}  // namespace berkeley::sim::bench

@@ -2,10 +2,10 @@
 // bad value.
 #include <gtest/gtest.h>
 
+#include "bench/sim/bench_options.hpp"
 #include "cli/exit_codes.hpp"
-#include "sim/bench_options.hpp"
 
-namespace berkeley::sim {
+namespace berkeley::sim::bench {
 namespace {
 
 ParsedBenchCommandLine parse(std::vector<std::string> args) { return parse_bench_options(args); }
@@ -138,4 +138,4 @@ TEST(BenchOptions, HelpExitsZeroAndListsTheModelsOptions) {
 }
 
 }  // namespace
-}  // namespace berkeley::sim
+}  // namespace berkeley::sim::bench
