@@ -84,7 +84,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   if (options.polite_waiting) {
     sync_options.waiting = *options.polite_waiting ? berkeley::mpi::Waiting::polite : berkeley::mpi::Waiting::busy;
   }
-  const auto outcome = berkeley::mpi::synchronize(world, clock, sync_options, [&](const RoundReport& round) {
+  const auto outcome = berkeley::mpi::synchronize(world, clock, sync_options, [&](const RoundSummary& round) {
     if (!options.quiet) write_round_line(std::cout, round, options.rounds);
   });
   const std::vector<AuditEstimate> audits = berkeley::mpi::audit_offsets(world, clock, kAuditExchanges);

@@ -101,7 +101,7 @@ void write_json(std::ostream& out, const RunReport& report) {
   }
   doc["ranks"] = std::move(ranks);
   json rounds = json::array();
-  for (const RoundReport& r : report.rounds) {
+  for (const RoundSummary& r : report.rounds) {
     rounds.push_back({{"round", r.round},
                       {"average_offset_ns", r.average_offset_ns.count()},
                       {"median_offset_ns", r.median_offset_ns.count()},
@@ -115,7 +115,7 @@ void write_json(std::ostream& out, const RunReport& report) {
   }
   doc["rounds"] = std::move(rounds);
   json levels = json::array();
-  for (const LevelReport& l : report.levels) {
+  for (const LevelSummary& l : report.levels) {
     levels.push_back({{"level", l.level},
                       {"description", l.description},
                       {"groups", l.groups},

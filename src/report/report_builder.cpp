@@ -91,7 +91,7 @@ Nanoseconds spread_of(const std::vector<ClockReading>& values) {
 }
 
 RunReport build_run_report(const RunParameters& parameters, const std::vector<RankInputs>& ranks,
-                           std::vector<RoundReport> rounds, const std::string& truth_reference,
+                           std::vector<RoundSummary> rounds, const std::string& truth_reference,
                            const std::vector<Nanoseconds>& later_ns, std::optional<Nanoseconds> required_precision_ns) {
   RunReport report;
   report.parameters = parameters;

@@ -4,23 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "clock/shared_instant.hpp"
 #include "core/interval_audit.hpp"
 #include "core/min_rtt_filter.hpp"
 #include "report/run_report.hpp"
 #include "sync/drift_plan.hpp"
 
 namespace berkeley {
-
-// One rank's clock at the shared instant, before (raw) and after (corrected) its correction.
-struct InstantObservation {
-  ClockReading raw_ns{0};
-  ClockReading corrected_ns{0};
-  Nanoseconds read_window_ns{0};
-  // the same at later instants (e.g. +1 s, +10 s): known without waiting only for clocks whose value is
-  // a known function of the reference (simulated); nullopt otherwise
-  std::vector<std::optional<ClockReading>> later_raw_ns;
-  std::vector<std::optional<ClockReading>> later_corrected_ns;
-};
 
 struct RankInputs {
   std::string host;
@@ -48,7 +38,7 @@ struct RankInputs {
 // (its residual is then not bounded), or when a rank was not audited at all). A gate below what the audit
 // can resolve therefore always fails.
 [[nodiscard]] RunReport build_run_report(const RunParameters& parameters, const std::vector<RankInputs>& ranks,
-                                         std::vector<RoundReport> rounds, const std::string& truth_reference,
+                                         std::vector<RoundSummary> rounds, const std::string& truth_reference,
                                          const std::vector<Nanoseconds>& later_ns = {},
                                          std::optional<Nanoseconds> required_precision_ns = std::nullopt);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "sync/round_summary.hpp"
 
 namespace berkeley {
 
@@ -55,32 +56,6 @@ struct RankReport {
   double simulated_drift_ppm = 0.0;
 };
 
-struct RoundReport {
-  int round = 0;  // 1-based
-  Nanoseconds average_offset_ns{0};
-  Nanoseconds median_offset_ns{0};
-  Nanoseconds max_abs_correction_ns{0};
-  Nanoseconds max_uncertainty_ns{0};  // largest half round trip of the round's estimates
-  std::size_t clocks_averaged = 0;
-  std::size_t clocks_excluded = 0;
-  Nanoseconds duration_ns{0};  // master's wall time for the round
-  // pingpong/tree with patience: members measured again while the machine was busy, and those whose
-  // budget ran out before a quiet exchange appeared (their bound is the best the budget reached)
-  std::size_t clocks_remeasured = 0;
-  std::size_t clocks_out_of_patience = 0;
-};
-
-// What one level of the sync measured (a flat sync has one level; the tree two: within nodes, then
-// among the node leaders).
-struct LevelReport {
-  int level = 1;
-  std::string description;
-  int groups = 1;                     // groups measured in parallel at this level
-  int ranks_measured = 0;             // estimates made (the measuring ranks themselves not counted)
-  Nanoseconds max_uncertainty_ns{0};  // the widest bound of any estimate at this level
-  Nanoseconds max_round_trip_ns{0};
-};
-
 struct RunParameters {
   int ranks = 0;
   int rounds = 0;
@@ -98,8 +73,8 @@ struct RunParameters {
 struct RunReport {
   RunParameters parameters;
   std::vector<RankReport> ranks;
-  std::vector<RoundReport> rounds;
-  std::vector<LevelReport> levels;  // round 1
+  std::vector<RoundSummary> rounds;
+  std::vector<LevelSummary> levels;  // round 1
   int hosts = 1;
   // distinct clock domains among the ranks (a rank whose domain is unknown counts as one of its own)
   int clock_domains = 1;

@@ -117,7 +117,7 @@ void write_table(std::ostream& out, const RunReport& report) {
                   fixed(r.residual_ns, 1e3, 3).c_str());
     out << line << (r.excluded ? "  excluded from average" : "") << '\n';
   }
-  for (const LevelReport& level : report.levels) {
+  for (const LevelSummary& level : report.levels) {
     out << "level " << level.level << " (" << level.description << "): " << level.groups << " group(s), "
         << level.ranks_measured << " ranks measured, estimates within +-" << format_duration(level.max_uncertainty_ns)
         << ", largest best round trip " << format_duration(level.max_round_trip_ns) << '\n';
@@ -142,7 +142,7 @@ void write_summary(std::ostream& out, const RunReport& report) {
       << '\n';
 }
 
-void write_round_line(std::ostream& out, const RoundReport& round, int rounds_total) {
+void write_round_line(std::ostream& out, const RoundSummary& round, int rounds_total) {
   out << "round " << round.round << "/" << rounds_total << ": average " << format_duration(round.average_offset_ns)
       << " from master, " << round.clocks_averaged << " clocks averaged, " << round.clocks_excluded
       << " excluded, largest correction " << format_duration(round.max_abs_correction_ns) << ", estimate within +-"

@@ -261,7 +261,7 @@ TEST_F(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
   // by what it averaged wrongly, at most twice the round's widest bound (the collective averages lower
   // bounds, each within its whole interval below the estimate), + 1 ns of integer rounding
   Nanoseconds group_bound{0};
-  for (const RoundReport& round : outcome.rounds) group_bound += 2 * round.max_uncertainty_ns + Nanoseconds{1};
+  for (const RoundSummary& round : outcome.rounds) group_bound += 2 * round.max_uncertainty_ns + Nanoseconds{1};
   std::int64_t sum = 0;
   for (int r = 0; r < world.size(); ++r) sum += (offset_of_rank(r) - offset_of_rank(0)).count();
   const Nanoseconds agreed = readings[0].raw_ns + Nanoseconds{sum / world.size()};

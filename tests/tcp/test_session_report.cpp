@@ -25,14 +25,14 @@ MemberRecord member(std::int64_t id, std::int64_t raw, std::int64_t correction, 
   return m;
 }
 
-RoundReport round_with_uncertainty(std::int64_t ns) {
-  RoundReport r;
+RoundSummary round_with_uncertainty(std::int64_t ns) {
+  RoundSummary r;
   r.max_uncertainty_ns = Nanoseconds{ns};
   return r;
 }
 
 TEST(StatedBound, TwiceTheUncertaintiesPlusReadWindowsPlusDrift) {
-  const std::vector<RoundReport> rounds{round_with_uncertainty(5'000), round_with_uncertainty(3'000)};
+  const std::vector<RoundSummary> rounds{round_with_uncertainty(5'000), round_with_uncertainty(3'000)};
   EXPECT_EQ(stated_bound(rounds, Nanoseconds{200}, 0.0, Nanoseconds{1'000'000'000}), Nanoseconds{16'004 + 400});
   // two clocks at ±10 ppm over 1 s can be 20 µs apart
   EXPECT_EQ(stated_bound(rounds, Nanoseconds{200}, 10.0, Nanoseconds{1'000'000'000}), Nanoseconds{16'404 + 20'000});

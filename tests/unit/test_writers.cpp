@@ -48,7 +48,7 @@ TEST(JsonWriter, SaysWhereThePatienceBudgetRanOut) {
   RunReport report = sample_report();
   report.ranks[0].bursts = 4;
   report.ranks[0].patience_ran_out = true;
-  RoundReport round;
+  RoundSummary round;
   round.round = 1;
   round.clocks_remeasured = 2;
   round.clocks_out_of_patience = 1;
@@ -63,7 +63,7 @@ TEST(JsonWriter, SaysWhereThePatienceBudgetRanOut) {
 }
 
 TEST(TableWriter, TheRoundLineSaysWhoWasMeasuredAgainAndWhereThePatienceRanOut) {
-  RoundReport round;
+  RoundSummary round;
   round.round = 1;
   std::ostringstream quiet;
   write_round_line(quiet, round, 1);

@@ -107,7 +107,7 @@ class CollectiveMethod final : public MpiMethod {
     master_reads_.clear();
   }
 
-  std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
+  std::vector<LevelSummary> levels(const GroupEstimates& last_round) const override {
     return {summarize_level(1, "collective, rank 0 to every rank", 1, last_round)};
   }
 

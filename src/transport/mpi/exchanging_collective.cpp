@@ -72,7 +72,7 @@ class ExchangingCollective final : public MpiMethod {
     MPI_Scatter(all, 1, type, mine, 1, type, kRoot, comm_);
   }
 
-  std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
+  std::vector<LevelSummary> levels(const GroupEstimates& last_round) const override {
     return {summarize_level(
         1,
         "collective, rank 0 to every rank, intersection of " + std::to_string(exchanges_) + " gather/scatter exchanges",

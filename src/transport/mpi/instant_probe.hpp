@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "clock/corrected_clock.hpp"
-#include "report/report_builder.hpp"
+#include "clock/shared_instant.hpp"
 
 namespace berkeley::mpi {
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "clock/shared_instant.hpp"
 #include "core/min_rtt_filter.hpp"
-#include "report/report_builder.hpp"
 #include "sync/drift_plan.hpp"
 
 namespace berkeley::mpi {

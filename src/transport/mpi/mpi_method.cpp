@@ -17,20 +17,6 @@ namespace berkeley::mpi {
 
 namespace bmpi = boost::mpi;
 
-LevelReport summarize_level(int level, std::string description, int groups, const GroupEstimates& estimates) {
-  LevelReport report;
-  report.level = level;
-  report.description = std::move(description);
-  report.groups = groups;
-  report.max_uncertainty_ns = largest_uncertainty(estimates);
-  for (std::size_t m = 1; m < estimates.size(); ++m) {
-    if (!estimates[m]) continue;
-    ++report.ranks_measured;
-    report.max_round_trip_ns = std::max(report.max_round_trip_ns, estimates[m]->best.round_trip_ns);
-  }
-  return report;
-}
-
 Nanoseconds MpiMethod::round(const Clock& clock, Nanoseconds tolerance_ns, RoundWork& work, RoundRecord* record) {
   // the round engine's view of this method, reading `clock`
   class Carrier final : public RoundTransport {
@@ -122,7 +108,7 @@ class PingpongMethod final : public MpiMethod {
     // ranks that were idle may sleep until it arrives
     scatter_messages(comm_, all, mine, type, options_.waiting, doorbells_for(options_.waiting, doorbells_));
   }
-  std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
+  std::vector<LevelSummary> levels(const GroupEstimates& last_round) const override {
     return {summarize_level(1, "pingpong, rank 0 to every rank", 1, last_round)};
   }
 
@@ -231,7 +217,7 @@ class TreeMethod final : public MpiMethod {
   }
 
   // the tree's levels are its own: the node leaders' and rank 0's estimates of the last measure()
-  std::vector<LevelReport> levels(const GroupEstimates& last_round) const override {
+  std::vector<LevelSummary> levels(const GroupEstimates& last_round) const override {
     (void)last_round;
     return levels_;
   }
@@ -268,7 +254,7 @@ class TreeMethod final : public MpiMethod {
   QuietFloors leader_floors_;
   NodeLayout layout_;  // rank 0: world ranks of every node, leader first
   std::vector<std::int64_t> node_sizes_;
-  std::vector<LevelReport> levels_;
+  std::vector<LevelSummary> levels_;
   GroupEstimates composed_;  // rank 0: the last measure()
 };
 

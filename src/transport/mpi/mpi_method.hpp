@@ -12,9 +12,9 @@
 
 #include "clock/clock.hpp"
 #include "core/collective_exchanges.hpp"
-#include "report/run_report.hpp"
 #include "sync/measure.hpp"
 #include "sync/round.hpp"
+#include "sync/round_summary.hpp"
 #include "sync/sync_method.hpp"
 #include "sync/tree.hpp"
 #include "transport/mpi/messages.hpp"
@@ -60,7 +60,7 @@ class MpiMethod {
   }
   // rank 0: what each level measured in the last round, whose final estimates are `last_round` (a flat
   // method's one level is exactly those; the tree keeps its own per-level figures)
-  [[nodiscard]] virtual std::vector<LevelReport> levels(const GroupEstimates& last_round) const = 0;
+  [[nodiscard]] virtual std::vector<LevelSummary> levels(const GroupEstimates& last_round) const = 0;
 
  private:
   std::vector<std::int64_t> corrections_;  // deliver_corrections(): rank 0's corrections as sent
@@ -81,9 +81,5 @@ struct MethodOptions {
 // Collective. Builds what the method needs (tree: splits the communicator into nodes and leaders).
 [[nodiscard]] std::unique_ptr<MpiMethod> make_method(const boost::mpi::communicator& comm,
                                                      const MethodOptions& options);
-
-// Per-level summary of a set of estimates (ranks measured, largest bound and round trip).
-[[nodiscard]] LevelReport summarize_level(int level, std::string description, int groups,
-                                          const GroupEstimates& estimates);
 
 }  // namespace berkeley::mpi

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <thread>
 
-#include "report/round_summary.hpp"
+#include "sync/round_summary.hpp"
 #include "transport/mpi/mpi_method.hpp"
 
 namespace berkeley::mpi {

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "clock/corrected_clock.hpp"
-#include "report/run_report.hpp"
 #include "sync/drift_plan.hpp"
 #include "sync/measure.hpp"
+#include "sync/round_summary.hpp"
 #include "sync/sync_method.hpp"
 #include "transport/mpi/mpi_method.hpp"
 #include "transport/mpi/waiting.hpp"
@@ -58,10 +58,10 @@ struct SyncOptions {
 
 struct SyncOutcome {
   // rank 0 only (empty elsewhere), and only with SyncOptions::report:
-  std::vector<RoundReport> rounds;
-  GroupEstimates first_estimates;   // per rank, round 1: the offsets before any correction
-  std::vector<bool> excluded;       // per rank, round 1
-  std::vector<LevelReport> levels;  // the last round: what each level measured
+  std::vector<RoundSummary> rounds;
+  GroupEstimates first_estimates;    // per rank, round 1: the offsets before any correction
+  std::vector<bool> excluded;        // per rank, round 1
+  std::vector<LevelSummary> levels;  // the last round: what each level measured
   // rank 0, when SyncOptions::corrects_drift()
   std::optional<DriftPlan> drift;
   // rank 0, with SyncOptions::report: per rank, how far its clock may be from rank 0's once the sync is
@@ -85,7 +85,7 @@ struct SyncOutcome {
 // Called on rank 0 with each round's summary (for progress lines); may be empty, and is not called
 // without SyncOptions::report. Pingpong and tree call it as each round ends; the collective once the
 // ranks' estimates are in, after the last round.
-using RoundObserver = std::function<void(const RoundReport&)>;
+using RoundObserver = std::function<void(const RoundSummary&)>;
 
 // Set up once (collective: splits communicators for the tree, finds out how ranks should wait), then
 // synchronize as often as needed without paying for the setup again.

@@ -13,11 +13,11 @@
 #include "report/report_builder.hpp"
 #include "report/report_file.hpp"
 #include "report/report_output.hpp"
-#include "report/round_summary.hpp"
 #include "report/table_writer.hpp"
 #include "sync/group_audit.hpp"
 #include "sync/measure.hpp"
 #include "sync/round.hpp"
+#include "sync/round_summary.hpp"
 #include "transport/tcp/fd_limit.hpp"
 #include "transport/tcp/lobby.hpp"
 #include "transport/tcp/message_codec.hpp"
@@ -108,7 +108,7 @@ class MasterRun {
   Lobby lobby_;
   ReportFile json_;
   std::vector<MemberRecord> records_;  // [0] the master, then the members by id
-  std::vector<RoundReport> rounds_;
+  std::vector<RoundSummary> rounds_;
   RoundWork work_;  // the step's buffers, reused round after round
   ClockReading first_poll_{0};
 };

@@ -8,11 +8,11 @@
 
 namespace berkeley::tcp {
 
-Nanoseconds stated_bound(const std::vector<RoundReport>& rounds, Nanoseconds widest_read_window_ns, double drift_ppm,
+Nanoseconds stated_bound(const std::vector<RoundSummary>& rounds, Nanoseconds widest_read_window_ns, double drift_ppm,
                          Nanoseconds elapsed_ns) {
   Nanoseconds bound{0};
   // + 1 ns per estimate: the Cristian midpoint and half round trip are rounded down to whole nanoseconds
-  for (const RoundReport& round : rounds) bound += 2 * (round.max_uncertainty_ns + Nanoseconds{1});
+  for (const RoundSummary& round : rounds) bound += 2 * (round.max_uncertainty_ns + Nanoseconds{1});
   bound += 2 * widest_read_window_ns;
   const double drift_ns = 2.0 * std::fabs(drift_ppm) * 1e-6 * static_cast<double>(elapsed_ns.count());
   bound += Nanoseconds{static_cast<std::int64_t>(std::ceil(drift_ns))};
@@ -20,7 +20,7 @@ Nanoseconds stated_bound(const std::vector<RoundReport>& rounds, Nanoseconds wid
 }
 
 SessionReport build_session_report(const RunParameters& parameters, const std::vector<MemberRecord>& members,
-                                   std::vector<RoundReport> rounds, double drift_ppm, Nanoseconds elapsed_ns,
+                                   std::vector<RoundSummary> rounds, double drift_ppm, Nanoseconds elapsed_ns,
                                    std::optional<Nanoseconds> required_precision_ns) {
   SessionReport out;
   std::vector<RankInputs> rows;

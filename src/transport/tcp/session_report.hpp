@@ -40,14 +40,14 @@ struct SessionReport {
 // The bound: 2 × Σ over rounds of the largest estimate uncertainty (the Cristian half round trip, + 1 ns of
 // rounding: one clock's error plus the average's), + 2 × the widest shared-instant read window, + how far
 // two clocks drifting at ±drift_ppm can move apart over `elapsed_ns` (first poll → shared instant).
-[[nodiscard]] Nanoseconds stated_bound(const std::vector<RoundReport>& rounds, Nanoseconds widest_read_window_ns,
+[[nodiscard]] Nanoseconds stated_bound(const std::vector<RoundSummary>& rounds, Nanoseconds widest_read_window_ns,
                                        double drift_ppm, Nanoseconds elapsed_ns);
 
 // required_precision_ns: the gate on the audit's |residual| + uncertainty (RunReport::precision_met), as in
 // berkeley_mpi; a client without an audit fails it.
 [[nodiscard]] SessionReport build_session_report(const RunParameters& parameters,
                                                  const std::vector<MemberRecord>& members,
-                                                 std::vector<RoundReport> rounds, double drift_ppm,
+                                                 std::vector<RoundSummary> rounds, double drift_ppm,
                                                  Nanoseconds elapsed_ns,
                                                  std::optional<Nanoseconds> required_precision_ns = std::nullopt);
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "clock/corrected_clock.hpp"
-#include "report/report_builder.hpp"
+#include "clock/shared_instant.hpp"
 #include "transport/tcp/io_driver.hpp"
 #include "transport/tcp/lobby.hpp"
 
