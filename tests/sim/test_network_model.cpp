@@ -89,13 +89,14 @@ TEST(SimNetwork, ReadsEachClockAsTrueTimePlusOffsetPlusDriftAndAppliesCorrection
   const SimulatedClockParams drifting{Nanoseconds{-250'000}, 100.0};
   SimNetwork network(NetworkParams{}, {symmetric_participant(Nanoseconds{5'000}, {}),
                                        symmetric_participant(Nanoseconds{5'000}, drifting)});
-  const TrueInstant one_second{1'000'000'000};
+  const TrueInstant one_second = kSimulationStart + Nanoseconds{1'000'000'000};
   // 100 ppm over 1 s: 100 µs ahead of where the offset alone puts it
-  EXPECT_EQ(network.read_clock(1, one_second), one_second - Nanoseconds{250'000} + Nanoseconds{100'000});
+  EXPECT_EQ(network.read_clock(1, one_second),
+            perfect_reading(one_second) - Nanoseconds{250'000} + Nanoseconds{100'000});
   network.apply_correction(1, Nanoseconds{150'000});
-  EXPECT_EQ(network.read_clock(1, one_second), one_second);
-  EXPECT_EQ(network.raw_clock(1, one_second), one_second - Nanoseconds{150'000});
-  EXPECT_EQ(network.read_clock(0, one_second), one_second);
+  EXPECT_EQ(network.read_clock(1, one_second), perfect_reading(one_second));
+  EXPECT_EQ(network.raw_clock(1, one_second), perfect_reading(one_second) - Nanoseconds{150'000});
+  EXPECT_EQ(network.read_clock(0, one_second), perfect_reading(one_second));
 }
 
 }  // namespace

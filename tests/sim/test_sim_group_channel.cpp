@@ -46,13 +46,13 @@ TEST(SimGroupChannelExchange, GivesTheSampleTheDelayModelPredictsForAsymmetricLi
   // master: up 3 µs, down 2 µs; member: up 4.5 µs, down 1.5 µs, clock 7 ms ahead
   // out = 3 + 1.5 = 4.5 µs, back = 4.5 + 2 = 6.5 µs; the member reads after c + out + c
   SimNetwork network(no_jitter(), {link(3'000, 2'000, 0), link(4'500, 1'500, 7'000'000)});
-  SimGroupChannel channel(network, {0, 1}, TrueInstant{0});
+  SimGroupChannel channel(network, {0, 1}, kSimulationStart);
   const std::optional<OffsetSample> sample = channel.exchange(1);
   ASSERT_TRUE(sample.has_value());
   EXPECT_EQ(sample->t_send_ns, Nanoseconds{0});
   EXPECT_EQ(sample->t_remote_ns, Nanoseconds{7'000'000 + 1'000 + 4'500 + 1'000});
   EXPECT_EQ(sample->t_recv_ns, Nanoseconds{4 * 1'000 + 4'500 + 6'500});
-  EXPECT_EQ(channel.now(), TrueInstant{15'000});
+  EXPECT_EQ(channel.now(), kSimulationStart + Nanoseconds{15'000});
   // Cristian is off by half the asymmetry, (out − back) / 2 = −1 µs, and says so within its bound
   const OffsetEstimate e = cristian_estimate(*sample);
   EXPECT_EQ(e.offset_ns, Nanoseconds{7'000'000 - 1'000});
@@ -64,12 +64,12 @@ TEST(SimGroupChannelExchange, GivesTheSampleTheDelayModelPredictsForAsymmetricLi
 TEST(SimGroupChannelExchange, ReadsTheMastersOwnDriftingClockAndKeepsItsOwnTime) {
   // master drifts +50 ppm; the group starts 2 s into the simulation
   SimNetwork network(no_jitter(), {link(2'500, 2'500, 1'000, 50.0), link(2'500, 2'500, 0)});
-  const TrueInstant start{2'000'000'000};
+  const TrueInstant start = kSimulationStart + Nanoseconds{2'000'000'000};
   SimGroupChannel channel(network, {0, 1}, start);
   const std::optional<OffsetSample> sample = channel.exchange(1);
   ASSERT_TRUE(sample.has_value());
-  EXPECT_EQ(sample->t_send_ns, start + Nanoseconds{1'000 + 100'000});  // offset + 50 ppm of 2 s
-  EXPECT_EQ(sample->t_remote_ns, start + Nanoseconds{2'000 + 5'000});
+  EXPECT_EQ(sample->t_send_ns, perfect_reading(start) + Nanoseconds{1'000 + 100'000});  // offset + 50 ppm of 2 s
+  EXPECT_EQ(sample->t_remote_ns, perfect_reading(start) + Nanoseconds{2'000 + 5'000});
   EXPECT_EQ(channel.now(), start + Nanoseconds{14'000});
 }
 
@@ -77,7 +77,7 @@ TEST(SimGroupChannelExchange, JitterLengthensRoundTripsWithinItsBoundAndVaries) 
   NetworkParams params = no_jitter();
   params.jitter_ns = Nanoseconds{2'000};
   SimNetwork network(params, {link(2'500, 2'500, 0), link(2'500, 2'500, 0)});
-  SimGroupChannel channel(network, {0, 1}, TrueInstant{0});
+  SimGroupChannel channel(network, {0, 1}, kSimulationStart);
   const Nanoseconds base = 4 * kCost + Nanoseconds{10'000};
   Nanoseconds shortest = Nanoseconds::max();
   Nanoseconds longest{0};
@@ -93,9 +93,9 @@ TEST(SimGroupChannelExchange, JitterLengthensRoundTripsWithinItsBoundAndVaries) 
 
 TEST(SimGroupChannelExchange, ASilentMemberCostsTheTimeoutAndHandlesNothing) {
   SimNetwork network(no_jitter(), {link(2'500, 2'500, 0), silent()});
-  SimGroupChannel channel(network, {0, 1}, TrueInstant{0});
+  SimGroupChannel channel(network, {0, 1}, kSimulationStart);
   EXPECT_FALSE(channel.exchange(1).has_value());
-  EXPECT_EQ(channel.now(), TrueInstant{kCost + kTimeout});  // the request left after c, then the wait
+  EXPECT_EQ(channel.now(), kSimulationStart + (kCost + kTimeout));  // the request left after c, then the wait
   EXPECT_EQ(network.messages_handled(0), 1);
   EXPECT_EQ(network.messages_handled(1), 0);
 }
@@ -105,15 +105,15 @@ TEST(SimGroupChannelExchange, AReplyLaterThanTheTimeoutIsGivenUp) {
   params.timeout_ns = Nanoseconds{50'000};
   // a member 30 µs away each way: the reply arrives 62 µs after the request left
   SimNetwork network(params, {link(2'500, 2'500, 0), link(27'500, 27'500, 0)});
-  SimGroupChannel channel(network, {0, 1}, TrueInstant{0});
+  SimGroupChannel channel(network, {0, 1}, kSimulationStart);
   EXPECT_FALSE(channel.exchange(1).has_value());
-  EXPECT_EQ(channel.now(), TrueInstant{kCost + params.timeout_ns});
+  EXPECT_EQ(channel.now(), kSimulationStart + (kCost + params.timeout_ns));
   EXPECT_EQ(network.messages_handled(0), 1);  // the late reply is never handled by the master
 }
 
 TEST(SimGroupChannelPingpong, LeavesOutASilentMemberAfterOneTimeout) {
   SimNetwork network(no_jitter(), {link(2'500, 2'500, 0), link(2'500, 2'500, 40), silent(), link(2'500, 2'500, -90)});
-  SimGroupChannel channel(network, first(4), TrueInstant{0});
+  SimGroupChannel channel(network, first(4), kSimulationStart);
   const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{16, 4, 0.05, {}});
   ASSERT_TRUE(e[1].has_value());
   ASSERT_TRUE(e[3].has_value());
@@ -123,7 +123,7 @@ TEST(SimGroupChannelPingpong, LeavesOutASilentMemberAfterOneTimeout) {
   // no jitter: every round trip is the same, so the filter settles after its minimum of 4 exchanges;
   // each answered member: 4 exchanges of 14 µs and a release (c); the silent one: c + timeout and a release
   const Nanoseconds round_trip = 4 * kCost + Nanoseconds{10'000};
-  EXPECT_EQ(channel.now(), TrueInstant{2 * (4 * round_trip + kCost) + (kCost + kTimeout + kCost)});
+  EXPECT_EQ(channel.now(), kSimulationStart + (2 * (4 * round_trip + kCost) + (kCost + kTimeout + kCost)));
   EXPECT_EQ(network.messages_handled(2), 0);
   EXPECT_EQ(network.messages_handled(1), 4 * 2 + 1);
   EXPECT_EQ(network.messages_handled(0), 2 * (4 * 2 + 1) + 2);
@@ -136,7 +136,7 @@ TEST_P(SimGroupChannelGather, TheMastersIntervalGrowsWithTheNumberOfMembers) {
   std::vector<ParticipantProfile> profiles;
   for (int id = 0; id < participants; ++id) profiles.push_back(link(2'500, 2'500, 1'000 * id));
   SimNetwork network(no_jitter(), profiles);
-  SimGroupChannel channel(network, first(participants), TrueInstant{0});
+  SimGroupChannel channel(network, first(participants), kSimulationStart);
   CollectiveReadings got;
   channel.request_all(got);
   // requests leave at k·c (k = 1..p−1); reply k arrives at k·c + 2c + 2L, one c after the previous one.
@@ -164,7 +164,7 @@ INSTANTIATE_TEST_SUITE_P(Sizes, SimGroupChannelGather, ::testing::Values(2, 10, 
 
 TEST(SimGroupChannelGather, WaitsForASilentMembersDeadlineAndLeavesItOut) {
   SimNetwork network(no_jitter(), {link(2'500, 2'500, 0), link(2'500, 2'500, 0), silent(), link(2'500, 2'500, 0)});
-  SimGroupChannel channel(network, first(4), TrueInstant{0});
+  SimGroupChannel channel(network, first(4), kSimulationStart);
   CollectiveReadings got;
   channel.request_all(got);
   EXPECT_TRUE(got.readings_ns[1].has_value());

@@ -55,7 +55,7 @@ TEST(SimPingpong, MeasuresExactOffsetsOverSymmetricLinksWithoutJitter) {
   SimNetwork network(no_jitter(), profiles);
   std::vector<int> everyone(participants);
   std::iota(everyone.begin(), everyone.end(), 0);
-  SimGroupChannel channel(network, everyone, TrueInstant{0});
+  SimGroupChannel channel(network, everyone, kSimulationStart);
   const GroupEstimates e = measure_pingpong(channel, PingPongPolicy{});
   const Nanoseconds round_trip = 4 * no_jitter().message_cost_ns + 2 * Nanoseconds{5'000};
   for (int id = 1; id < participants; ++id) {

@@ -15,7 +15,7 @@ class FlatRound final : public RoundTransport {
   FlatRound(SimNetwork& network, const std::vector<int>& everyone, LevelMethod method, const PingPongPolicy& policy)
       : network_(network),
         everyone_(everyone),
-        channel_(network, everyone, TrueInstant{0}),
+        channel_(network, everyone, kSimulationStart),
         method_(method),
         policy_(policy) {}
 
@@ -41,7 +41,7 @@ class FlatRound final : public RoundTransport {
   LevelMethod method_;
   const PingPongPolicy& policy_;
   GroupEstimates estimates_;
-  TrueInstant end_{0};
+  TrueInstant end_;
 };
 
 }  // namespace
@@ -57,7 +57,7 @@ SimSyncResult run_flat_sync(SimNetwork& network, const SimSyncOptions& options) 
 
   SimSyncResult result;
   result.method = options.method;
-  result.node_level_ns = transport.measured() - TrueInstant{0};
+  result.node_level_ns = transport.measured() - kSimulationStart;
   result.node_level_max_uncertainty_ns = largest_uncertainty(record.estimates);
   result.max_uncertainty_ns = result.node_level_max_uncertainty_ns;
   result.delivery_ns = transport.end() - transport.measured();

@@ -37,7 +37,7 @@ void finish_round(const SimNetwork& network, const GroupStep& step, TrueInstant 
   result.answered = static_cast<int>(answered.size());
   result.clocks_averaged = step.step.clocks_averaged;
   result.busiest = network.busiest();
-  result.spread_before_ns = true_spread(network, answered, TrueInstant{0}, ClockState::raw);
+  result.spread_before_ns = true_spread(network, answered, kSimulationStart, ClockState::raw);
   result.spread_after_ns = true_spread(network, answered, end, ClockState::corrected);
 }
 

@@ -20,7 +20,7 @@ void SimNetwork::build_clocks() {
   // reserved up front: clocks_ holds references into raw_clocks_, which must never reallocate
   raw_clocks_.reserve(profiles_.size());
   clocks_.reserve(profiles_.size());
-  for (const ParticipantProfile& p : profiles_) raw_clocks_.emplace_back(true_time_, p.clock, TrueInstant{0});
+  for (const ParticipantProfile& p : profiles_) raw_clocks_.emplace_back(true_time_, p.clock, ClockReading{0});
   for (const SimulatedClock& raw : raw_clocks_) clocks_.emplace_back(raw);
 }
 
@@ -39,11 +39,11 @@ ClockReading SimNetwork::TrueTime::now() const {
 }
 
 ClockReading SimNetwork::read_clock(int id, TrueInstant at) const {
-  return *clocks_.at(static_cast<std::size_t>(id)).exact_at(true_time_, at);
+  return *clocks_.at(static_cast<std::size_t>(id)).exact_at(true_time_, perfect_reading(at));
 }
 
 ClockReading SimNetwork::raw_clock(int id, TrueInstant at) const {
-  return raw_clocks_.at(static_cast<std::size_t>(id)).at_reference(at);
+  return raw_clocks_.at(static_cast<std::size_t>(id)).at_reference(perfect_reading(at));
 }
 
 void SimNetwork::apply_correction(int id, Nanoseconds correction_ns) {

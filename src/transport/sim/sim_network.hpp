@@ -5,6 +5,7 @@
 // answers "how long does this message fly" and "what does this clock show at that true instant".
 // Memory is O(participants): 128 bytes each here (profile 40, two clocks 40 each, message count 8); a whole
 // benchmark run, with the round's estimates and corrections, peaks at about 330 (docs/simulation.md).
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -14,8 +15,15 @@
 
 namespace berkeley::sim {
 
-// True (simulated) time: nanoseconds since the simulation started.
-using TrueInstant = Nanoseconds;
+// True (simulated) time: an instant on the simulation's own time line, counted from its start. Instants
+// subtract to a duration and move by one; an instant and a clock reading are different types, so the truth
+// and what a clock shows cannot be mixed up (reading + instant, or instant + instant, does not compile).
+struct TrueTimeline {};
+using TrueInstant = std::chrono::time_point<TrueTimeline, Nanoseconds>;
+inline constexpr TrueInstant kSimulationStart{};
+// What a perfect clock started with the simulation shows at `at` (true time is every simulated clock's
+// reference): the one place where the truth becomes a reading.
+[[nodiscard]] constexpr ClockReading perfect_reading(TrueInstant at) { return at.time_since_epoch(); }
 
 struct BusiestParticipant {
   int participant = 0;

@@ -14,7 +14,7 @@ namespace {
 
 struct NodeLevel {
   std::vector<GroupEstimates> estimates;  // per node, as compose_tree takes them
-  TrueInstant done{0};                    // when the slowest node finished
+  TrueInstant done;                       // when the slowest node finished
   Nanoseconds max_uncertainty_ns{0};
 };
 
@@ -75,7 +75,7 @@ class TreeRound final : public RoundTransport {
       : network_(network), layout_(layout), method_(method), policy_(policy) {}
 
   const GroupEstimates& measure() override {
-    nodes_ = measure_nodes(network_, layout_, method_, policy_, TrueInstant{0});
+    nodes_ = measure_nodes(network_, layout_, method_, policy_, kSimulationStart);
     std::vector<int> leaders;
     leaders.reserve(layout_.size());
     for (const std::vector<int>& node : layout_) leaders.push_back(node[0]);
@@ -103,8 +103,8 @@ class TreeRound final : public RoundTransport {
   NodeLevel nodes_;
   GroupEstimates leader_estimates_;
   GroupEstimates global_;
-  TrueInstant measured_{0};
-  TrueInstant end_{0};
+  TrueInstant measured_;
+  TrueInstant end_;
 };
 
 }  // namespace
@@ -124,7 +124,7 @@ SimSyncResult run_tree_sync(SimNetwork& network, const SimSyncOptions& options) 
   result.method = options.method;
   result.node_size = static_cast<int>(layout[0].size());  // as run: never more than p
   result.nodes = static_cast<int>(layout.size());
-  result.node_level_ns = transport.nodes().done - TrueInstant{0};
+  result.node_level_ns = transport.nodes().done - kSimulationStart;
   result.leader_level_ns = transport.measured() - transport.nodes().done;
   result.node_level_max_uncertainty_ns = transport.nodes().max_uncertainty_ns;
   result.leader_level_max_uncertainty_ns = largest_uncertainty(transport.leader_estimates());
