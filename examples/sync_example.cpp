@@ -35,10 +35,10 @@ int main(int argc, char** argv) {
   // Check it: all ranks read the global clock at one shared instant of CLOCK_MONOTONIC (same host only),
   // and rank 0 compares each with the bound the sync stated for that rank.
   const berkeley::MonotonicClock reference;
-  std::int64_t instant = (reference.now() + std::chrono::milliseconds(20)).count();
-  boost::mpi::broadcast(world, instant, 0);
-  const auto local_at = berkeley::read_at_instant(local, reference, berkeley::Nanoseconds{instant});
-  const std::int64_t global_ns = clock.corrected(local_at.clock_ns).count();
+  std::int64_t instant_ns = berkeley::reading_ns(reference.now() + std::chrono::milliseconds(20));
+  boost::mpi::broadcast(world, instant_ns, 0);
+  const auto local_at = berkeley::read_at_instant(local, reference, berkeley::at_ns(instant_ns));
+  const std::int64_t global_ns = berkeley::reading_ns(clock.corrected(local_at.clock_ns));
   std::vector<std::int64_t> globals;
   std::vector<std::int64_t> windows;  // how exactly each rank's read is known
   boost::mpi::gather(world, global_ns, globals, 0);

@@ -43,7 +43,7 @@ class CorrectedClock final : public Clock {
   const Clock& underlying_;
   Nanoseconds offset_ns_{0};
   double rate_ppm_ = 0.0;
-  ClockReading anchor_ns_{0};
+  ClockReading anchor_ns_{};
 };
 
 }  // namespace berkeley

@@ -12,7 +12,7 @@ class MonotonicClock final : public Clock {
   [[nodiscard]] ClockReading now() const override {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return Nanoseconds{static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec};
+    return at_ns(static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
   }
 };
 
@@ -22,7 +22,7 @@ class RealtimeClock final : public Clock {
   [[nodiscard]] ClockReading now() const override {
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
-    return Nanoseconds{static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec};
+    return at_ns(static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
   }
 };
 

@@ -15,7 +15,7 @@ InstantReading read_at_instant(const Clock& clock, const Clock& reference, Clock
   while (reference.now() < instant_ns) {
   }
   if (const std::optional<ClockReading> exact = clock.exact_at(reference, instant_ns)) return {*exact, Nanoseconds{0}};
-  InstantReading best{ClockReading{0}, Nanoseconds::max()};
+  InstantReading best{ClockReading{}, Nanoseconds::max()};
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     const ClockReading before = reference.now();
     const ClockReading value = clock.now();

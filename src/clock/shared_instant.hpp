@@ -22,8 +22,8 @@ struct InstantReading {
 
 // One rank's clock at the shared instant, before (raw) and after (corrected) its correction.
 struct InstantObservation {
-  ClockReading raw_ns{0};
-  ClockReading corrected_ns{0};
+  ClockReading raw_ns{};
+  ClockReading corrected_ns{};
   Nanoseconds read_window_ns{0};
   // the same at later instants (e.g. +1 s, +10 s): known without waiting only for clocks whose value is
   // a known function of the reference (simulated); nullopt otherwise

@@ -40,8 +40,8 @@ class ExchangeIntersection {
   [[nodiscard]] Nanoseconds widening_ns() const;
   [[nodiscard]] bool empty() const;
   int exchanges_ = 0;
-  ClockReading first_sent_{0};
-  ClockReading last_received_{0};
+  ClockReading first_sent_{};
+  ClockReading last_received_{};
   Nanoseconds lower_{0};
   Nanoseconds upper_{0};
   Nanoseconds narrowest_lower_{0};

@@ -10,13 +10,13 @@ namespace berkeley {
 
 // One measured offset (remote − local) and the local time it was measured at.
 struct TimedOffset {
-  ClockReading local_ns{0};
+  ClockReading local_ns{};
   Nanoseconds offset_ns{0};
   Nanoseconds uncertainty_ns{0};  // e.g. half the round trip; weights the sample (0 for all: equal weights)
 };
 
 struct DriftFit {
-  ClockReading reference_ns{0};   // the time the line is anchored at (the mean of the sample times)
+  ClockReading reference_ns{};    // the time the line is anchored at (the mean of the sample times)
   Nanoseconds offset_ns{0};       // fitted offset at reference_ns
   double drift_ppm = 0.0;         // fitted rate: offset change per local time, in parts per million
   double offset_stderr_ns = 0.0;  // standard errors (0 when there are too few samples to tell)

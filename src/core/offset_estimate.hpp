@@ -23,7 +23,7 @@ struct OffsetEstimate {
   Nanoseconds offset_ns{0};
   Nanoseconds uncertainty_ns{0};
   Nanoseconds round_trip_ns{0};
-  ClockReading local_midpoint_ns{0};  // the local time the estimate refers to (midpoint of the round trip)
+  ClockReading local_midpoint_ns{};  // the local time the estimate refers to (midpoint of the round trip)
 };
 
 // Cristian's estimate: the remote read is assumed to sit at the midpoint of the round trip.

@@ -9,9 +9,13 @@ namespace berkeley {
 
 using Nanoseconds = std::chrono::duration<std::int64_t, std::nano>;
 
-// A clock reading: nanoseconds since that clock's own epoch. Same representation as a duration,
-// named separately so signatures say which one they mean.
-using ClockReading = Nanoseconds;
+// A clock reading: a point on one clock's own time line, nanoseconds since that clock's epoch. Readings of a
+// clock subtract to a duration and move by one; two readings do not add, and a reading is not a duration
+// (an offset), so a mix-up does not compile. reading_ns(x) / at_ns(n) convert at the edges (messages, JSON).
+struct LocalTimeline {};
+using ClockReading = std::chrono::time_point<LocalTimeline, Nanoseconds>;
+[[nodiscard]] constexpr ClockReading at_ns(std::int64_t ns) { return ClockReading{Nanoseconds{ns}}; }
+[[nodiscard]] constexpr std::int64_t reading_ns(ClockReading reading) { return reading.time_since_epoch().count(); }
 
 // Every stated bound assumes that no two clocks run more than this fraction apart: each clock keeps within
 // 500 ppm of true time (as NTP assumes; crystal oscillators keep within tens of ppm). A measurement that

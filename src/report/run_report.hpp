@@ -16,8 +16,8 @@ struct RankReport {
   std::string host;
   std::optional<std::string> clock_domain;  // the CLOCK_MONOTONIC it reads (clock/clock_domain.hpp)
   // both read at one shared instant (see truth_reference), before and after applying the correction
-  ClockReading clock_before_ns{0};
-  ClockReading clock_after_ns{0};
+  ClockReading clock_before_ns{};
+  ClockReading clock_after_ns{};
   Nanoseconds offset_before_ns{0};     // clock_before − master's clock_before (true offset at the instant)
   Nanoseconds offset_estimated_ns{0};  // what the master measured in round 1
   Nanoseconds estimate_uncertainty_ns{0};

@@ -19,7 +19,7 @@ std::string fixed(Nanoseconds value, double unit_ns, int decimals) {
 
 std::string seconds(ClockReading value) {
   // integer arithmetic: a double would lose the last digits of a clock reading
-  const std::int64_t ns = value.count();
+  const std::int64_t ns = reading_ns(value);
   const std::int64_t whole = ns / 1'000'000'000;
   const std::int64_t frac = (ns < 0 ? -ns : ns) % 1'000'000'000;
   char text[48];

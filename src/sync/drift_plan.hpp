@@ -13,7 +13,7 @@ namespace berkeley {
 struct LinearCorrection {
   Nanoseconds offset_ns{0};
   double rate_ppm = 0.0;
-  ClockReading anchor_ns{0};
+  ClockReading anchor_ns{};
 };
 
 struct RankDriftPlan {
@@ -22,7 +22,7 @@ struct RankDriftPlan {
   double rate_stderr_ppm = 0.0;      // one standard error of that
   bool rate_applied = false;         // only when |rate correction| > significance × its standard error
   LinearCorrection correction;
-  ClockReading reference_ns{0};  // master time the correction is anchored at (DriftPlan::reference_ns)
+  ClockReading reference_ns{};  // master time the correction is anchored at (DriftPlan::reference_ns)
   // predicted error against the agreed time, `after_ns` past the reference: 1 standard error of the
   // fitted offset there (the fit is tightest at its samples' mean time, earlier) and of the rate over
   // `after_ns`, plus the whole unapplied rate when it was not applied
@@ -30,7 +30,7 @@ struct RankDriftPlan {
 };
 
 struct DriftPlan {
-  ClockReading reference_ns{0};  // master time the plan is anchored at: the last measurement
+  ClockReading reference_ns{};  // master time the plan is anchored at: the last measurement
   Nanoseconds average_offset_ns{0};
   double average_drift_ppm = 0.0;
   std::vector<RankDriftPlan> ranks;

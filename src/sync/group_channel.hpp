@@ -12,8 +12,8 @@ namespace berkeley {
 
 // One request to every member at once, as the collective method does it.
 struct CollectiveReadings {
-  ClockReading t_send_ns{0};                             // master's clock just before the request went out
-  ClockReading t_recv_ns{0};                             // master's clock once every reading was in
+  ClockReading t_send_ns{};                              // master's clock just before the request went out
+  ClockReading t_recv_ns{};                              // master's clock once every reading was in
   std::vector<std::optional<ClockReading>> readings_ns;  // per member; nullopt: no answer in time
 };
 

@@ -27,7 +27,7 @@ constexpr double kBetterBy = 0.25;
 // The master's clock over a round: at its first exchange and at the latest.
 struct RoundClock {
   std::optional<ClockReading> first_ns;
-  ClockReading last_ns{0};
+  ClockReading last_ns{};
 };
 
 // One filter's worth of exchanges with `member`; nullopt if it stopped answering. With `deadline_ns` (a

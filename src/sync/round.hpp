@@ -17,7 +17,7 @@ struct RoundRecord {
   GroupEstimates estimates;  // per member, [0] the master itself
   GroupStep step;            // its corrections are what each member was sent (and the master applied)
   Nanoseconds duration_ns{0};
-  ClockReading master_raw_ns{0};  // the master's underlying clock at the end of the round (drift fit only)
+  ClockReading master_raw_ns{};  // the master's underlying clock at the end of the round (drift fit only)
 };
 
 // What a transport does in a round. Where every participant runs the round (MPI ranks), the ones that are

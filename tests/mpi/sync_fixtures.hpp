@@ -32,8 +32,8 @@ inline Nanoseconds offset_of_rank(int rank) {
 
 // the drawn offsets' span over `ranks` ranks: what the clocks differ by before a sync
 inline Nanoseconds drawn_spread(int ranks) {
-  std::vector<ClockReading> offsets;
-  for (int r = 0; r < ranks; ++r) offsets.push_back(offset_of_rank(r));
+  std::vector<ClockReading> offsets;  // each clock at reference time 0: its offset
+  for (int r = 0; r < ranks; ++r) offsets.push_back(ClockReading{offset_of_rank(r)});
   return spread_of(offsets);
 }
 

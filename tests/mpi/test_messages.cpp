@@ -17,7 +17,7 @@ PeerEstimate estimate_of(int rank) {
   e.best.offset_ns = Nanoseconds{-123'456 * (rank + 1)};
   e.best.uncertainty_ns = Nanoseconds{789 + rank};
   e.best.round_trip_ns = Nanoseconds{1'578 + 2 * rank};
-  e.best.local_midpoint_ns = ClockReading{9'000'000'000 + rank};
+  e.best.local_midpoint_ns = at_ns(9'000'000'000 + rank);
   e.median_round_trip_ns = Nanoseconds{2'000 + rank};
   e.samples_used = 8 + rank;
   e.averaged_exchanges = 3;

@@ -34,7 +34,7 @@ TEST_F(Synchronize, CorrectedClocksAgreeAtOneSharedInstant) {
   for (const RoundSummary& round : outcome.rounds) group_bound += 2 * round.max_uncertainty_ns + Nanoseconds{1};
   std::int64_t sum = 0;
   for (int r = 0; r < world.size(); ++r) sum += (offset_of_rank(r) - offset_of_rank(0)).count();
-  const Nanoseconds agreed = readings[0].raw_ns + Nanoseconds{sum / world.size()};
+  const ClockReading agreed = readings[0].raw_ns + Nanoseconds{sum / world.size()};
   for (int r = 0; r < world.size(); ++r) {
     const Nanoseconds residual = readings[r].corrected_ns - agreed;
     const Nanoseconds bound = group_bound + *outcome.bound_from_master(static_cast<std::size_t>(r), readings[0].raw_ns);
@@ -139,7 +139,7 @@ TEST_F(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
 // without an estimate (uncorrected, excluded) and every rank finishes the sync.
 class BackwardsClock final : public Clock {
  public:
-  [[nodiscard]] ClockReading now() const override { return ClockReading{kStart - 1'000'000 * ++reads_}; }
+  [[nodiscard]] ClockReading now() const override { return at_ns(kStart - 1'000'000 * ++reads_); }
 
  private:
   static constexpr std::int64_t kStart = 1'000'000'000'000;

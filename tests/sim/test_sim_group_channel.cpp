@@ -49,9 +49,9 @@ TEST(SimGroupChannelExchange, GivesTheSampleTheDelayModelPredictsForAsymmetricLi
   SimGroupChannel channel(network, {0, 1}, kSimulationStart);
   const std::optional<OffsetSample> sample = channel.exchange(1);
   ASSERT_TRUE(sample.has_value());
-  EXPECT_EQ(sample->t_send_ns, Nanoseconds{0});
-  EXPECT_EQ(sample->t_remote_ns, Nanoseconds{7'000'000 + 1'000 + 4'500 + 1'000});
-  EXPECT_EQ(sample->t_recv_ns, Nanoseconds{4 * 1'000 + 4'500 + 6'500});
+  EXPECT_EQ(sample->t_send_ns, at_ns(0));
+  EXPECT_EQ(sample->t_remote_ns, at_ns(7'000'000 + 1'000 + 4'500 + 1'000));
+  EXPECT_EQ(sample->t_recv_ns, at_ns(4 * 1'000 + 4'500 + 6'500));
   EXPECT_EQ(channel.now(), kSimulationStart + Nanoseconds{15'000});
   // Cristian is off by half the asymmetry, (out − back) / 2 = −1 µs, and says so within its bound
   const OffsetEstimate e = cristian_estimate(*sample);
@@ -145,16 +145,17 @@ TEST_P(SimGroupChannelGather, TheMastersIntervalGrowsWithTheNumberOfMembers) {
   const auto members = static_cast<std::int64_t>(participants - 1);
   const Nanoseconds queued = 2 * members * kCost;
   const Nanoseconds not_queued = members * kCost + 3 * kCost + Nanoseconds{10'000};
-  EXPECT_EQ(got.t_send_ns, Nanoseconds{0});
-  EXPECT_EQ(got.t_recv_ns, std::max(queued, not_queued));
+  EXPECT_EQ(got.t_send_ns, at_ns(0));
+  EXPECT_EQ(got.t_recv_ns, perfect_reading(kSimulationStart + std::max(queued, not_queued)));
   if (participants >= 100) {
-    EXPECT_EQ(got.t_recv_ns, queued) << "the fan-in dominates: the interval is 2(p-1)c";
+    EXPECT_EQ(got.t_recv_ns, perfect_reading(kSimulationStart + queued))
+        << "the fan-in dominates: the interval is 2(p-1)c";
   }
   for (std::size_t m = 1; m < got.readings_ns.size(); ++m) {
     ASSERT_TRUE(got.readings_ns[m].has_value());
     // member m read its clock at m·c + L + c
     const auto k = static_cast<std::int64_t>(m);
-    EXPECT_EQ(*got.readings_ns[m], Nanoseconds{1'000 * k} + k * kCost + Nanoseconds{5'000} + kCost) << m;
+    EXPECT_EQ(*got.readings_ns[m], at_ns(1'000 * k) + k * kCost + Nanoseconds{5'000} + kCost) << m;
   }
   EXPECT_EQ(network.messages_handled(0), 2 * members);
   EXPECT_EQ(network.messages_handled(participants - 1), 2);
@@ -170,7 +171,8 @@ TEST(SimGroupChannelGather, WaitsForASilentMembersDeadlineAndLeavesItOut) {
   EXPECT_TRUE(got.readings_ns[1].has_value());
   EXPECT_FALSE(got.readings_ns[2].has_value());
   EXPECT_TRUE(got.readings_ns[3].has_value());
-  EXPECT_EQ(got.t_recv_ns, 2 * kCost + kTimeout);  // the silent member's request left at 2c
+  EXPECT_EQ(got.t_recv_ns,
+            perfect_reading(kSimulationStart + 2 * kCost + kTimeout));  // the silent member's request left at 2c
   EXPECT_EQ(network.messages_handled(0), 3 + 2);
 }
 

@@ -10,7 +10,7 @@ class ManualClock final : public Clock {
   void set(ClockReading value) { now_ = value; }
 
  private:
-  ClockReading now_{0};
+  ClockReading now_{};
 };
 
 }  // namespace berkeley::testing_support

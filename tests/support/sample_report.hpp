@@ -17,7 +17,7 @@ inline RunReport sample_report() {
   RankReport r;
   r.rank = 1;
   r.host = "node7";
-  r.clock_before_ns = Nanoseconds{5'123'456'789};
+  r.clock_before_ns = at_ns(5'123'456'789);
   r.offset_before_ns = Nanoseconds{-123'456'789};
   r.correction_ns = Nanoseconds{123'450'000};
   r.residual_ns = Nanoseconds{-1'500};

@@ -22,8 +22,8 @@ struct Fixture {
   ClientSession session{4, local, reference, kTimeout, out};
 
   Fixture() {
-    local.set(Nanoseconds{1'000'000});
-    reference.set(Nanoseconds{50'000'000'000});
+    local.set(at_ns(1'000'000));
+    reference.set(at_ns(50'000'000'000));
   }
   SessionStep joined() { return session.on_message(Welcome{4, 3}); }
 };
@@ -75,8 +75,8 @@ TEST(ClientSession, ReadsItsClockAtTheNamedInstant) {
   ASSERT_TRUE(reading) << reading.error;
   const Reading r = std::get<Reading>(*reading.message);
   EXPECT_EQ(r.instant_ns, 50'000'000'000);
-  EXPECT_EQ(r.raw_ns, Nanoseconds{1'000'000});
-  EXPECT_EQ(r.corrected_ns, Nanoseconds{1'000'040});
+  EXPECT_EQ(r.raw_ns, at_ns(1'000'000));
+  EXPECT_EQ(r.corrected_ns, at_ns(1'000'040));
 }
 
 TEST(ClientSession, OnAnotherClockItReadsAfterTheDelayAndAnswersForTheMastersInstant) {
@@ -91,7 +91,7 @@ TEST(ClientSession, OnAnotherClockItReadsAfterTheDelayAndAnswersForTheMastersIns
   const ParseResult<ClientMessage> reading = parse_client_message(step.reply->substr(0, step.reply->size() - 1));
   ASSERT_TRUE(reading) << reading.error;
   EXPECT_EQ(std::get<Reading>(*reading.message).instant_ns, masters_instant);  // the master matches it by this
-  EXPECT_EQ(std::get<Reading>(*reading.message).raw_ns, Nanoseconds{1'000'000});
+  EXPECT_EQ(std::get<Reading>(*reading.message).raw_ns, at_ns(1'000'000));
   // a delay longer than the client's timeout is refused, as an instant that far ahead is (the instant itself
   // is now here: only the delay can make the client refuse)
   Fixture g;

@@ -50,19 +50,19 @@ TEST(MessageCodec, TheExampleSessionLines) {
   EXPECT_EQ(format_line(Hello{3}), "HELLO BERKELEY/1 3\n");
   EXPECT_EQ(format_line(Welcome{3, 3}), "WELCOME BERKELEY/1 3 3\n");
   EXPECT_EQ(format_line(Poll{17}), "POLL 17\n");
-  EXPECT_EQ(format_line(TimeReply{17, Nanoseconds{1398488527196}}), "TIME 17 1398488527196\n");
+  EXPECT_EQ(format_line(TimeReply{17, at_ns(1398488527196)}), "TIME 17 1398488527196\n");
   EXPECT_EQ(format_line(Adjust{1, Nanoseconds{-290994997}}), "ADJUST 1 -290994997\n");
   EXPECT_EQ(format_line(Probe{1398776237716}), "PROBE 1398776237716\n");
-  EXPECT_EQ(format_line(Reading{5, Nanoseconds{6}, Nanoseconds{-7}, Nanoseconds{8}}), "READING 5 6 -7 8\n");
+  EXPECT_EQ(format_line(Reading{5, at_ns(6), at_ns(-7), Nanoseconds{8}}), "READING 5 6 -7 8\n");
   EXPECT_EQ(format_line(Bye{"2 round(s) done"}), "BYE 2 round(s) done\n");
 }
 
 TEST(MessageCodec, EveryMessageRoundTripsWithItsSign) {
   EXPECT_EQ(client_round_trip(Hello{1'000'000}).client_id, 1'000'000);
-  EXPECT_EQ(client_round_trip(TimeReply{kMax, Nanoseconds{kMin}}).clock_ns, Nanoseconds{kMin});
-  EXPECT_EQ(client_round_trip(TimeReply{1, Nanoseconds{-1}}).clock_ns, Nanoseconds{-1});
-  const Reading r = client_round_trip(Reading{0, Nanoseconds{kMax}, Nanoseconds{-3}, Nanoseconds{1'000'000'000}});
-  EXPECT_EQ(r.corrected_ns, Nanoseconds{-3});
+  EXPECT_EQ(client_round_trip(TimeReply{kMax, at_ns(kMin)}).clock_ns, at_ns(kMin));
+  EXPECT_EQ(client_round_trip(TimeReply{1, at_ns(-1)}).clock_ns, at_ns(-1));
+  const Reading r = client_round_trip(Reading{0, at_ns(kMax), at_ns(-3), Nanoseconds{1'000'000'000}});
+  EXPECT_EQ(r.corrected_ns, at_ns(-3));
   EXPECT_EQ(master_round_trip(Adjust{2, -kMaxAdjustment}).delta_ns, -kMaxAdjustment);  // the sign survives
   EXPECT_EQ(master_round_trip(Adjust{2, Nanoseconds{-1}}).delta_ns, Nanoseconds{-1});
   EXPECT_EQ(master_round_trip(Adjust{2, Nanoseconds{1}}).delta_ns, Nanoseconds{1});

@@ -18,8 +18,8 @@ MemberRecord member(std::int64_t id, std::int64_t raw, std::int64_t correction, 
   m.excluded_in_round_1 = rounds_answered == 0;
   m.total_correction_ns = Nanoseconds{correction};
   InstantObservation o;
-  o.raw_ns = Nanoseconds{raw};
-  o.corrected_ns = Nanoseconds{raw + correction};
+  o.raw_ns = at_ns(raw);
+  o.corrected_ns = at_ns(raw + correction);
   o.read_window_ns = Nanoseconds{100};
   m.at_instant = o;
   return m;

@@ -167,7 +167,7 @@ TEST(TcpGroupChannel, ALateAnswerIsNotMistakenForTheNextOne) {
   std::atomic<bool> answer_late{false};
   // the readings are the master's own clock (CLOCK_MONOTONIC) plus 1 s per seq: within the protocol's
   // offset limit whatever the host's uptime, and a mix-up of polls shows as a whole second
-  const std::int64_t base_ns = master.reference.now().count();
+  const std::int64_t base_ns = reading_ns(master.reference.now());
   std::jthread late_client([port = master.lobby.port(), &stop, &answer_late, base_ns] {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
@@ -218,7 +218,7 @@ TEST(TcpGroupChannel, ALateAnswerIsNotMistakenForTheNextOne) {
   channel.begin_round();
   const std::optional<OffsetSample> second = channel.exchange(1);
   ASSERT_TRUE(second.has_value()) << channel.last_failure(1);
-  EXPECT_EQ(second->t_remote_ns, Nanoseconds{base_ns + 2'000'000'000});  // the answer to POLL 2, not the late one
+  EXPECT_EQ(second->t_remote_ns, at_ns(base_ns + 2'000'000'000));  // the answer to POLL 2, not the late one
   stop = true;
   master.lobby.close_all("test over", kSecond, false);
   late_client.join();

@@ -14,7 +14,7 @@ namespace {
 // a clock that reads a fixed value, standing in for MPI_Wtime
 class FixedClock final : public Clock {
  public:
-  [[nodiscard]] ClockReading now() const override { return ClockReading{42}; }
+  [[nodiscard]] ClockReading now() const override { return at_ns(42); }
 };
 
 TEST(MakeClock, ASimulatedClockIsTheOneDrawnFromSeedAndId) {
@@ -22,9 +22,9 @@ TEST(MakeClock, ASimulatedClockIsTheOneDrawnFromSeedAndId) {
   const ClockChoice choice{ClockKind::simulated, 7, Nanoseconds{250'000'000}, 0.0};
   const auto clock = make_clock(choice, 3, reference);
   const SimulatedClockParams drawn = draw_simulated_clock(7, 3, Nanoseconds{250'000'000}, 0.0);
-  const Nanoseconds before = reference.now();
-  const Nanoseconds read = clock->now();
-  const Nanoseconds after = reference.now();
+  const ClockReading before = reference.now();
+  const ClockReading read = clock->now();
+  const ClockReading after = reference.now();
   // reference + the drawn offset (no drift): between the two reference readings around it
   EXPECT_GE(read, before + drawn.offset_ns);
   EXPECT_LE(read, after + drawn.offset_ns);
@@ -40,7 +40,8 @@ TEST(MakeClock, RealtimeReadsClockRealtime) {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   const std::int64_t realtime_ns = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
-  EXPECT_LT(std::abs(clock->now().count() - realtime_ns), 1'000'000'000LL);  // coarse: it is that clock, not another
+  EXPECT_LT(std::abs(reading_ns(clock->now()) - realtime_ns),
+            1'000'000'000LL);  // coarse: it is that clock, not another
 }
 
 TEST(MakeClock, MpiWtimeComesFromTheTransportAndIsRefusedWithoutIt) {
@@ -48,7 +49,7 @@ TEST(MakeClock, MpiWtimeComesFromTheTransportAndIsRefusedWithoutIt) {
   const ClockChoice choice{ClockKind::mpi_wtime};
   EXPECT_THROW((void)make_clock(choice, 0, reference), std::invalid_argument);
   const auto clock = make_clock(choice, 0, reference, [] { return std::make_unique<FixedClock>(); });
-  EXPECT_EQ(clock->now(), ClockReading{42});
+  EXPECT_EQ(clock->now(), at_ns(42));
 }
 
 TEST(ClockKindName, EveryKindHasTheNameTheReportsUse) {

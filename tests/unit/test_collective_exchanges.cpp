@@ -8,7 +8,7 @@
 namespace berkeley {
 namespace {
 
-ClockReading at(std::int64_t ns) { return ClockReading{ns}; }
+ClockReading at(std::int64_t ns) { return at_ns(ns); }
 
 // Member clock = master clock + kOffset. On the master's time line an exchange starts at `start`: the
 // member reads, the gather reaches the master `up` later, the scatter reaches the member `down` after that.

@@ -8,17 +8,17 @@ namespace {
 
 TEST(CorrectedClock, AppliesSignedCorrectionsCumulatively) {
   testing_support::ManualClock underlying;
-  underlying.set(Nanoseconds{10'000});
+  underlying.set(at_ns(10'000));
   CorrectedClock clock(underlying);
-  EXPECT_EQ(clock.now(), Nanoseconds{10'000});
+  EXPECT_EQ(clock.now(), at_ns(10'000));
   clock.apply(Nanoseconds{-3'000});
   clock.apply(Nanoseconds{500});
-  EXPECT_EQ(clock.now(), Nanoseconds{7'500});
+  EXPECT_EQ(clock.now(), at_ns(7'500));
   EXPECT_EQ(clock.total_correction(), Nanoseconds{-2'500});
-  EXPECT_EQ(clock.corrected(Nanoseconds{1}), Nanoseconds{-2'499});
-  underlying.set(Nanoseconds{20'000});  // follows the underlying clock; never sets it
-  EXPECT_EQ(clock.now(), Nanoseconds{17'500});
-  EXPECT_EQ(underlying.now(), Nanoseconds{20'000});
+  EXPECT_EQ(clock.corrected(at_ns(1)), at_ns(-2'499));
+  underlying.set(at_ns(20'000));  // follows the underlying clock; never sets it
+  EXPECT_EQ(clock.now(), at_ns(17'500));
+  EXPECT_EQ(underlying.now(), at_ns(20'000));
 }
 
 }  // namespace

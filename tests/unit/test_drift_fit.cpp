@@ -18,8 +18,8 @@ using test::line;
 TEST(FitDrift, RecoversAnExactLine) {
   const DriftFit fit = fit_drift(line(1'000, 50.0, 10));
   EXPECT_NEAR(fit.drift_ppm, 50.0, 1e-6);
-  EXPECT_EQ(fit.offset_at(Nanoseconds{0}), Nanoseconds{1'000});
-  EXPECT_EQ(fit.offset_at(Nanoseconds{10'000 * kMs}), Nanoseconds{1'000 + 500'000});
+  EXPECT_EQ(fit.offset_at(ClockReading{}), Nanoseconds{1'000});
+  EXPECT_EQ(fit.offset_at(at_ns(10'000 * kMs)), Nanoseconds{1'000 + 500'000});
   EXPECT_NEAR(fit.drift_stderr_ppm, 0.0, 1e-6);
   EXPECT_EQ(fit.samples, 10);
 }
@@ -101,7 +101,7 @@ TEST(FitDriftBound, AnyErrorsWithinTheSamplesBoundsStayWithinTheFitsBounds) {
 }
 
 TEST(FitDriftBound, OneSampleCannotBoundADrift) {
-  const DriftFit fit = fit_drift(std::vector<TimedOffset>{{Nanoseconds{0}, Nanoseconds{7}, Nanoseconds{100}}});
+  const DriftFit fit = fit_drift(std::vector<TimedOffset>{{ClockReading{}, Nanoseconds{7}, Nanoseconds{100}}});
   EXPECT_TRUE(std::isinf(fit.drift_bound_ppm));
   EXPECT_EQ(fit.prediction_bound_ns(fit.reference_ns), 101.0);
   EXPECT_TRUE(std::isinf(fit.prediction_bound_ns(fit.reference_ns + Nanoseconds{1})));

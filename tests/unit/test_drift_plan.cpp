@@ -25,7 +25,7 @@ TEST(PlanDriftCorrection, AllClocksFollowTheAverageRateAndOffset) {
   EXPECT_NEAR(plan.average_drift_ppm, 20.0 / 3.0, 1e-6);
   // the truth at master time t: each clock's offset, and the group's average that every clock must show
   auto true_offset = [&](std::size_t r, ClockReading t) {
-    return static_cast<double>(offsets[r]) + drifts[r] * 1e-6 * static_cast<double>(t.count());
+    return static_cast<double>(offsets[r]) + drifts[r] * 1e-6 * static_cast<double>(reading_ns(t));
   };
   const ClockReading t = plan.reference_ns + Nanoseconds{10'000 * kMs};  // 10 s after the last measurement
   const double target_ns = (true_offset(0, t) + true_offset(1, t) + true_offset(2, t)) / 3.0;
@@ -37,7 +37,7 @@ TEST(PlanDriftCorrection, AllClocksFollowTheAverageRateAndOffset) {
     const double correction_ns =
         static_cast<double>(rank.correction.offset_ns.count()) +
         rank.correction.rate_ppm * 1e-6 *
-            (static_cast<double>(t.count()) + own_ns - static_cast<double>(rank.correction.anchor_ns.count()));
+            (static_cast<double>(reading_ns(t)) + own_ns - static_cast<double>(reading_ns(rank.correction.anchor_ns)));
     EXPECT_NEAR(own_ns + correction_ns, target_ns, 5.0) << "rank " << r;
   }
 }
@@ -95,7 +95,7 @@ TEST(DriftPlanBound, TheTruthTenSecondsLaterIsWithinTheBoundFromTheMaster) {
   auto correction_at = [](const RankDriftPlan& rank, ClockReading t, double own) {
     return static_cast<double>(rank.correction.offset_ns.count()) +
            rank.correction.rate_ppm * 1e-6 *
-               (static_cast<double>(t.count()) + own - static_cast<double>(rank.correction.anchor_ns.count()));
+               (static_cast<double>(reading_ns(t)) + own - static_cast<double>(reading_ns(rank.correction.anchor_ns)));
   };
   for (std::size_t r = 1; r < 3; ++r) {
     for (const std::int64_t after_ms : {0, 1'000, 10'000}) {

@@ -27,7 +27,7 @@ class KnownOffsetsChannel final : public GroupChannel {
     const std::int64_t sent = now_;
     const std::int64_t remote = sent + out + offsets_[static_cast<std::size_t>(member)];
     now_ = sent + out + back;
-    const OffsetSample sample{ClockReading{sent}, ClockReading{remote}, ClockReading{now_}};
+    const OffsetSample sample{at_ns(sent), at_ns(remote), at_ns(now_)};
     now_ += 5'000;
     return sample;
   }

@@ -11,9 +11,9 @@ namespace {
 
 TEST(IntersectIntervals, TheIntersectionHoldsTheTruthAndIsNoWiderThanTheBestExchange) {
   // remote = local + 1000; exchanges with out/back delays (50,50), (10,200), (300,20)
-  std::vector<OffsetSample> samples{{Nanoseconds{0}, Nanoseconds{1'050}, Nanoseconds{100}},
-                                    {Nanoseconds{1'000}, Nanoseconds{2'010}, Nanoseconds{1'210}},
-                                    {Nanoseconds{2'000}, Nanoseconds{3'300}, Nanoseconds{2'320}}};
+  std::vector<OffsetSample> samples{{at_ns(0), at_ns(1'050), at_ns(100)},
+                                    {at_ns(1'000), at_ns(2'010), at_ns(1'210)},
+                                    {at_ns(2'000), at_ns(3'300), at_ns(2'320)}};
   const AuditEstimate audit = intersect_intervals(samples);
   EXPECT_TRUE(audit.consistent);
   EXPECT_LE(std::abs((audit.residual_ns - Nanoseconds{1'000}).count()), audit.uncertainty_ns.count());
@@ -24,15 +24,14 @@ TEST(IntersectIntervals, TheIntersectionHoldsTheTruthAndIsNoWiderThanTheBestExch
 
 TEST(IntersectIntervals, AnOddWidthStillCoversBothEnds) {
   // one exchange bounds the offset to [0, 3]: the midpoint rounds down to 1, so ±2 is needed to reach 3
-  const std::vector<OffsetSample> samples{{Nanoseconds{0}, Nanoseconds{3}, Nanoseconds{3}}};
+  const std::vector<OffsetSample> samples{{at_ns(0), at_ns(3), at_ns(3)}};
   const AuditEstimate audit = intersect_intervals(samples);
   EXPECT_EQ(audit.residual_ns, Nanoseconds{1});
   EXPECT_EQ(audit.uncertainty_ns, Nanoseconds{2});
 }
 
 TEST(IntersectIntervals, DisjointIntervalsAreFlagged) {
-  std::vector<OffsetSample> samples{{Nanoseconds{0}, Nanoseconds{1'050}, Nanoseconds{100}},
-                                    {Nanoseconds{1'000}, Nanoseconds{9'050}, Nanoseconds{1'100}}};
+  std::vector<OffsetSample> samples{{at_ns(0), at_ns(1'050), at_ns(100)}, {at_ns(1'000), at_ns(9'050), at_ns(1'100)}};
   EXPECT_FALSE(intersect_intervals(samples).consistent);
 }
 

@@ -33,7 +33,7 @@ class ScriptedChannel final : public RequestAllChannel {
     const std::int64_t t_send = now_;
     const std::int64_t t_remote = t_send + d.out_ns + offsets_[static_cast<std::size_t>(member)];
     now_ = t_send + d.out_ns + d.back_ns;
-    const OffsetSample sample{Nanoseconds{t_send}, Nanoseconds{t_remote}, Nanoseconds{now_}};
+    const OffsetSample sample{at_ns(t_send), at_ns(t_remote), at_ns(now_)};
     now_ += 10'000;
     return sample;
   }
@@ -46,7 +46,7 @@ class ScriptedChannel final : public RequestAllChannel {
   std::int64_t now() const { return now_; }
   void request_all(CollectiveReadings& got) override {
     got.readings_ns.clear();
-    got.t_send_ns = Nanoseconds{now_};
+    got.t_send_ns = at_ns(now_);
     for (std::size_t m = 0; m < offsets_.size(); ++m) {
       const bool silent = std::find(silent_.begin(), silent_.end(), static_cast<int>(m)) != silent_.end();
       // member m reads its clock m µs after the request left; the gather ends after 10 µs
@@ -55,7 +55,7 @@ class ScriptedChannel final : public RequestAllChannel {
                  : std::optional<ClockReading>(Nanoseconds{now_ + static_cast<std::int64_t>(m) * 1'000 + offsets_[m]}));
     }
     now_ += 10'000;
-    got.t_recv_ns = Nanoseconds{now_};
+    got.t_recv_ns = at_ns(now_);
   }
   int exchanges(int member) { return exchanges_[member]; }
   bool released(int member) { return released_[member]; }

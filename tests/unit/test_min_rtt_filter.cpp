@@ -12,7 +12,7 @@ namespace {
 constexpr std::int64_t kOffset = 7'777;
 
 OffsetSample exchange(std::int64_t t_send, std::int64_t out, std::int64_t back) {
-  return OffsetSample{Nanoseconds{t_send}, Nanoseconds{t_send + out + kOffset}, Nanoseconds{t_send + out + back}};
+  return OffsetSample{at_ns(t_send), at_ns(t_send + out + kOffset), at_ns(t_send + out + back)};
 }
 
 TEST(MinRttFilter, PicksTheExchangeWithTheSmallestRoundTrip) {
@@ -72,7 +72,7 @@ TEST(MinRttFilter, AveragesTheExchangesNearTheBestAndBoundsTheMeanByWhereTheyMee
   // [kOffset - 10, kOffset + 11]
   EXPECT_EQ(e.best.uncertainty_ns, Nanoseconds{11});
   EXPECT_EQ(e.best.round_trip_ns, Nanoseconds{40});
-  EXPECT_EQ(e.best.local_midpoint_ns, Nanoseconds{20});  // the best exchange's: what the offset refers to
+  EXPECT_EQ(e.best.local_midpoint_ns, at_ns(20));  // the best exchange's: what the offset refers to
 }
 
 TEST(MinRttFilter, WithoutAveragingTheBestExchangeAloneGivesTheOffset) {
@@ -91,7 +91,7 @@ TEST(MinRttFilter, ExchangesWhoseIntervalsDoNotMeetAreNotAveraged) {
   MinRttFilter filter;
   filter.add(exchange(0, 20, 20));
   // the remote clock jumped 1 us between the two: the intervals are 1 us apart, no rate explains that
-  filter.add(OffsetSample{Nanoseconds{1'000}, Nanoseconds{1'000 + 20 + kOffset + 1'000}, Nanoseconds{1'040}});
+  filter.add(OffsetSample{at_ns(1'000), at_ns(1'000 + 20 + kOffset + 1'000), at_ns(1'040)});
   const PeerEstimate e = filter.estimate();
   EXPECT_EQ(e.best.offset_ns, Nanoseconds{kOffset});
   EXPECT_EQ(e.best.uncertainty_ns, Nanoseconds{20});
@@ -119,8 +119,7 @@ TEST(MinRttFilter, TheAveragedEstimateHoldsTheTruthOfDriftingClocksAndBeatsTheBe
     for (int i = 0; i < 16; ++i) {
       const std::int64_t out = delay(random);
       const std::int64_t back = delay(random);
-      const OffsetSample s{Nanoseconds{t}, Nanoseconds{remote_at(static_cast<double>(t + out))},
-                           Nanoseconds{t + out + back}};
+      const OffsetSample s{at_ns(t), at_ns(remote_at(static_cast<double>(t + out))), at_ns(t + out + back)};
       averaged.add(s);
       alone.add(s);
       t += 2'000;
@@ -128,8 +127,8 @@ TEST(MinRttFilter, TheAveragedEstimateHoldsTheTruthOfDriftingClocksAndBeatsTheBe
     const PeerEstimate a = averaged.estimate();
     const PeerEstimate b = alone.estimate();
     ASSERT_EQ(a.best.local_midpoint_ns, b.best.local_midpoint_ns);
-    const double at = static_cast<double>(a.best.local_midpoint_ns.count());
-    const std::int64_t truth = remote_at(at) - a.best.local_midpoint_ns.count();
+    const double at = static_cast<double>(reading_ns(a.best.local_midpoint_ns));
+    const std::int64_t truth = remote_at(at) - reading_ns(a.best.local_midpoint_ns);
     const std::int64_t error = std::llabs(a.best.offset_ns.count() - truth);
     ASSERT_LE(error, a.best.uncertainty_ns.count() + 1) << "trial " << trial;  // +1: the truth's rounding
     error_averaged += static_cast<double>(error);

@@ -7,7 +7,7 @@ namespace {
 
 // A remote clock `offset` ahead of the local one; the request takes `out` and the reply `back`.
 OffsetSample exchange(std::int64_t t_send, std::int64_t offset, std::int64_t out, std::int64_t back) {
-  return OffsetSample{Nanoseconds{t_send}, Nanoseconds{t_send + out + offset}, Nanoseconds{t_send + out + back}};
+  return OffsetSample{at_ns(t_send), at_ns(t_send + out + offset), at_ns(t_send + out + back)};
 }
 
 TEST(CristianEstimate, SymmetricDelayGivesTheExactOffset) {
@@ -32,7 +32,7 @@ TEST(CristianEstimate, AsymmetricDelayErrsByHalfTheAsymmetryWithinTheBound) {
 
 TEST(CristianEstimate, AnOddRoundTripStillCoversBothEndsOfTheInterval) {
   // read 1000 remotely within a 101 ns round trip from 0: the offset is proven within [899, 1000]
-  const OffsetEstimate e = cristian_estimate(OffsetSample{Nanoseconds{0}, Nanoseconds{1'000}, Nanoseconds{101}});
+  const OffsetEstimate e = cristian_estimate(OffsetSample{at_ns(0), at_ns(1'000), at_ns(101)});
   EXPECT_EQ(e.offset_ns, Nanoseconds{950});
   EXPECT_EQ(e.uncertainty_ns, Nanoseconds{51});
   for (const std::int64_t offset : {899, 1'000}) {

@@ -9,7 +9,7 @@ RankInputs rank_at(const char* host, std::int64_t raw, std::int64_t correction, 
   RankInputs r;
   r.host = host;
   r.clock_domain = "one-kernel";
-  r.at_instant = InstantObservation{Nanoseconds{raw}, Nanoseconds{raw + correction}, Nanoseconds{40}, {}, {}};
+  r.at_instant = InstantObservation{at_ns(raw), at_ns(raw + correction), Nanoseconds{40}, {}, {}};
   r.excluded = excluded;
   return r;
 }
@@ -139,7 +139,7 @@ TEST(BuildRunReport, TheSyncsBoundsGiveTheSpreadBoundAndAreCheckedAgainstTheTrut
   report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
   EXPECT_TRUE(*report.bounds_held);
   // ... but not beyond them: now −120 from the master, beyond 19 + 80
-  ranks[2].at_instant.corrected_ns = Nanoseconds{500 + 480 - 100};
+  ranks[2].at_instant.corrected_ns = at_ns(500 + 480 - 100);
   report = build_run_report(RunParameters{}, ranks, {}, "CLOCK_MONOTONIC");
   EXPECT_FALSE(*report.bounds_held);
   EXPECT_FALSE(*report.ranks[2].bound_held);
@@ -163,8 +163,8 @@ TEST(BuildRunReport, BoundsAtLaterInstantsAreCheckedWhereTheClocksAreKnown) {
   std::vector<RankInputs> ranks{rank_at("a", 0, 0), rank_at("a", 0, 0)};
   for (RankInputs& r : ranks) r.bound_ns = Nanoseconds{0};
   ranks[1].bound_ns = Nanoseconds{50};
-  ranks[0].at_instant.later_corrected_ns = {Nanoseconds{1'000'000'000}};
-  ranks[1].at_instant.later_corrected_ns = {Nanoseconds{1'000'000'300}};  // 300 ns from the master 1 s later
+  ranks[0].at_instant.later_corrected_ns = {at_ns(1'000'000'000)};
+  ranks[1].at_instant.later_corrected_ns = {at_ns(1'000'000'300)};  // 300 ns from the master 1 s later
   ranks[0].later_bound_ns = {Nanoseconds{0}};
   ranks[1].later_bound_ns = {Nanoseconds{400}};
   const std::vector<Nanoseconds> later{Nanoseconds{1'000'000'000}};

@@ -18,7 +18,7 @@ class TickingClock final : public Clock {
   [[nodiscard]] ClockReading now() const override {
     static constexpr std::int64_t kTicks[] = {5, 45, 25, 35, 15, 40, 10};
     now_ += kTicks[next_++ % std::size(kTicks)];
-    return ClockReading{now_};
+    return at_ns(now_);
   }
 
  private:
@@ -32,8 +32,8 @@ class ShiftedClock final : public Clock {
   ShiftedClock(const Clock& reference, std::int64_t shift, double rate_ppm = 0.0)
       : reference_(reference), shift_(shift), rate_ppm_(rate_ppm) {}
   [[nodiscard]] ClockReading now() const override {
-    const std::int64_t t = reference_.now().count();
-    return ClockReading{t + shift_ + std::llround(static_cast<double>(t) * rate_ppm_ * 1e-6)};
+    const std::int64_t t = reading_ns(reference_.now());
+    return at_ns(t + shift_ + std::llround(static_cast<double>(t) * rate_ppm_ * 1e-6));
   }
 
  private:
@@ -62,7 +62,7 @@ TEST(CalibrateShift, RefusesAClockWithARate) {
 // brackets the calibration saw.
 struct LoggedRead {
   bool reference = false;
-  ClockReading value{0};
+  ClockReading value{};
 };
 
 class LoggingClock final : public Clock {

@@ -57,13 +57,12 @@ TEST(DrawSimulatedClock, ZeroRangesGivePerfectClocks) {
 
 TEST(SimulatedClock, AddsOffsetAndDriftToTheReference) {
   ManualClock reference;
-  const SimulatedClock clock(reference, SimulatedClockParams{Nanoseconds{-250}, 100.0}, Nanoseconds{1'000});
-  reference.set(Nanoseconds{1'000});
-  EXPECT_EQ(clock.now(), Nanoseconds{750});  // at the anchor only the offset shows
-  reference.set(Nanoseconds{1'000} + kSecond);
-  EXPECT_EQ(clock.now(), Nanoseconds{1'000} + kSecond - Nanoseconds{250} + Nanoseconds{100'000});  // +100 ppm of 1 s
-  EXPECT_EQ(clock.at_reference(Nanoseconds{1'000} - kSecond),
-            Nanoseconds{1'000} - kSecond - Nanoseconds{250 + 100'000});
+  const SimulatedClock clock(reference, SimulatedClockParams{Nanoseconds{-250}, 100.0}, at_ns(1'000));
+  reference.set(at_ns(1'000));
+  EXPECT_EQ(clock.now(), at_ns(750));  // at the anchor only the offset shows
+  reference.set(at_ns(1'000) + kSecond);
+  EXPECT_EQ(clock.now(), at_ns(1'000) + kSecond - Nanoseconds{250} + Nanoseconds{100'000});  // +100 ppm of 1 s
+  EXPECT_EQ(clock.at_reference(at_ns(1'000) - kSecond), at_ns(1'000) - kSecond - Nanoseconds{250 + 100'000});
 }
 
 }  // namespace

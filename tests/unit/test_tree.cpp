@@ -12,7 +12,7 @@ namespace {
 std::optional<PeerEstimate> estimate(std::int64_t offset, std::int64_t uncertainty, std::int64_t at = 0) {
   PeerEstimate e;
   e.best.offset_ns = Nanoseconds{offset};
-  e.best.local_midpoint_ns = Nanoseconds{at};
+  e.best.local_midpoint_ns = at_ns(at);
   e.best.uncertainty_ns = Nanoseconds{uncertainty};
   e.best.round_trip_ns = Nanoseconds{2 * uncertainty};
   e.samples_used = 4;
@@ -59,7 +59,7 @@ TEST(ComposeTree, TheBoundCoversWhatTheClocksMayMoveBetweenTheTwoMeasurements) {
   const GroupEstimates leaders{estimate(0, 0), estimate(1000, 5)};
   const GroupEstimates global = compose_tree(layout, nodes, leaders, 3);
   ASSERT_TRUE(global[2].has_value());
-  EXPECT_EQ(global[2]->best.local_midpoint_ns, Nanoseconds{2'000'000});   // in the root's time
+  EXPECT_EQ(global[2]->best.local_midpoint_ns, at_ns(2'000'000));         // in the root's time
   EXPECT_EQ(global[2]->best.uncertainty_ns, Nanoseconds{5 + 4 + 2'000});  // 1e-3 of 2 ms
   // and the leader itself, measured directly, has no such term
   EXPECT_EQ(global[1]->best.uncertainty_ns, Nanoseconds{5});

@@ -13,8 +13,7 @@ namespace {
 TwoLegSample round(std::int64_t sent, std::int64_t offset, std::int64_t up, std::int64_t compute, std::int64_t down) {
   const std::int64_t gathered = sent + up;
   const std::int64_t scattered = gathered + compute;
-  return TwoLegSample{Nanoseconds{sent + offset}, Nanoseconds{gathered}, Nanoseconds{scattered},
-                      Nanoseconds{scattered + down + offset}};
+  return TwoLegSample{at_ns(sent + offset), at_ns(gathered), at_ns(scattered), at_ns(scattered + down + offset)};
 }
 
 TEST(TwoLegEstimate, MasterSeesTheLowerBound) {
@@ -27,7 +26,7 @@ TEST(TwoLegEstimate, SymmetricLegsGiveTheExactOffsetAndTheMastersComputingIsNotI
   EXPECT_EQ(e.offset_ns, Nanoseconds{-123'456});
   EXPECT_EQ(e.round_trip_ns, Nanoseconds{800});  // the 10 µs of computing are not part of it
   EXPECT_EQ(e.uncertainty_ns, Nanoseconds{400});
-  EXPECT_EQ(e.local_midpoint_ns, Nanoseconds{1'000 + 400 + 5'000});
+  EXPECT_EQ(e.local_midpoint_ns, at_ns(1'000 + 400 + 5'000));
 }
 
 TEST(TwoLegEstimate, AsymmetricLegsErrByHalfTheAsymmetryWithinTheBound) {
@@ -92,8 +91,8 @@ TEST(TwoLegRefinement, WithOneMasterReadingItIsTheEstimateAboveTheLowerBoundWhat
     ASSERT_EQ(two_leg_refinement(s.member_sent_ns, s.member_received_ns), above) << "draw " << i;
   }
   // an odd width rounds down, as the estimate's midpoint does; a negative one counts as 0
-  EXPECT_EQ(two_leg_refinement(ClockReading{10}, ClockReading{13}), Nanoseconds{1});
-  EXPECT_EQ(two_leg_refinement(ClockReading{10}, ClockReading{4}), Nanoseconds{0});
+  EXPECT_EQ(two_leg_refinement(at_ns(10), at_ns(13)), Nanoseconds{1});
+  EXPECT_EQ(two_leg_refinement(at_ns(10), at_ns(4)), Nanoseconds{0});
 }
 
 TEST(TwoLegEstimate, TheTruthIsAlwaysWithinTheBound) {

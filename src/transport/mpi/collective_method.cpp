@@ -97,8 +97,8 @@ class CollectiveMethod final : public MpiMethod {
       for (std::size_t k = 0; k < rounds.size(); ++k) {
         const CollectiveRoundKept& f = collected_[r * static_cast<std::size_t>(count) + k];
         PeerEstimate& e = rounds[k].estimates[r].emplace();
-        e.best = two_leg_estimate(
-            TwoLegSample{ClockReading{f.sent_ns}, master_reads_[k], master_reads_[k], ClockReading{f.received_ns}});
+        e.best =
+            two_leg_estimate(TwoLegSample{at_ns(f.sent_ns), master_reads_[k], master_reads_[k], at_ns(f.received_ns)});
         e.median_round_trip_ns = e.best.round_trip_ns;
         e.samples_used = 1;
         rounds[k].step.step.corrections_ns[r] = Nanoseconds{f.correction_ns};
@@ -125,7 +125,7 @@ class CollectiveMethod final : public MpiMethod {
     clock_ = &clock;
     if (rank_ != kRoot) {
       sent_ = clock.now();
-      const std::int64_t reported = (sent_ + shift_).count();
+      const std::int64_t reported = reading_ns(sent_ + shift_);
       MPI_Gather(&reported, 1, MPI_INT64_T, nullptr, 1, MPI_INT64_T, kRoot, comm_);
       return;
     }
@@ -135,7 +135,7 @@ class CollectiveMethod final : public MpiMethod {
     lower_bounds_.resize(ranks_);
     lower_bounds_[0] = Nanoseconds{0};  // rank 0 is the reference
     for (std::size_t r = 1; r < ranks_; ++r)
-      lower_bounds_[r] = two_leg_lower_bound(ClockReading{gathered_[r]}, master_gathered_);
+      lower_bounds_[r] = two_leg_lower_bound(at_ns(gathered_[r]), master_gathered_);
   }
 
   // rank 0: the second leg, with correction_of(r) for rank r; its own correction back
@@ -158,7 +158,7 @@ class CollectiveMethod final : public MpiMethod {
     // the correction was computed from the lower bound plus the shift carried (see gather())
     const Nanoseconds applied = two_leg_correction(Nanoseconds{sent_correction} + shift_, sent_, received);
     shift_ = two_leg_refinement(sent_, received);
-    if (keep_) own_.push_back(CollectiveRoundKept{sent_.count(), received.count(), applied.count()});
+    if (keep_) own_.push_back(CollectiveRoundKept{reading_ns(sent_), reading_ns(received), applied.count()});
     return applied;
   }
 
@@ -172,12 +172,12 @@ class CollectiveMethod final : public MpiMethod {
   GroupEstimates estimates_;
   std::vector<std::int64_t> gathered_;
   std::vector<Nanoseconds> lower_bounds_;  // per rank (plus the shift it carries), rank 0's own 0
-  ClockReading master_gathered_{0};
+  ClockReading master_gathered_{};
   std::vector<std::int64_t> records_;
   std::vector<ClockReading> master_reads_;  // this run's reading after each round's gather (kept for the report)
   std::vector<CollectiveRoundKept> collected_;
   // every other rank
-  ClockReading sent_{0};
+  ClockReading sent_{};
   Nanoseconds shift_{0};                  // this run's last estimate − its lower bound (see gather())
   std::vector<CollectiveRoundKept> own_;  // one per round since the last finish()
 };

@@ -92,12 +92,12 @@ class ExchangingCollective final : public MpiMethod {
       ExchangeReport mine{0, any ? interval.lower_ns().count() : 0, any ? interval.upper_ns().count() : 0,
                           any ? interval.narrowest_round_trip_ns().count() : 0};
       const ClockReading sent = clock.now();
-      mine.reading_ns = sent.count();
+      mine.reading_ns = reading_ns(sent);
       MPI_Gather(&mine, 1, report_type, nullptr, 1, report_type, kRoot, comm_);
       MPI_Scatter(nullptr, 1, reply_type, &reply, 1, reply_type, kRoot, comm_);
       const ClockReading received = clock.now();
       if (reply.what != ExchangeReply::measure_again) return reply.value;
-      interval.add(sent, ClockReading{reply.value}, received);
+      interval.add(sent, at_ns(reply.value), received);
     }
   }
 
@@ -119,7 +119,7 @@ class ExchangingCollective final : public MpiMethod {
         return;
       }
       last_read_ = gathered;
-      scatter_all(ExchangeReply::measure_again, [&](std::size_t) { return gathered.count(); });
+      scatter_all(ExchangeReply::measure_again, [&](std::size_t) { return reading_ns(gathered); });
     }
   }
 
@@ -162,7 +162,7 @@ class ExchangingCollective final : public MpiMethod {
   // rank 0, reused from round to round
   GroupEstimates estimates_;
   std::vector<ExchangeReport> gathered_;
-  ClockReading last_read_{0};  // the last measuring exchange's reading: what the estimates refer to
+  ClockReading last_read_{};  // the last measuring exchange's reading: what the estimates refer to
   std::vector<ExchangeReply> records_;
   int exchanges_ = 0;  // measuring exchanges in the last round
 };

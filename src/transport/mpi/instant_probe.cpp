@@ -25,9 +25,9 @@ std::vector<InstantObservation> probe_shared_instant(const bmpi::communicator& c
   bmpi::broadcast(comm, master_domain, 0);
   const bool shares_master_clock = same_clock_domain(mine, master_domain);
   std::int64_t instant = 0;
-  if (comm.rank() == 0) instant = (reference.now() + lead_ns).count();
+  if (comm.rank() == 0) instant = reading_ns(reference.now() + lead_ns);
   bmpi::broadcast(comm, instant, 0);
-  const ClockReading at = shares_master_clock ? ClockReading{instant} : reference.now() + lead_ns;
+  const ClockReading at = shares_master_clock ? at_ns(instant) : reference.now() + lead_ns;
 
   const InstantReading raw = read_at_instant(clock.underlying(), reference, at);
   InstantObservation mine_read{raw.clock_ns, clock.corrected(raw.clock_ns), raw.read_window_ns, {}, {}};

@@ -11,7 +11,7 @@ MemberEstimate member_estimate(int world_rank, const std::optional<PeerEstimate>
   m.uncertainty_ns = estimate->best.uncertainty_ns.count();
   m.round_trip_ns = estimate->best.round_trip_ns.count();
   m.median_round_trip_ns = estimate->median_round_trip_ns.count();
-  m.local_midpoint_ns = estimate->best.local_midpoint_ns.count();
+  m.local_midpoint_ns = reading_ns(estimate->best.local_midpoint_ns);
   m.samples_used = estimate->samples_used;
   m.averaged_exchanges = estimate->averaged_exchanges;
   m.bursts = estimate->bursts;
@@ -25,7 +25,7 @@ std::optional<PeerEstimate> peer_estimate(const MemberEstimate& m) {
   e.best.offset_ns = Nanoseconds{m.offset_ns};
   e.best.uncertainty_ns = Nanoseconds{m.uncertainty_ns};
   e.best.round_trip_ns = Nanoseconds{m.round_trip_ns};
-  e.best.local_midpoint_ns = ClockReading{m.local_midpoint_ns};
+  e.best.local_midpoint_ns = at_ns(m.local_midpoint_ns);
   e.median_round_trip_ns = Nanoseconds{m.median_round_trip_ns};
   e.samples_used = static_cast<int>(m.samples_used);
   e.averaged_exchanges = static_cast<int>(m.averaged_exchanges);
@@ -35,11 +35,11 @@ std::optional<PeerEstimate> peer_estimate(const MemberEstimate& m) {
 }
 
 LinearCorrectionMessage linear_correction_message(const LinearCorrection& c) {
-  return {c.offset_ns.count(), c.rate_ppm, c.anchor_ns.count()};
+  return {c.offset_ns.count(), c.rate_ppm, reading_ns(c.anchor_ns)};
 }
 
 LinearCorrection linear_correction(const LinearCorrectionMessage& m) {
-  return {Nanoseconds{m.offset_ns}, m.rate_ppm, ClockReading{m.anchor_ns}};
+  return {Nanoseconds{m.offset_ns}, m.rate_ppm, at_ns(m.anchor_ns)};
 }
 
 }  // namespace berkeley::mpi

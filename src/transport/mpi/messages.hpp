@@ -127,26 +127,24 @@ namespace berkeley {
 // a later reading that is not known travels as not known.
 template <class Archive>
 void serialize(Archive& ar, InstantObservation& o, const unsigned int /*version*/) {
-  std::int64_t raw = o.raw_ns.count();
-  std::int64_t corrected = o.corrected_ns.count();
+  std::int64_t raw = reading_ns(o.raw_ns);
+  std::int64_t corrected = reading_ns(o.corrected_ns);
   std::int64_t window = o.read_window_ns.count();
   std::vector<std::int64_t> later;  // (raw, corrected) per later instant
   std::vector<char> known;          // per value of `later`
   for (std::size_t k = 0; k < o.later_raw_ns.size(); ++k) {
     for (const auto& value : {o.later_raw_ns[k], o.later_corrected_ns[k]}) {
-      later.push_back(value ? value->count() : 0);
+      later.push_back(value ? reading_ns(*value) : 0);
       known.push_back(value ? 1 : 0);
     }
   }
   ar& raw& corrected& window& later& known;
-  o.raw_ns = ClockReading{raw};
-  o.corrected_ns = ClockReading{corrected};
+  o.raw_ns = at_ns(raw);
+  o.corrected_ns = at_ns(corrected);
   o.read_window_ns = Nanoseconds{window};
   o.later_raw_ns.clear();
   o.later_corrected_ns.clear();
-  const auto value = [&](std::size_t i) {
-    return known[i] != 0 ? std::optional(ClockReading{later[i]}) : std::nullopt;
-  };
+  const auto value = [&](std::size_t i) { return known[i] != 0 ? std::optional(at_ns(later[i])) : std::nullopt; };
   for (std::size_t i = 0; i + 1 < later.size(); i += 2) {
     o.later_raw_ns.push_back(value(i));
     o.later_corrected_ns.push_back(value(i + 1));

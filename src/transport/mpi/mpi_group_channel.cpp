@@ -45,7 +45,7 @@ std::optional<OffsetSample> MpiGroupChannel::exchange(int member) {
   // on one core with the member (as of its last reply), every round trip is two context switches: move
   // before the next
   if (reply.core_token == current_core_token()) move_off_this_core();
-  return OffsetSample{t_send, ClockReading{reply.reading_ns}, t_recv};
+  return OffsetSample{t_send, at_ns(reply.reading_ns), t_recv};
 }
 
 void MpiGroupChannel::prepare(int member) {
@@ -77,7 +77,7 @@ void answer_pingpong(const bmpi::communicator& comm, const Clock& clock, Waiting
   std::int64_t where = current_core_token();
   for (;;) {
     if (command.what != PingCommand::ping) return;
-    const PingReply reply{clock.now().count(), where};
+    const PingReply reply{reading_ns(clock.now()), where};
     MPI_Send(&reply, 1, reply_type, kMaster, kTagReading, comm);
     MPI_Irecv(&command, 1, command_type, kMaster, kTagCommand, comm, &request);
     where = current_core_token();

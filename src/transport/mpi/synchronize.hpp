@@ -69,7 +69,7 @@ struct SyncOutcome {
   // rank without an estimate), and rank 0's underlying clock when the last round began, from which on the
   // clocks' relative rate adds to them
   std::vector<std::optional<Nanoseconds>> offset_bounds_ns;
-  ClockReading last_round_raw_ns{0};
+  ClockReading last_round_raw_ns{};
 
   // Rank 0, with SyncOptions::report: the sync's promise for rank r when rank 0's underlying clock shows
   // master_raw_ns (after the sync): the last round's bound, plus twice what the clocks' rate spread

@@ -11,7 +11,7 @@ namespace berkeley::mpi {
 // (MPI_WTIME_IS_GLOBAL = 0), so ranks on one host really differ. Construct it only after MPI_Init.
 class WtimeClock final : public Clock {
  public:
-  [[nodiscard]] ClockReading now() const override { return Nanoseconds{std::llround(MPI_Wtime() * 1e9)}; }
+  [[nodiscard]] ClockReading now() const override { return at_ns(std::llround(MPI_Wtime() * 1e9)); }
 };
 
 }  // namespace berkeley::mpi

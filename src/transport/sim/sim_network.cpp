@@ -20,7 +20,7 @@ void SimNetwork::build_clocks() {
   // reserved up front: clocks_ holds references into raw_clocks_, which must never reallocate
   raw_clocks_.reserve(profiles_.size());
   clocks_.reserve(profiles_.size());
-  for (const ParticipantProfile& p : profiles_) raw_clocks_.emplace_back(true_time_, p.clock, ClockReading{0});
+  for (const ParticipantProfile& p : profiles_) raw_clocks_.emplace_back(true_time_, p.clock, ClockReading{});
   for (const SimulatedClock& raw : raw_clocks_) clocks_.emplace_back(raw);
 }
 

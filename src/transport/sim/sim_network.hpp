@@ -23,7 +23,7 @@ using TrueInstant = std::chrono::time_point<TrueTimeline, Nanoseconds>;
 inline constexpr TrueInstant kSimulationStart{};
 // What a perfect clock started with the simulation shows at `at` (true time is every simulated clock's
 // reference): the one place where the truth becomes a reading.
-[[nodiscard]] constexpr ClockReading perfect_reading(TrueInstant at) { return at.time_since_epoch(); }
+[[nodiscard]] constexpr ClockReading perfect_reading(TrueInstant at) { return ClockReading{at.time_since_epoch()}; }
 
 struct BusiestParticipant {
   int participant = 0;

@@ -34,7 +34,7 @@ RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream
                 *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
   }
   progress << "client " << config.client_id << ": connected to " << where << ", " << clock_kind_name(config.clock.kind)
-           << " clock reads " << format_duration(session.clock().now()) << std::endl;
+           << " clock reads " << format_duration(session.clock().now().time_since_epoch()) << std::endl;
   if (const auto problem = link.send(session.hello_line(), deadline_after(config.timeout_ns))) {
     return fail(RunStatus::network_error, "HELLO to " + where + ": " + *problem);
   }

@@ -40,7 +40,7 @@ SessionStep ClientSession::on(const Welcome& m) {
   }
   state_ = SessionState::joined;
   out_ << "joined as client " << client_id_ << " (the master waits for " << m.clients << " clients), clock "
-       << format_duration(clock_.now()) << '\n';
+       << format_duration(clock_.now().time_since_epoch()) << '\n';
   return SessionStep{std::nullopt, state_, {}};
 }
 
@@ -65,8 +65,9 @@ SessionStep ClientSession::on(const Adjust& m) {
   const ClockReading before = clock_.now();
   clock_.apply(m.delta_ns);  // the codec has bounded |delta| to kMaxAdjustment; the sign is kept
   ++rounds_adjusted_;
-  out_ << "round " << m.round << ": clock before " << format_duration(before) << ", adjust by "
-       << format_duration(m.delta_ns) << ", after " << format_duration(before + m.delta_ns) << '\n';
+  out_ << "round " << m.round << ": clock before " << format_duration(before.time_since_epoch()) << ", adjust by "
+       << format_duration(m.delta_ns) << ", after " << format_duration((before + m.delta_ns).time_since_epoch())
+       << '\n';
   return SessionStep{std::nullopt, state_, {}};
 }
 
@@ -75,7 +76,7 @@ SessionStep ClientSession::on(const Probe& m) {
   // In the master's clock domain the instant is one on our CLOCK_MONOTONIC; in another, only the delay means
   // anything here: read that long after the PROBE arrived.
   const ClockReading now = reference_.now();
-  const ClockReading instant = m.delay_ns ? now + Nanoseconds{*m.delay_ns} : ClockReading{m.instant_ns};
+  const ClockReading instant = m.delay_ns ? now + Nanoseconds{*m.delay_ns} : at_ns(m.instant_ns);
   const Nanoseconds ahead = instant - now;
   if (ahead > max_probe_wait_) {
     return end(SessionState::failed, "master named a PROBE instant " + format_duration(ahead) +
@@ -90,7 +91,7 @@ SessionStep ClientSession::on(const Bye& m) {
   if (state_ != SessionState::joined) return end(SessionState::failed, "master said BYE before WELCOME: " + m.reason);
   out_ << "session over (" << (m.reason.empty() ? "no reason given" : m.reason) << "): " << rounds_adjusted_
        << " adjustment(s), total " << format_duration(clock_.total_correction()) << ", clock now "
-       << format_duration(clock_.now()) << '\n';
+       << format_duration(clock_.now().time_since_epoch()) << '\n';
   return end(SessionState::finished, "session over");
 }
 

@@ -20,7 +20,7 @@ namespace berkeley::tcp {
 // A message and the master's clock when its bytes were read (the receive time of an exchange).
 struct Inbound {
   ClientMessage message;
-  ClockReading received_ns{0};
+  ClockReading received_ns{};
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {

@@ -110,7 +110,7 @@ class MasterRun {
   std::vector<MemberRecord> records_;  // [0] the master, then the members by id
   std::vector<RoundSummary> rounds_;
   RoundWork work_;  // the step's buffers, reused round after round
-  ClockReading first_poll_{0};
+  ClockReading first_poll_{};
 };
 
 RunOutcome MasterRun::interrupted(const std::string& during) {

@@ -132,13 +132,13 @@ ClientMessage parse_client(std::string_view line) {
   if (f[0] == "TIME") {
     expect_fields(f, 3, "TIME <seq> <clock_ns>");
     return TimeReply{number("TIME", "seq", f[1], 1, kInt64Max),
-                     Nanoseconds{number("TIME", "clock_ns", f[2], kInt64Min, kInt64Max)}};
+                     at_ns(number("TIME", "clock_ns", f[2], kInt64Min, kInt64Max))};
   }
   if (f[0] == "READING") {
     expect_fields(f, 5, "READING <instant_ns> <raw_ns> <corrected_ns> <window_ns>");
     return Reading{number("READING", "instant_ns", f[1], 0, kInt64Max),
-                   Nanoseconds{number("READING", "raw_ns", f[2], kInt64Min, kInt64Max)},
-                   Nanoseconds{number("READING", "corrected_ns", f[3], kInt64Min, kInt64Max)},
+                   at_ns(number("READING", "raw_ns", f[2], kInt64Min, kInt64Max)),
+                   at_ns(number("READING", "corrected_ns", f[3], kInt64Min, kInt64Max)),
                    Nanoseconds{number("READING", "window_ns", f[4], 0, kMaxReadWindow.count())}};
   }
   if (is_master_command(f[0])) throw Malformed{"unexpected command " + quoted(f[0]) + " (a master's command)"};
@@ -197,9 +197,9 @@ std::string format_line(const Hello& m) {
   return "HELLO " + std::string(kProtocolVersion) + " " + std::to_string(m.client_id) +
          (m.clock_domain ? " " + *m.clock_domain : std::string()) + "\n";
 }
-std::string format_line(const TimeReply& m) { return with_numbers("TIME", {m.seq, m.clock_ns.count()}); }
+std::string format_line(const TimeReply& m) { return with_numbers("TIME", {m.seq, reading_ns(m.clock_ns)}); }
 std::string format_line(const Reading& m) {
-  return with_numbers("READING", {m.instant_ns, m.raw_ns.count(), m.corrected_ns.count(), m.window_ns.count()});
+  return with_numbers("READING", {m.instant_ns, reading_ns(m.raw_ns), reading_ns(m.corrected_ns), m.window_ns.count()});
 }
 std::string format_line(const Welcome& m) {
   return "WELCOME " + std::string(kProtocolVersion) + " " + std::to_string(m.client_id) + " " +

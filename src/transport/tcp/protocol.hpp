@@ -44,12 +44,12 @@ struct Hello {  // HELLO BERKELEY/1 <id> [<clock_domain>]
 };
 struct TimeReply {  // TIME <seq> <clock_ns>: the client's (corrected) clock when it answered POLL <seq>
   std::int64_t seq = 0;
-  ClockReading clock_ns{0};
+  ClockReading clock_ns{};
 };
 struct Reading {  // READING <instant_ns> <raw_ns> <corrected_ns> <window_ns>: answer to PROBE <instant_ns>
   std::int64_t instant_ns = 0;
-  ClockReading raw_ns{0};
-  ClockReading corrected_ns{0};
+  ClockReading raw_ns{};
+  ClockReading corrected_ns{};
   Nanoseconds window_ns{0};
 };
 

@@ -69,7 +69,7 @@ ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& member
   for (std::size_t i = 0; i < members.size(); ++i) {
     Connection& c = *members[i].connection;
     if (c.open()) {
-      Probe probe{instant.count()};
+      Probe probe{reading_ns(instant)};
       if (!shares_master_clock.at(i)) probe.delay_ns = std::max(Nanoseconds{0}, instant - reference.now()).count();
       c.send(format_line(probe));
     } else {
@@ -84,7 +84,7 @@ ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& member
     bool all_in = true;
     for (std::size_t i = 0; i < members.size(); ++i) {
       if (waits[i] == Wait::pending) {
-        waits[i] = take_reading(*members[i].connection, instant.count(), result.master, sent_corrections_ns[i],
+        waits[i] = take_reading(*members[i].connection, reading_ns(instant), result.master, sent_corrections_ns[i],
                                 result.members[i], log);
       }
       all_in = all_in && waits[i] != Wait::pending;

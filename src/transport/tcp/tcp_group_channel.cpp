@@ -49,7 +49,7 @@ TcpGroupChannel::Wait TcpGroupChannel::take_time(int index, std::int64_t seq, Cl
       break;
     }
     if (!within(time->clock_ns, t_send, kMaxClockOffset)) {
-      c.fail("TIME " + std::to_string(seq) + ": clock_ns " + std::to_string(time->clock_ns.count()) +
+      c.fail("TIME " + std::to_string(seq) + ": clock_ns " + std::to_string(reading_ns(time->clock_ns)) +
              " is out of range (more than " + format_duration(kMaxClockOffset) + " from the master's clock)");
       break;
     }
