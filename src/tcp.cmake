@@ -9,12 +9,12 @@ find_package(Threads REQUIRED)
 
 
 # Everything of the TCP transport that needs no socket (unit-testable): framing, messages, the client's session
-# logic, the session report.
+# logic, the bound the master states.
 add_library(berkeley_tcp_protocol
   transport/tcp/line_decoder.cpp
   transport/tcp/message_codec.cpp
   transport/tcp/client_session.cpp
-  transport/tcp/session_report.cpp)
+  transport/tcp/stated_bound.cpp)
 add_library(berkeley::tcp_protocol ALIAS berkeley_tcp_protocol)
 target_link_libraries(berkeley_tcp_protocol PUBLIC berkeley::clock berkeley::report berkeley::sync)
 berkeley_layer(berkeley_tcp_protocol transport/tcp)

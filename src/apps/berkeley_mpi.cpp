@@ -15,6 +15,7 @@
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
 #include "core/duration_text.hpp"
+#include "report/group_members.hpp"
 #include "report/report_builder.hpp"
 #include "report/report_file.hpp"
 #include "report/report_output.hpp"
@@ -93,32 +94,38 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
 
   RunReport report;
   if (master) {
-    std::vector<RankInputs> ranks(static_cast<std::size_t>(world.size()));
+    // every rank answers every round and is read at the shared instant (or the job aborts)
+    std::vector<GroupMember> members(static_cast<std::size_t>(world.size()));
     // simulated clocks: their rates are known to differ by up to twice the drawn range; the others here
     // share the host's CLOCK_MONOTONIC rate (across hosts the bound holds at the sync's end)
     const double rate_spread_ppm = options.clock.kind == ClockKind::simulated ? 2.0 * options.clock.drift_ppm : 0.0;
     const ClockReading master_at_instant = observations.front().raw_ns;
-    for (std::size_t r = 0; r < ranks.size(); ++r) {
-      ranks[r].bound_ns = outcome.bound_from_master(r, master_at_instant, rate_spread_ppm);
+    for (std::size_t r = 0; r < members.size(); ++r) {
+      members[r].is_master = r == 0;
+      members[r].rounds_answered = options.rounds;
+      members[r].read_at_instant = true;
+      RankInputs& in = members[r].inputs;
+      in.id = static_cast<int>(r);
+      in.bound_ns = outcome.bound_from_master(r, master_at_instant, rate_spread_ppm);
       for (const Nanoseconds after : later) {
-        ranks[r].later_bound_ns.push_back(outcome.bound_from_master(r, master_at_instant + after, rate_spread_ppm));
+        in.later_bound_ns.push_back(outcome.bound_from_master(r, master_at_instant + after, rate_spread_ppm));
       }
-      ranks[r].host = places[r].host;
-      ranks[r].clock_domain = places[r].clock_domain;
-      ranks[r].at_instant = observations[r];
-      ranks[r].first_estimate = outcome.first_estimates[r].value_or(PeerEstimate{});
-      ranks[r].excluded = outcome.excluded[r];
-      ranks[r].audit = audits[r];
-      if (outcome.drift) ranks[r].drift = outcome.drift->ranks[r];
+      in.host = places[r].host;
+      in.clock_domain = places[r].clock_domain;
+      in.at_instant = observations[r];
+      in.first_estimate = outcome.first_estimates[r].value_or(PeerEstimate{});
+      in.excluded = outcome.excluded[r];
+      in.audit = audits[r];
+      if (outcome.drift) in.drift = outcome.drift->ranks[r];
       if (options.clock.kind == ClockKind::simulated) {
         const SimulatedClockParams drawn =
             draw_simulated_clock(options.clock.seed, r, options.clock.max_offset_ns, options.clock.drift_ppm);
-        ranks[r].simulated_offset_ns = drawn.offset_ns;
-        ranks[r].simulated_drift_ppm = drawn.drift_ppm;
+        in.simulated_offset_ns = drawn.offset_ns;
+        in.simulated_drift_ppm = drawn.drift_ppm;
       }
     }
-    report = build_run_report(describe(options, world.size()), ranks, outcome.rounds, "CLOCK_MONOTONIC", later,
-                              options.require_precision_ns);
+    report = build_group_report(describe(options, world.size()), group_rows(members, "rank"), outcome.rounds,
+                                "CLOCK_MONOTONIC", later, options.require_precision_ns);
     report.levels = outcome.levels;
   }
   // rank 0 writes the report and decides the exit code; every rank exits with it

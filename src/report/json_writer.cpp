@@ -100,6 +100,7 @@ void write_json(std::ostream& out, const RunReport& report) {
                      {"audit_consistent", r.audit_consistent}});
   }
   doc["ranks"] = std::move(ranks);
+  doc["left_out"] = report.left_out;  // members not in "ranks", each with the reason
   json rounds = json::array();
   for (const RoundSummary& r : report.rounds) {
     rounds.push_back({{"round", r.round},

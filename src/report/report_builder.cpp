@@ -133,7 +133,7 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   for (std::size_t i = 0; i < ranks.size(); ++i) {
     const RankInputs& in = ranks[i];
     RankReport row;
-    row.rank = static_cast<int>(i);
+    row.rank = in.id >= 0 ? in.id : static_cast<int>(i);
     row.host = in.host;
     row.clock_domain = in.clock_domain;
     row.clock_before_ns = in.at_instant.raw_ns;

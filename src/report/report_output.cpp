@@ -14,6 +14,7 @@ void write_report_text(std::ostream& out, const RunReport& report, bool quiet) {
   } else {
     write_table(out, report);
   }
+  for (const std::string& line : report.left_out) out << "left out: " << line << '\n';
 }
 
 RunStatus save_and_judge(const RunReport& report, ReportFile& json, std::ostream& log, std::string_view program,

@@ -12,7 +12,7 @@
 
 namespace berkeley {
 
-// The per-rank table, or with `quiet` the one-line summary.
+// The per-rank table, or with `quiet` the one-line summary; then a "left out: ..." line per member not in it.
 void write_report_text(std::ostream& out, const RunReport& report, bool quiet);
 
 // Writes the JSON report into `json` (opened before the run), then judges: output_error when it could not be

@@ -73,6 +73,7 @@ struct RunParameters {
 struct RunReport {
   RunParameters parameters;
   std::vector<RankReport> ranks;
+  std::vector<std::string> left_out;  // one line per member not in `ranks`, with the reason
   std::vector<RoundSummary> rounds;
   std::vector<LevelSummary> levels;  // round 1
   int hosts = 1;
