@@ -237,21 +237,5 @@ TEST(MeasurePingpongPatience, FloorsAreKeptFromRoundToRound) {
   EXPECT_EQ(second.pauses(), 0);
 }
 
-TEST(QuietFloors, MembersOfOnePathShareAFloorAndOthersHaveTheirOwn) {
-  QuietFloors floors({0, 0, 0, 1});  // members 0-2 on node 0, member 3 on node 1; member 4 unlisted
-  EXPECT_FALSE(floors.floor_of(1).has_value());
-  EXPECT_FALSE(floors.quiet(1, Nanoseconds{1}, 2.0, Nanoseconds{0}));  // nothing is quiet before a floor
-  floors.learn(1, Nanoseconds{3'000});
-  floors.learn(2, Nanoseconds{1'000});
-  EXPECT_EQ(floors.floor_of(1), Nanoseconds{1'000});  // the smallest of its path
-  EXPECT_FALSE(floors.floor_of(3).has_value());
-  EXPECT_FALSE(floors.floor_of(4).has_value());
-  floors.learn(4, Nanoseconds{9'000});
-  EXPECT_EQ(floors.floor_of(4), Nanoseconds{9'000});
-  EXPECT_FALSE(floors.floor_of(3).has_value());
-  EXPECT_TRUE(floors.quiet(2, Nanoseconds{3'000}, 2.0, Nanoseconds{1'000}));  // 2 x 1 us + 1 us
-  EXPECT_FALSE(floors.quiet(2, Nanoseconds{3'001}, 2.0, Nanoseconds{1'000}));
-}
-
 }  // namespace
 }  // namespace berkeley
