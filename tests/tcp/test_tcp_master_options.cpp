@@ -1,9 +1,8 @@
-// Command lines of berkeley_master and berkeley_client: defaults, every option, and errors that name the
-// bad value in one line.
+// Command line of berkeley_master (cli/tcp_master_options): defaults, every option, and errors that name
+// the bad value in one line.
 #include <gtest/gtest.h>
 
 #include "cli/exit_codes.hpp"
-#include "cli/tcp_client_options.hpp"
 #include "cli/tcp_master_options.hpp"
 
 namespace berkeley {
@@ -11,14 +10,6 @@ namespace {
 
 void expect_master_error(std::vector<std::string> args, const std::string& must_name) {
   const ParsedMasterCommandLine parsed = parse_master_options(args);
-  EXPECT_FALSE(parsed.options.has_value()) << must_name;
-  EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
-  EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
-  EXPECT_EQ(parsed.message.find('\n'), std::string::npos) << "one line: " << parsed.message;
-}
-
-void expect_client_error(std::vector<std::string> args, const std::string& must_name) {
-  const ParsedClientCommandLine parsed = parse_client_options(args);
   EXPECT_FALSE(parsed.options.has_value()) << must_name;
   EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
   EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
@@ -101,44 +92,6 @@ TEST(MasterOptions, HelpSaysWhatItDoesAndTheExitCodes) {
                              "Exit codes", "launch_clients.py"}) {
     EXPECT_NE(parsed.message.find(needle), std::string::npos) << needle;
   }
-}
-
-TEST(ClientOptions, DefaultsAndEveryOption) {
-  const ParsedClientCommandLine defaults = parse_client_options({"--id", "2"});
-  ASSERT_TRUE(defaults.options.has_value()) << defaults.message;
-  EXPECT_EQ(defaults.options->host, "127.0.0.1");
-  EXPECT_EQ(defaults.options->port, tcp::kDefaultPort);
-  EXPECT_EQ(defaults.options->client_id, 2);
-  EXPECT_EQ(defaults.options->clock.kind, ClockKind::simulated);
-  EXPECT_EQ(defaults.options->timeout_ns, Nanoseconds{5'000'000'000});
-
-  const ParsedClientCommandLine all = parse_client_options(
-      {"--id", "1000000", "--host", "::1", "--port", "4000", "--clock", "system", "--seed", "3", "--max-offset", "2ms",
-       "--drift-ppm", "1.5", "--timeout", "300ms", "--idle-timeout", "2s", "-q"});
-  ASSERT_TRUE(all.options.has_value()) << all.message;
-  EXPECT_EQ(all.options->client_id, 1'000'000);
-  EXPECT_EQ(all.options->host, "::1");
-  EXPECT_EQ(all.options->port, 4000);
-  EXPECT_EQ(all.options->clock.kind, ClockKind::realtime);
-  EXPECT_EQ(all.options->clock.seed, 3U);
-  EXPECT_EQ(all.options->clock.max_offset_ns, Nanoseconds{2'000'000});
-  EXPECT_DOUBLE_EQ(all.options->clock.drift_ppm, 1.5);
-  EXPECT_EQ(all.options->timeout_ns, Nanoseconds{300'000'000});
-  EXPECT_EQ(all.options->idle_timeout_ns, Nanoseconds{2'000'000'000});
-  EXPECT_TRUE(all.options->quiet);
-}
-
-TEST(ClientOptions, BadValuesAreNamed) {
-  expect_client_error({}, "--id is required");
-  expect_client_error({"--id", "0"}, "--id: '0'");
-  expect_client_error({"--id", "x"}, "--id: 'x'");
-  expect_client_error({"--id", "1", "--port", "0"}, "--port: '0'");
-  expect_client_error({"--id", "1", "--port", "65536"}, "--port: '65536'");
-  expect_client_error({"--id", "1", "--host", ""}, "--host: ''");
-  expect_client_error({"--id", "1", "--timeout", "-2s"}, "--timeout: '-2s'");
-  expect_client_error({"--id", "1", "--clock", "gps"}, "--clock: 'gps'");
-  expect_client_error({"--id", "1", "--seed", "-4"}, "--seed: '-4'");
-  expect_client_error({"--id", "1", "--drift-ppm", "nan"}, "--drift-ppm: 'nan'");
 }
 
 }  // namespace
