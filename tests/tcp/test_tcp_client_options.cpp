@@ -54,5 +54,49 @@ TEST(ClientOptions, BadValuesAreNamed) {
   expect_client_error({"--id", "1", "--drift-ppm", "nan"}, "--drift-ppm: 'nan'");
 }
 
+TEST(ClientOptions, DefaultTimeoutsAndTheirLimits) {
+  const ParsedClientCommandLine defaults = parse_client_options({"--id", "1"});
+  ASSERT_TRUE(defaults.options.has_value()) << defaults.message;
+  EXPECT_EQ(defaults.options->idle_timeout_ns, Nanoseconds{std::chrono::seconds(300)});
+  EXPECT_EQ(defaults.options->clock.seed, 1U);
+  EXPECT_EQ(defaults.options->clock.max_offset_ns, Nanoseconds{1'000'000'000});
+  EXPECT_FALSE(defaults.options->quiet);
+  // the timeout is bounded by the protocol's kMaxTimeout (1 h), the idle timeout by a day
+  EXPECT_TRUE(parse_client_options({"--id", "1", "--timeout", "3600s"}).options.has_value());
+  expect_client_error({"--id", "1", "--timeout", "3601s"}, "--timeout: '3601s' is too long");
+  EXPECT_TRUE(parse_client_options({"--id", "1", "--idle-timeout", "86400s"}).options.has_value());
+  expect_client_error({"--id", "1", "--idle-timeout", "86401s"}, "--idle-timeout: '86401s' is too long");
+  expect_client_error({"--id", "1", "--idle-timeout", "0"}, "--idle-timeout: '0' must be greater than zero");
+}
+
+TEST(ClientOptions, HostNamesUpTo253Characters) {
+  const std::string longest(253, 'h');
+  const ParsedClientCommandLine parsed = parse_client_options({"--id", "1", "--host", longest});
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  EXPECT_EQ(parsed.options->host, longest);
+  const std::string too_long(254, 'h');
+  expect_client_error({"--id", "1", "--host", too_long}, "--host: '" + too_long + "' is not a host name or address");
+}
+
+TEST(ClientOptions, IdsUpToTheProtocolsMaximum) {
+  expect_client_error({"--id", "1000001"}, "--id: '1000001' is out of range 1..1000000");
+  expect_client_error({"--id", "-1"}, "--id: '-1'");
+}
+
+TEST(ClientOptions, AStrayArgumentIsNamedNotIgnored) {
+  // "17117" was meant as the port: the client must not run on the default one without it
+  expect_client_error({"--id", "2", "17117"}, "unexpected argument '17117'");
+}
+
+TEST(ClientOptions, HelpSaysWhatItDoesAndTheExitCodes) {
+  const ParsedClientCommandLine parsed = parse_client_options({"--id", "2", "--help"});
+  EXPECT_FALSE(parsed.options.has_value());
+  EXPECT_EQ(parsed.exit_code, kExitOk);
+  for (const char* needle : {"Usage: berkeley_client --id ID", "--idle-timeout", "--clock", "Exit codes",
+                             "6 the master refused"}) {
+    EXPECT_NE(parsed.message.find(needle), std::string::npos) << needle;
+  }
+}
+
 }  // namespace
 }  // namespace berkeley

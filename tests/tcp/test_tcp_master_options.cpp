@@ -94,5 +94,61 @@ TEST(MasterOptions, HelpSaysWhatItDoesAndTheExitCodes) {
   }
 }
 
+TEST(MasterOptions, DefaultToleranceFollowsTheClock) {
+  // sim: twice the largest simulated offset; system: 1 s; a given --tolerance wins either way
+  const ParsedMasterCommandLine sim = parse_master_options({"2", "--max-offset", "50ms"});
+  ASSERT_TRUE(sim.options.has_value()) << sim.message;
+  EXPECT_EQ(sim.options->tolerance_ns, Nanoseconds{100'000'000});
+  const ParsedMasterCommandLine system = parse_master_options({"2", "--clock", "system", "--max-offset", "50ms"});
+  ASSERT_TRUE(system.options.has_value()) << system.message;
+  EXPECT_EQ(system.options->tolerance_ns, Nanoseconds{1'000'000'000});
+  const ParsedMasterCommandLine given = parse_master_options({"2", "--max-offset", "50ms", "--tolerance", "0"});
+  ASSERT_TRUE(given.options.has_value()) << given.message;
+  EXPECT_EQ(given.options->tolerance_ns, Nanoseconds{0});
+  // at most twice the protocol's largest clock offset (12 h)
+  EXPECT_TRUE(parse_master_options({"2", "--tolerance", "86400s"}).options.has_value());
+  expect_master_error({"2", "--tolerance", "86401s"}, "--tolerance: '86401s' is too long");
+}
+
+TEST(MasterOptions, DefaultsOfTheRunAndTheAudit) {
+  const ParsedMasterCommandLine parsed = parse_master_options({"1"});
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  const tcp::MasterConfig& c = *parsed.options;
+  EXPECT_EQ(c.interval_ns, Nanoseconds{1'000'000'000});
+  EXPECT_EQ(c.timeout_ns, Nanoseconds{1'000'000'000});
+  EXPECT_EQ(c.join_timeout_ns, Nanoseconds{60'000'000'000});
+  EXPECT_EQ(c.audit_exchanges, 8);
+  EXPECT_EQ(c.clock.kind, ClockKind::simulated);
+  EXPECT_EQ(c.clock.seed, 1U);
+  EXPECT_TRUE(c.json_path.empty());
+  EXPECT_FALSE(c.quiet);
+}
+
+TEST(MasterOptions, RequirePrecisionWithTheAudit) {
+  const ParsedMasterCommandLine parsed = parse_master_options({"2", "--require-precision", "500us"});
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  ASSERT_TRUE(parsed.options->require_precision_ns.has_value());
+  EXPECT_EQ(*parsed.options->require_precision_ns, Nanoseconds{500'000});
+  expect_master_error({"2", "--require-precision", "0"}, "--require-precision: '0' must be greater than zero");
+  expect_master_error({"2", "--require-precision", "3601s"}, "--require-precision: '3601s' is too long");
+}
+
+TEST(MasterOptions, LimitsOfCountsAndDurations) {
+  const ParsedMasterCommandLine most = parse_master_options({"10000", "--rounds", "1000000000", "--audit-exchanges", "1000"});
+  ASSERT_TRUE(most.options.has_value()) << most.message;
+  EXPECT_EQ(most.options->clients, 10'000);
+  EXPECT_EQ(most.options->rounds, 1'000'000'000);
+  EXPECT_EQ(most.options->audit_exchanges, 1000);
+  expect_master_error({"3", "--rounds", "1000000001"}, "--rounds: '1000000001'");
+  expect_master_error({"3", "--audit-exchanges", "1001"}, "--audit-exchanges: '1001'");
+  expect_master_error({"3", "--audit-exchanges", "-1"}, "--audit-exchanges: '-1'");
+  expect_master_error({"3", "--interval", "3601s"}, "--interval: '3601s' is too long");
+  expect_master_error({"3", "--join-timeout", "0"}, "--join-timeout: '0' must be greater than zero");
+  expect_master_error({"3", "--join-timeout", "86401s"}, "--join-timeout: '86401s' is too long");
+  expect_master_error({"3", "--timeout", "3601s"}, "--timeout: '3601s' is too long");
+  // the N message states the range
+  expect_master_error({"10001"}, "N: '10001' is not a number of clients (1..10000)");
+}
+
 }  // namespace
 }  // namespace berkeley
