@@ -92,8 +92,8 @@ TEST(ClientOptions, HelpSaysWhatItDoesAndTheExitCodes) {
   const ParsedClientCommandLine parsed = parse_client_options({"--id", "2", "--help"});
   EXPECT_FALSE(parsed.options.has_value());
   EXPECT_EQ(parsed.exit_code, kExitOk);
-  for (const char* needle : {"Usage: berkeley_client --id ID", "--idle-timeout", "--clock", "Exit codes",
-                             "6 the master refused"}) {
+  for (const char* needle :
+       {"Usage: berkeley_client --id ID", "--idle-timeout", "--clock", "Exit codes", "6 the master refused"}) {
     EXPECT_NE(parsed.message.find(needle), std::string::npos) << needle;
   }
 }

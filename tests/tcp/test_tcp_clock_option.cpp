@@ -1,7 +1,5 @@
 // The clock options of berkeley_master and berkeley_client (cli/tcp_clock_option): --clock, --seed,
 // --max-offset and --drift-ppm read into one ClockChoice, bad values named.
-#include "cli/tcp_clock_option.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
@@ -9,6 +7,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/option_values.hpp"
+#include "cli/tcp_clock_option.hpp"
 
 namespace berkeley::cli {
 namespace {

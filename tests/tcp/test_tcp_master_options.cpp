@@ -134,7 +134,8 @@ TEST(MasterOptions, RequirePrecisionWithTheAudit) {
 }
 
 TEST(MasterOptions, LimitsOfCountsAndDurations) {
-  const ParsedMasterCommandLine most = parse_master_options({"10000", "--rounds", "1000000000", "--audit-exchanges", "1000"});
+  const ParsedMasterCommandLine most =
+      parse_master_options({"10000", "--rounds", "1000000000", "--audit-exchanges", "1000"});
   ASSERT_TRUE(most.options.has_value()) << most.message;
   EXPECT_EQ(most.options->clients, 10'000);
   EXPECT_EQ(most.options->rounds, 1'000'000'000);

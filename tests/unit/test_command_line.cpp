@@ -1,12 +1,11 @@
 // The command line every berkeley_* program shares (cli/command_line): reading the arguments without guessing
 // abbreviations, --help, one-line errors that name the problem (kExitUsage), and the helpers that read values.
-#include "cli/command_line.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 
@@ -156,7 +155,8 @@ TEST(ReadExchanges, BadValuesAndAnInvertedPairAreNamed) {
   EXPECT_EQ(message({"--min-exchanges", "0"}), "--min-exchanges: '0' is out of range 1..1000");
   EXPECT_EQ(message({"--max-exchanges", "1001"}), "--max-exchanges: '1001' is out of range 1..1000");
   EXPECT_EQ(message({"--max-exchanges", "many"}), "--max-exchanges: 'many' is not a whole number in 1..1000");
-  EXPECT_EQ(message({"--min-exchanges", "9", "--max-exchanges", "8"}), "--min-exchanges 9 is more than --max-exchanges 8");
+  EXPECT_EQ(message({"--min-exchanges", "9", "--max-exchanges", "8"}),
+            "--min-exchanges 9 is more than --max-exchanges 8");
   // the default of the other one counts too
   EXPECT_EQ(message({"--min-exchanges", "17"}), "--min-exchanges 17 is more than --max-exchanges 16");
 }
@@ -168,9 +168,10 @@ struct Parsed {
 };
 
 TEST(ParseCommandLine, FillsTheOptionsWhenTheProgramShouldRun) {
-  const Parsed parsed = parse_command_line<Parsed>(read({"--min-exchanges", "7"}), [](const po::variables_map& vm, Parsed& p) {
-    p.options = static_cast<int>(integer_value("min-exchanges", text_of(vm, "min-exchanges"), 1, 10));
-  });
+  const Parsed parsed =
+      parse_command_line<Parsed>(read({"--min-exchanges", "7"}), [](const po::variables_map& vm, Parsed& p) {
+        p.options = static_cast<int>(integer_value("min-exchanges", text_of(vm, "min-exchanges"), 1, 10));
+      });
   ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
   EXPECT_EQ(*parsed.options, 7);
   EXPECT_EQ(parsed.exit_code, kExitOk);
@@ -195,10 +196,11 @@ TEST(ParseCommandLine, HelpAndReadErrorsPassThroughWithoutFilling) {
 }
 
 TEST(ParseCommandLine, ABadValueFromFillBecomesTheUsageErrorAndNothingHalfFilled) {
-  const Parsed parsed = parse_command_line<Parsed>(read({"--min-exchanges", "70"}), [](const po::variables_map& vm, Parsed& p) {
-    p.options = 1;  // set before the bad value is found: must not survive
-    p.options = static_cast<int>(integer_value("min-exchanges", text_of(vm, "min-exchanges"), 1, 10));
-  });
+  const Parsed parsed =
+      parse_command_line<Parsed>(read({"--min-exchanges", "70"}), [](const po::variables_map& vm, Parsed& p) {
+        p.options = 1;  // set before the bad value is found: must not survive
+        p.options = static_cast<int>(integer_value("min-exchanges", text_of(vm, "min-exchanges"), 1, 10));
+      });
   EXPECT_FALSE(parsed.options.has_value());
   EXPECT_EQ(parsed.exit_code, kExitUsage);
   EXPECT_EQ(parsed.message, "--min-exchanges: '70' is out of range 1..10");

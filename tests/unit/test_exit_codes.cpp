@@ -1,12 +1,11 @@
 // Exit codes of the berkeley_* programs (cli/exit_codes): each RunStatus maps to its own code, an interrupted run
 // to 128 + the signal as a shell reports it.
-#include "cli/exit_codes.hpp"
-
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <set>
 
+#include "cli/exit_codes.hpp"
 #include "core/run_status.hpp"
 
 namespace berkeley {
@@ -39,8 +38,9 @@ TEST(ExitCode, InterruptedIs128PlusTheSignalAsAShellSaysIt) {
 }
 
 TEST(ExitCode, EveryStatusMeansOneThing) {
-  const RunStatus all[] = {RunStatus::ok,           RunStatus::output_error, RunStatus::precision_failed,
-                           RunStatus::network_error, RunStatus::refused,      RunStatus::interrupted};
+  const RunStatus all[] = {
+      RunStatus::ok,      RunStatus::output_error, RunStatus::precision_failed, RunStatus::network_error,
+      RunStatus::refused, RunStatus::interrupted};
   std::set<int> codes{kExitInternalError, kExitUsage};  // taken by what no library reports
   for (const RunStatus status : all) {
     const int code = exit_code({status, SIGINT});

@@ -1,7 +1,5 @@
 // Checked option values (cli/option_values): each returns the value or throws BadValue with one line that names
 // the option and the text it was given.
-#include "cli/option_values.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/option_values.hpp"
 #include "core/duration_text.hpp"
 #include "core/time.hpp"
 
@@ -68,7 +67,8 @@ TEST(DurationValue, TextThatIsNoDurationIsNamed) {
 TEST(DurationValue, TheMaximumIsIncludedAndStatedWhenExceeded) {
   const Nanoseconds hour{std::chrono::hours(1)};
   EXPECT_EQ(duration_value("max-offset", "3600s", true, hour), hour);
-  const std::string message = bad_value_message([&] { (void)duration_value("max-offset", "3600.000000001", true, hour); });
+  const std::string message =
+      bad_value_message([&] { (void)duration_value("max-offset", "3600.000000001", true, hour); });
   EXPECT_EQ(message, "--max-offset: '3600.000000001' is too long (at most " + format_duration(hour) + ")");
   EXPECT_NE(message.find("3600.000000000 s"), std::string::npos) << message;
 }
@@ -113,8 +113,7 @@ TEST(PortValue, ZeroOnlyWhenItPicksAFreePort) {
   EXPECT_EQ(port_value("port", "1", false), 1);
   EXPECT_EQ(port_value("port", "65535", false), 65535);
   EXPECT_EQ(port_value("port", "17117", true), 17117);
-  EXPECT_EQ(bad_value_message([] { (void)port_value("port", "0", false); }),
-            "--port: '0' is not a port (1..65535)");
+  EXPECT_EQ(bad_value_message([] { (void)port_value("port", "0", false); }), "--port: '0' is not a port (1..65535)");
   EXPECT_EQ(bad_value_message([] { (void)port_value("port", "65536", true); }),
             "--port: '65536' is not a port (0..65535; 0 picks a free one)");
   for (const char* text : {"-1", "http", "80x", "", "4294967376"}) {  // 2^32 + 80 must not wrap to port 80

@@ -1,12 +1,11 @@
 // Where a command line stops a program (cli/parsed_options: stop_with): the help on stdout and exit 0, or the
 // error on stderr as "program: message" and its exit code; nothing printed by a rank that does not speak.
-#include "cli/parsed_options.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "cli/exit_codes.hpp"
+#include "cli/parsed_options.hpp"
 
 namespace berkeley::cli {
 namespace {

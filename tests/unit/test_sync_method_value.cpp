@@ -1,11 +1,10 @@
 // The --method / --methods value (cli/sync_method_value): the three method names, anything else named as bad.
-#include "cli/sync_method_value.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "cli/option_values.hpp"
+#include "cli/sync_method_value.hpp"
 #include "sync/sync_method.hpp"
 
 namespace berkeley::cli {

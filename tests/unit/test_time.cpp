@@ -1,7 +1,5 @@
 // Time types (core/time): int64 nanoseconds, clock readings that are time points (not durations), and the drift
 // a rate in ppm gives over a time.
-#include "core/time.hpp"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -9,11 +7,15 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/time.hpp"
+
 namespace berkeley {
 namespace {
 
 template <typename A, typename B>
-concept Addable = requires(A a, B b) { a + b; };
+concept Addable = requires(A a, B b) {
+  a + b;
+};
 
 // a reading is not a duration, and two readings do not add: mix-ups do not compile
 static_assert(!std::is_convertible_v<ClockReading, Nanoseconds>);
@@ -27,8 +29,9 @@ static_assert(std::is_same_v<Nanoseconds::rep, std::int64_t>);
 static_assert(std::is_same_v<Nanoseconds::period, std::nano>);
 
 TEST(ClockReading, ConvertsToAndFromNanosecondsExactly) {
-  for (const std::int64_t ns : {std::int64_t{0}, std::int64_t{1}, std::int64_t{-1}, std::int64_t{1'700'000'000'123'456'789},
-                                std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
+  for (const std::int64_t ns :
+       {std::int64_t{0}, std::int64_t{1}, std::int64_t{-1}, std::int64_t{1'700'000'000'123'456'789},
+        std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
     EXPECT_EQ(reading_ns(at_ns(ns)), ns);
     EXPECT_EQ(at_ns(ns).time_since_epoch(), Nanoseconds{ns});
   }
@@ -53,10 +56,10 @@ TEST(DriftOver, ElapsedTimesRateInPpm) {
 }
 
 TEST(DriftOver, RoundsToTheNearestNanosecond) {
-  EXPECT_EQ(drift_over(Nanoseconds{1'400'000}, 1.0), Nanoseconds{1});   // 1.4 ns
-  EXPECT_EQ(drift_over(Nanoseconds{1'600'000}, 1.0), Nanoseconds{2});   // 1.6 ns
+  EXPECT_EQ(drift_over(Nanoseconds{1'400'000}, 1.0), Nanoseconds{1});    // 1.4 ns
+  EXPECT_EQ(drift_over(Nanoseconds{1'600'000}, 1.0), Nanoseconds{2});    // 1.6 ns
   EXPECT_EQ(drift_over(Nanoseconds{1'600'000}, -1.0), Nanoseconds{-2});  // -1.6 ns: not truncated towards zero
-  EXPECT_EQ(drift_over(Nanoseconds{400'000}, 1.0), Nanoseconds{0});     // 0.4 ns
+  EXPECT_EQ(drift_over(Nanoseconds{400'000}, 1.0), Nanoseconds{0});      // 0.4 ns
 }
 
 TEST(MaxRelativeRate, IsTwoClocksEachWithin500Ppm) {
