@@ -13,7 +13,16 @@ CommandLine read_command_line(const std::vector<std::string>& args, const po::op
     po::command_line_parser parser(args);
     parser.options(options).style(style);
     if (positional != nullptr) parser.positional(*positional);
-    po::store(parser.run(), values);
+    const po::parsed_options parsed = parser.run();
+    // an argument no option takes (a program without positionals): Boost would drop it without a word
+    for (const po::option& option : parsed.options) {
+      if (option.string_key.empty() && !option.original_tokens.empty()) {
+        read.exit_code = kExitUsage;
+        read.message = "unexpected argument '" + option.original_tokens.front() + "' (see --help)";
+        return read;
+      }
+    }
+    po::store(parsed, values);
     po::notify(values);
   } catch (const po::error& error) {
     read.exit_code = kExitUsage;

@@ -1,9 +1,8 @@
-// Command lines of berkeley_master and berkeley_client: defaults, every option, and errors that name the
-// bad value in one line.
+// Command line of berkeley_master (cli/tcp_master_options): defaults, every option, and errors that name
+// the bad value in one line.
 #include <gtest/gtest.h>
 
 #include "cli/exit_codes.hpp"
-#include "cli/tcp_client_options.hpp"
 #include "cli/tcp_master_options.hpp"
 
 namespace berkeley {
@@ -11,14 +10,6 @@ namespace {
 
 void expect_master_error(std::vector<std::string> args, const std::string& must_name) {
   const ParsedMasterCommandLine parsed = parse_master_options(args);
-  EXPECT_FALSE(parsed.options.has_value()) << must_name;
-  EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
-  EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
-  EXPECT_EQ(parsed.message.find('\n'), std::string::npos) << "one line: " << parsed.message;
-}
-
-void expect_client_error(std::vector<std::string> args, const std::string& must_name) {
-  const ParsedClientCommandLine parsed = parse_client_options(args);
   EXPECT_FALSE(parsed.options.has_value()) << must_name;
   EXPECT_EQ(parsed.exit_code, kExitUsage) << must_name;
   EXPECT_NE(parsed.message.find(must_name), std::string::npos) << parsed.message;
@@ -103,42 +94,61 @@ TEST(MasterOptions, HelpSaysWhatItDoesAndTheExitCodes) {
   }
 }
 
-TEST(ClientOptions, DefaultsAndEveryOption) {
-  const ParsedClientCommandLine defaults = parse_client_options({"--id", "2"});
-  ASSERT_TRUE(defaults.options.has_value()) << defaults.message;
-  EXPECT_EQ(defaults.options->host, "127.0.0.1");
-  EXPECT_EQ(defaults.options->port, tcp::kDefaultPort);
-  EXPECT_EQ(defaults.options->client_id, 2);
-  EXPECT_EQ(defaults.options->clock.kind, ClockKind::simulated);
-  EXPECT_EQ(defaults.options->timeout_ns, Nanoseconds{5'000'000'000});
-
-  const ParsedClientCommandLine all = parse_client_options(
-      {"--id", "1000000", "--host", "::1", "--port", "4000", "--clock", "system", "--seed", "3", "--max-offset", "2ms",
-       "--drift-ppm", "1.5", "--timeout", "300ms", "--idle-timeout", "2s", "-q"});
-  ASSERT_TRUE(all.options.has_value()) << all.message;
-  EXPECT_EQ(all.options->client_id, 1'000'000);
-  EXPECT_EQ(all.options->host, "::1");
-  EXPECT_EQ(all.options->port, 4000);
-  EXPECT_EQ(all.options->clock.kind, ClockKind::realtime);
-  EXPECT_EQ(all.options->clock.seed, 3U);
-  EXPECT_EQ(all.options->clock.max_offset_ns, Nanoseconds{2'000'000});
-  EXPECT_DOUBLE_EQ(all.options->clock.drift_ppm, 1.5);
-  EXPECT_EQ(all.options->timeout_ns, Nanoseconds{300'000'000});
-  EXPECT_EQ(all.options->idle_timeout_ns, Nanoseconds{2'000'000'000});
-  EXPECT_TRUE(all.options->quiet);
+TEST(MasterOptions, DefaultToleranceFollowsTheClock) {
+  // sim: twice the largest simulated offset; system: 1 s; a given --tolerance wins either way
+  const ParsedMasterCommandLine sim = parse_master_options({"2", "--max-offset", "50ms"});
+  ASSERT_TRUE(sim.options.has_value()) << sim.message;
+  EXPECT_EQ(sim.options->tolerance_ns, Nanoseconds{100'000'000});
+  const ParsedMasterCommandLine system = parse_master_options({"2", "--clock", "system", "--max-offset", "50ms"});
+  ASSERT_TRUE(system.options.has_value()) << system.message;
+  EXPECT_EQ(system.options->tolerance_ns, Nanoseconds{1'000'000'000});
+  const ParsedMasterCommandLine given = parse_master_options({"2", "--max-offset", "50ms", "--tolerance", "0"});
+  ASSERT_TRUE(given.options.has_value()) << given.message;
+  EXPECT_EQ(given.options->tolerance_ns, Nanoseconds{0});
+  // at most twice the protocol's largest clock offset (12 h)
+  EXPECT_TRUE(parse_master_options({"2", "--tolerance", "86400s"}).options.has_value());
+  expect_master_error({"2", "--tolerance", "86401s"}, "--tolerance: '86401s' is too long");
 }
 
-TEST(ClientOptions, BadValuesAreNamed) {
-  expect_client_error({}, "--id is required");
-  expect_client_error({"--id", "0"}, "--id: '0'");
-  expect_client_error({"--id", "x"}, "--id: 'x'");
-  expect_client_error({"--id", "1", "--port", "0"}, "--port: '0'");
-  expect_client_error({"--id", "1", "--port", "65536"}, "--port: '65536'");
-  expect_client_error({"--id", "1", "--host", ""}, "--host: ''");
-  expect_client_error({"--id", "1", "--timeout", "-2s"}, "--timeout: '-2s'");
-  expect_client_error({"--id", "1", "--clock", "gps"}, "--clock: 'gps'");
-  expect_client_error({"--id", "1", "--seed", "-4"}, "--seed: '-4'");
-  expect_client_error({"--id", "1", "--drift-ppm", "nan"}, "--drift-ppm: 'nan'");
+TEST(MasterOptions, DefaultsOfTheRunAndTheAudit) {
+  const ParsedMasterCommandLine parsed = parse_master_options({"1"});
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  const tcp::MasterConfig& c = *parsed.options;
+  EXPECT_EQ(c.interval_ns, Nanoseconds{1'000'000'000});
+  EXPECT_EQ(c.timeout_ns, Nanoseconds{1'000'000'000});
+  EXPECT_EQ(c.join_timeout_ns, Nanoseconds{60'000'000'000});
+  EXPECT_EQ(c.audit_exchanges, 8);
+  EXPECT_EQ(c.clock.kind, ClockKind::simulated);
+  EXPECT_EQ(c.clock.seed, 1U);
+  EXPECT_TRUE(c.json_path.empty());
+  EXPECT_FALSE(c.quiet);
+}
+
+TEST(MasterOptions, RequirePrecisionWithTheAudit) {
+  const ParsedMasterCommandLine parsed = parse_master_options({"2", "--require-precision", "500us"});
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  ASSERT_TRUE(parsed.options->require_precision_ns.has_value());
+  EXPECT_EQ(*parsed.options->require_precision_ns, Nanoseconds{500'000});
+  expect_master_error({"2", "--require-precision", "0"}, "--require-precision: '0' must be greater than zero");
+  expect_master_error({"2", "--require-precision", "3601s"}, "--require-precision: '3601s' is too long");
+}
+
+TEST(MasterOptions, LimitsOfCountsAndDurations) {
+  const ParsedMasterCommandLine most =
+      parse_master_options({"10000", "--rounds", "1000000000", "--audit-exchanges", "1000"});
+  ASSERT_TRUE(most.options.has_value()) << most.message;
+  EXPECT_EQ(most.options->clients, 10'000);
+  EXPECT_EQ(most.options->rounds, 1'000'000'000);
+  EXPECT_EQ(most.options->audit_exchanges, 1000);
+  expect_master_error({"3", "--rounds", "1000000001"}, "--rounds: '1000000001'");
+  expect_master_error({"3", "--audit-exchanges", "1001"}, "--audit-exchanges: '1001'");
+  expect_master_error({"3", "--audit-exchanges", "-1"}, "--audit-exchanges: '-1'");
+  expect_master_error({"3", "--interval", "3601s"}, "--interval: '3601s' is too long");
+  expect_master_error({"3", "--join-timeout", "0"}, "--join-timeout: '0' must be greater than zero");
+  expect_master_error({"3", "--join-timeout", "86401s"}, "--join-timeout: '86401s' is too long");
+  expect_master_error({"3", "--timeout", "3601s"}, "--timeout: '3601s' is too long");
+  // the N message states the range
+  expect_master_error({"10001"}, "N: '10001' is not a number of clients (1..10000)");
 }
 
 }  // namespace
