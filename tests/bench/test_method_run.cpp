@@ -83,6 +83,22 @@ INSTANTIATE_TEST_SUITE_P(AllMethods, MethodRun,
                            return std::string(sync_method_name(param_info.param));
                          });
 
+// No probed syncs asked for: no spreads, and their figures are 0 (the median of none is 0; so is their maximum),
+// not a read past the end of an empty list.
+TEST(MethodRunWithoutProbes, HasNoSpreadsAndZeroSpreadFigures) {
+  const bmpi::communicator world;
+  MethodRunOptions options = short_run(SyncMethod::collective, true);
+  options.probes = 0;
+  const MethodFigures f = mpi::bench::run_method(world, options);
+  if (world.rank() != 0) return;
+  EXPECT_EQ(f.sync_times_ns.size(), static_cast<std::size_t>(kSyncs));
+  EXPECT_TRUE(f.spreads_after_ns.empty());
+  EXPECT_TRUE(f.spread_bounds_ns.empty());
+  EXPECT_EQ(f.median_spread_after_ns, Nanoseconds{0});
+  EXPECT_EQ(f.median_spread_later_ns, Nanoseconds{0});
+  EXPECT_EQ(f.max_spread_after_ns, Nanoseconds{0});
+}
+
 bool is_open_mpi() {
   char version[MPI_MAX_LIBRARY_VERSION_STRING];
   int length = 0;
