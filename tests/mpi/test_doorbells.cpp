@@ -1,5 +1,5 @@
 // MPI tests of the doorbells pingpong ranks sleep on: every rank on rank 0's node gets its own word,
-// rank 0 rings exactly that word, a ring wakes a rank asleep on it, and a completion on it gets the message.
+// rank 0 rings exactly that word, a ring wakes a rank asleep on it. (complete() on a doorbell: test_waiting.cpp.)
 // Expectations are computed from the communicator size (all ranks of a ctest run share one host).
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -16,7 +16,6 @@
 #include <thread>
 
 #include "transport/mpi/doorbells.hpp"
-#include "transport/mpi/waiting.hpp"
 
 namespace berkeley {
 namespace {
@@ -110,29 +109,6 @@ TEST(Doorbells, TheRingIsWhatWakesASleeper) {
     }
     MPI_Barrier(world);
   }
-}
-
-// complete() on a doorbell ends with the message that was sent. (Whether the ring is what wakes it is
-// TheRingIsWhatWakesASleeper's question: complete() also tests the request again every 1 ms.)
-TEST(Doorbells, ACompletionOnADoorbellEndsWithTheMessage) {
-  const bmpi::communicator world;
-  if (world.size() < 2) GTEST_SKIP() << kNeedsASecondRank;
-  mpi::Doorbells doorbells(world);
-  std::int64_t value = -1;
-  if (world.rank() == 0) {
-    for (int r = 1; r < world.size(); ++r) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // rank r is asleep by now
-      const std::int64_t payload = 1000 + r;
-      MPI_Send(&payload, 1, MPI_INT64_T, r, 9, world);
-      doorbells.ring(r);
-    }
-  } else {
-    MPI_Request request = MPI_REQUEST_NULL;
-    MPI_Irecv(&value, 1, MPI_INT64_T, 0, 9, world, &request);
-    mpi::complete(request, mpi::Waiting::polite, doorbells.mine());
-    EXPECT_EQ(value, 1000 + world.rank());
-  }
-  MPI_Barrier(world);
 }
 
 TEST(Doorbells, ARankUnwindingAloneDoesNotWaitForTheOthers) {

@@ -138,7 +138,9 @@ MethodFigures run_method(const boost::mpi::communicator& comm, const MethodRunOp
     figures.median_floor_ns = median_of(floors);
     figures.median_spread_after_ns = median_of(figures.spreads_after_ns);
     figures.median_spread_later_ns = median_of(spreads_later);
-    figures.max_spread_after_ns = *std::max_element(figures.spreads_after_ns.begin(), figures.spreads_after_ns.end());
+    if (!figures.spreads_after_ns.empty()) {  // none with probes 0: 0, as their median
+      figures.max_spread_after_ns = *std::max_element(figures.spreads_after_ns.begin(), figures.spreads_after_ns.end());
+    }
   }
   return figures;
 }
