@@ -28,7 +28,7 @@ struct BadValue {
 // a number (not NaN) within [minimum, maximum]; otherwise the message ends with `expected`
 [[nodiscard]] double number_value(const std::string& option, const std::string& text, double minimum, double maximum,
                                   const std::string& expected);
-// drift in ppm, 0..100000
+// drift in ppm, 0..500 (the stated bounds assume clocks within 500 ppm: core/time.hpp kMaxRelativeRate)
 [[nodiscard]] double drift_value(const std::string& option, const std::string& text);
 // an IPv4 or IPv6 address literal ("127.0.0.1", "::1")
 [[nodiscard]] std::string ip_address_value(const std::string& option, const std::string& text);
