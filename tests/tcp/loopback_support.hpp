@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -77,14 +78,16 @@ class RawSocket {
   }
 
   // The next line, without its '\n'; nothing at end of stream, on error, or once the deadline passed.
-  std::optional<std::string> read_line(SteadyTime deadline) {
+  // `serve`: called whenever nothing is there to read yet (e.g. runs the master's loop a moment, on this
+  // thread), so a test can read what the loop it drives writes.
+  std::optional<std::string> read_line(SteadyTime deadline, const std::function<void()>& serve = {}) {
     for (;;) {
       if (const std::size_t end = pending_.find('\n'); end != std::string::npos) {
         std::string line = pending_.substr(0, end);
         pending_.erase(0, end + 1);
         return line;
       }
-      if (!read_some(deadline)) return std::nullopt;
+      if (!read_some(deadline, serve)) return std::nullopt;
     }
   }
 
@@ -93,9 +96,9 @@ class RawSocket {
     std::string text;
     bool eof = false;
   };
-  Rest read_to_eof(SteadyTime deadline) {
+  Rest read_to_eof(SteadyTime deadline, const std::function<void()>& serve = {}) {
     Rest rest;
-    while (read_some(deadline)) {
+    while (read_some(deadline, serve)) {
     }
     rest.eof = eof_;
     rest.text = std::exchange(pending_, {});
@@ -116,15 +119,19 @@ class RawSocket {
 
  private:
   // false at end of stream, on error, or at the deadline
-  bool read_some(SteadyTime deadline) {
+  bool read_some(SteadyTime deadline, const std::function<void()>& serve) {
     if (fd_ < 0 || eof_) return false;
     for (;;) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
       pollfd p{fd_, POLLIN, 0};
-      const int ready = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
+      const int wait_ms = serve ? 0 : static_cast<int>(std::min<std::int64_t>(left.count(), 1000));
+      const int ready = ::poll(&p, 1, wait_ms);
       if (ready < 0) return false;
-      if (ready == 0) continue;
+      if (ready == 0) {
+        if (serve) serve();
+        continue;
+      }
       char buffer[1024];
       const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
       if (n <= 0) {
@@ -195,10 +202,15 @@ struct LobbyMaster {
   std::ostringstream log;
   Lobby lobby;
 
-  explicit LobbyMaster(std::int64_t clients, Nanoseconds hello_timeout = kSecond, std::size_t max_pending = 64)
+  explicit LobbyMaster(std::int64_t clients, Nanoseconds hello_timeout = kSecond, std::size_t max_pending = 64,
+                       Lobby::JoinObserver on_join = nullptr)
       : lobby(io, clock, log, LobbyConfig{clients, hello_timeout, max_pending}) {
     listen_error = lobby.listen("127.0.0.1", 0);
-    lobby.start_accepting(nullptr);
+    lobby.start_accepting(std::move(on_join));
+  }
+  // for RawSocket::read_line: runs the loop a moment on this thread
+  std::function<void()> serving() {
+    return [this] { io.run_for(Nanoseconds{1'000'000}); };
   }
   bool wait_full() {
     return io.run_until(bounded(), [this] { return lobby.full(); });
