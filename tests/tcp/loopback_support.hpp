@@ -122,7 +122,8 @@ class RawSocket {
   bool read_some(SteadyTime deadline, const std::function<void()>& serve) {
     if (fd_ < 0 || eof_) return false;
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
       pollfd p{fd_, POLLIN, 0};
       const int wait_ms = serve ? 0 : static_cast<int>(std::min<std::int64_t>(left.count(), 1000));
@@ -170,7 +171,8 @@ class RawListener {
   // The next connection, or an invalid socket once the deadline passed.
   RawSocket accept_one(SteadyTime deadline) {
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return RawSocket{};
       pollfd p{fd_, POLLIN, 0};
       const int ready = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));

@@ -119,8 +119,8 @@ TEST(ClientLink, NobodyListeningIsRetriedUntilTheDeadlineThenReported) {
   ClientLink link(io);
   const SteadyTime deadline = deadline_after(Nanoseconds{300'000'000});
   const std::optional<std::string> problem = link.connect("127.0.0.1", not_listening.port(), deadline);
-  EXPECT_EQ(problem, "no master at 127.0.0.1:" + std::to_string(not_listening.port()) +
-                         " (last error: Connection refused)");
+  EXPECT_EQ(problem,
+            "no master at 127.0.0.1:" + std::to_string(not_listening.port()) + " (last error: Connection refused)");
   // gave up only because the deadline was (about to be) reached: the last retry would have passed it
   EXPECT_GE(std::chrono::steady_clock::now() + std::chrono::milliseconds(50), deadline);
 }

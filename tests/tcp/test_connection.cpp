@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -122,8 +122,8 @@ TEST(Connection, ABadLineIsAFaultAndThePeerIsToldWhy) {
     a.start();
     ASSERT_TRUE(a.peer.send_text(line));
     ASSERT_TRUE(a.wait([&] { return !a.connection->open(); })) << line;
-    const std::string expected = line == too_long ? "line longer than 256 bytes"
-                                                  : parse_client_message(line.substr(0, line.size() - 1)).error;
+    const std::string expected =
+        line == too_long ? "line longer than 256 bytes" : parse_client_message(line.substr(0, line.size() - 1)).error;
     ASSERT_FALSE(expected.empty());
     EXPECT_EQ(a.connection->close_reason(), "dropped: " + expected);
     EXPECT_NE(a.log.str().find("dropped: " + expected), std::string::npos) << a.log.str();

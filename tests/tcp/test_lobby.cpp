@@ -57,7 +57,8 @@ TEST(Lobby, ListenSaysWhyItCannot) {
 // hears of every join with the count so far; the clock domain its HELLO stated is kept.
 TEST(Lobby, AdmitsUpToTheCapacityAndWelcomesEach) {
   std::vector<std::pair<std::int64_t, std::int64_t>> joins;  // (id, joined so far)
-  Master master(2, kSecond, 64, [&joins](const Member& m, std::int64_t joined) { joins.emplace_back(m.client_id, joined); });
+  Master master(2, kSecond, 64,
+                [&joins](const Member& m, std::int64_t joined) { joins.emplace_back(m.client_id, joined); });
   RawSocket first = RawSocket::connect_to(master.lobby.port());
   ASSERT_TRUE(first.send_text("HELLO BERKELEY/1 5 boot-x\n"));
   EXPECT_EQ(first.read_line(bounded(), master.serving()), "WELCOME BERKELEY/1 5 2");

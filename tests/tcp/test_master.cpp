@@ -280,9 +280,8 @@ TEST(Master, CannotListenIsANetworkErrorSaidOnce) {
     master.config.port = taken.port();
     master.start();
     EXPECT_EQ(master.wait().status, RunStatus::network_error);
-    EXPECT_EQ(master.log_text.text().rfind("berkeley_master: cannot listen on 127.0.0.1:" +
-                                               std::to_string(taken.port()) + ": ",
-                                           0),
+    EXPECT_EQ(master.log_text.text().rfind(
+                  "berkeley_master: cannot listen on 127.0.0.1:" + std::to_string(taken.port()) + ": ", 0),
               0U)
         << master.log_text.text();
     EXPECT_EQ(master.out_text.text(), "");
@@ -311,8 +310,9 @@ TEST(Master, ASignalWhileWaitingForClientsEndsTheRunAndTellsThem) {
   const RunOutcome outcome = master.wait();
   EXPECT_EQ(outcome.status, RunStatus::interrupted);
   EXPECT_EQ(outcome.signal, SIGTERM);
-  EXPECT_NE(master.log_text.text().find("interrupted (signal " + std::to_string(SIGTERM) + ") while waiting for clients"),
-            std::string::npos)
+  EXPECT_NE(
+      master.log_text.text().find("interrupted (signal " + std::to_string(SIGTERM) + ") while waiting for clients"),
+      std::string::npos)
       << master.log_text.text();
   EXPECT_EQ(client.wait(), RunStatus::network_error);
   EXPECT_NE(client.err.str().find("master reported an error: master interrupted"), std::string::npos)

@@ -75,8 +75,9 @@ TEST(SharedInstantProbe, EveryClockIsReadAtTheSameInstant) {
   ASSERT_TRUE(master.wait_full());
   const std::vector<Member> members = by_id(master.lobby.members());
   const MasterClock own(master.reference);
-  const ProbeResult result = probe_shared_instant(master.io, members, {true, true, true}, own.corrected,
-                                                  master.reference, kLead, kSecond, std::vector<Nanoseconds>(3, Nanoseconds{0}), master.log);
+  const ProbeResult result =
+      probe_shared_instant(master.io, members, {true, true, true}, own.corrected, master.reference, kLead, kSecond,
+                           std::vector<Nanoseconds>(3, Nanoseconds{0}), master.log);
   EXPECT_EQ(result.master.corrected_ns, result.master.raw_ns + kMasterCorrection);
   EXPECT_EQ(result.master.read_window_ns, Nanoseconds{0});
   const ClockReading instant = result.master.raw_ns - kMasterOffset;
@@ -124,8 +125,9 @@ TEST(SharedInstantProbe, ASilentOrGoneMemberHasItsReasonAndTheOthersAreRead) {
   ASSERT_TRUE(master.io.run_until(bounded(), [&] { return !members[2].connection->open(); }));
   const MasterClock own(master.reference);
   const Nanoseconds timeout{200'000'000};
-  const ProbeResult result = probe_shared_instant(master.io, members, {true, true, true}, own.corrected,
-                                                  master.reference, kLead, timeout, std::vector<Nanoseconds>(3, Nanoseconds{0}), master.log);
+  const ProbeResult result =
+      probe_shared_instant(master.io, members, {true, true, true}, own.corrected, master.reference, kLead, timeout,
+                           std::vector<Nanoseconds>(3, Nanoseconds{0}), master.log);
   ASSERT_TRUE(result.members[0].has_value()) << result.failures[0];
   EXPECT_EQ(result.members[0]->raw_ns, result.master.raw_ns - kMasterOffset + load_offset(1));
   EXPECT_FALSE(result.members[1].has_value());
@@ -150,7 +152,9 @@ TEST(SharedInstantProbe, AWrongReadingDropsTheMemberAndAStaleTimeIsSkipped) {
        "READING out of range (a clock more than " + format_duration(kMaxClockOffset) + " from the master's)"},
       {[too_far](std::int64_t instant) { return reading(instant, instant, instant - too_far); },
        "READING out of range (a clock more than " + format_duration(kMaxClockOffset) + " from the master's)"},
-      {[](std::int64_t instant) { return "TIME 3 " + std::to_string(instant) + "\n" + reading(instant, instant, instant); },
+      {[](std::int64_t instant) {
+         return "TIME 3 " + std::to_string(instant) + "\n" + reading(instant, instant, instant);
+       },
        ""},
   };
   for (const Case& c : cases) {
@@ -170,7 +174,8 @@ TEST(SharedInstantProbe, AWrongReadingDropsTheMemberAndAStaleTimeIsSkipped) {
       EXPECT_EQ(result.members[0]->raw_ns, result.master.raw_ns);
     } else {
       std::string failure = c.failure;
-      if (const auto at = failure.find("%1"); at != std::string::npos) failure.replace(at, 2, std::to_string(instant + 1));
+      if (const auto at = failure.find("%1"); at != std::string::npos)
+        failure.replace(at, 2, std::to_string(instant + 1));
       if (const auto at = failure.find("%0"); at != std::string::npos) failure.replace(at, 2, std::to_string(instant));
       EXPECT_FALSE(result.members[0].has_value());
       EXPECT_EQ(result.failures[0], "dropped: " + failure);
@@ -193,8 +198,9 @@ TEST(SharedInstantProbe, AMemberOnAnotherClockIsSentTheDelay) {
   std::jthread answer_same = answer_probe(same, same_probe, answer_at_instant);
   std::jthread answer_other = answer_probe(other, other_probe, answer_at_instant);
   const MasterClock own(master.reference, Nanoseconds{0});
-  const ProbeResult result = probe_shared_instant(master.io, members, {true, false}, own.corrected, master.reference,
-                                                  kLead, kSecond, std::vector<Nanoseconds>(2, Nanoseconds{0}), master.log);
+  const ProbeResult result =
+      probe_shared_instant(master.io, members, {true, false}, own.corrected, master.reference, kLead, kSecond,
+                           std::vector<Nanoseconds>(2, Nanoseconds{0}), master.log);
   answer_same.join();
   answer_other.join();
   const std::string instant = std::to_string(reading_ns(result.master.raw_ns));

@@ -57,7 +57,8 @@ TEST(TcpGroupChannel, PingpongFindsEveryClientsTrueOffsetWithinItsUncertainty) {
     ASSERT_TRUE(estimates[static_cast<std::size_t>(m)].has_value()) << channel.last_failure(m);
     const PeerEstimate& e = *estimates[static_cast<std::size_t>(m)];
     // the master's clock is the reference itself, so a client's true offset is its drawn offset
-    const Nanoseconds truth = draw_simulated_clock(test::kLoadSeed, static_cast<std::uint64_t>(m), kSecond, 0.0).offset_ns;
+    const Nanoseconds truth =
+        draw_simulated_clock(test::kLoadSeed, static_cast<std::uint64_t>(m), kSecond, 0.0).offset_ns;
     EXPECT_LE(std::abs((e.best.offset_ns - truth).count()), e.best.uncertainty_ns.count() + 1) << "client " << m;
     EXPECT_GE(e.samples_used, 4);
   }
