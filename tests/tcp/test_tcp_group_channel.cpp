@@ -6,45 +6,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
-#include <boost/asio/read.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <csignal>
-#include <sstream>
 #include <thread>
 
-#include "clock/corrected_clock.hpp"
-#include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
 #include "sync/measure.hpp"
+#include "tcp/loopback_support.hpp"
 #include "transport/tcp/connection.hpp"
-#include "transport/tcp/load_clients.hpp"
-#include "transport/tcp/lobby.hpp"
 #include "transport/tcp/tcp_group_channel.hpp"
 
 namespace berkeley::tcp {
 namespace {
 
-constexpr std::uint64_t kSeed = 5;
-constexpr Nanoseconds kSecond{1'000'000'000};
-
-struct Master {
-  IoDriver io;
-  MonotonicClock reference;
-  CorrectedClock clock{reference};
-  std::ostringstream log;
-  Lobby lobby;
-
-  explicit Master(std::int64_t clients, Nanoseconds hello_timeout = kSecond)
-      : lobby(io, clock, log, LobbyConfig{clients, hello_timeout, 64}) {
-    EXPECT_FALSE(lobby.listen("127.0.0.1", 0).has_value());
-    lobby.start_accepting(nullptr);
-  }
-  // bounded setup, not a figure: joining on loopback takes milliseconds even on a loaded machine
-  bool wait_full() {
-    return io.run_until(deadline_after(10 * kSecond), [this] { return lobby.full(); });
-  }
-};
+using test::kSecond;
+using test::start_load;
+using Master = test::LobbyMaster;
 
 // Counts the exchanges a measurement asks of each member, so that what a silent member costs is a count
 // (how many times it was waited for), not a duration that a busy machine stretches.
@@ -66,40 +43,6 @@ class CountingChannel final : public GroupChannel {
   std::vector<int> exchanges_;
 };
 
-// a jthread: an ASSERT that returns early joins it (bounded by the load clients' 10 s) instead of std::terminate
-std::jthread start_load(std::uint16_t port, std::int64_t first_id, std::int64_t count, LoadOutcome& outcome) {
-  return std::jthread([=, &outcome] {
-    LoadConfig config;
-    config.port = port;
-    config.first_id = first_id;
-    config.count = count;
-    config.clock.seed = kSeed;
-    outcome = run_load_clients(config, 10 * kSecond);
-  });
-}
-
-// a socket that joins as `id` and then never says another word
-class SilentClient {
- public:
-  // `then`: lines sent right after the HELLO, unasked
-  SilentClient(std::uint16_t port, std::int64_t id, const std::string& then = "")
-      : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
-    const std::string hello = "HELLO BERKELEY/1 " + std::to_string(id) + "\n" + then;
-    EXPECT_EQ(send(fd_, hello.data(), hello.size(), 0), static_cast<ssize_t>(hello.size()));
-  }
-  ~SilentClient() { close(fd_); }
-  SilentClient(const SilentClient&) = delete;
-  SilentClient& operator=(const SilentClient&) = delete;
-
- private:
-  int fd_;
-};
-
 TEST(TcpGroupChannel, PingpongFindsEveryClientsTrueOffsetWithinItsUncertainty) {
   Master master(4);
   LoadOutcome outcome;
@@ -114,7 +57,8 @@ TEST(TcpGroupChannel, PingpongFindsEveryClientsTrueOffsetWithinItsUncertainty) {
     ASSERT_TRUE(estimates[static_cast<std::size_t>(m)].has_value()) << channel.last_failure(m);
     const PeerEstimate& e = *estimates[static_cast<std::size_t>(m)];
     // the master's clock is the reference itself, so a client's true offset is its drawn offset
-    const Nanoseconds truth = draw_simulated_clock(kSeed, static_cast<std::uint64_t>(m), kSecond, 0.0).offset_ns;
+    const Nanoseconds truth =
+        draw_simulated_clock(test::kLoadSeed, static_cast<std::uint64_t>(m), kSecond, 0.0).offset_ns;
     EXPECT_LE(std::abs((e.best.offset_ns - truth).count()), e.best.uncertainty_ns.count() + 1) << "client " << m;
     EXPECT_GE(e.samples_used, 4);
   }
@@ -125,7 +69,7 @@ TEST(TcpGroupChannel, PingpongFindsEveryClientsTrueOffsetWithinItsUncertainty) {
 
 TEST(TcpGroupChannel, ASilentClientCostsOneTimeoutAndTheOthersAreMeasured) {
   Master master(3);
-  SilentClient silent(master.lobby.port(), 2);
+  const test::RawSocket silent = test::silent_client(master.lobby.port(), 2);
   LoadOutcome outcome;
   std::jthread load1 = start_load(master.lobby.port(), 1, 1, outcome);
   LoadOutcome outcome3;
@@ -227,126 +171,13 @@ TEST(TcpGroupChannel, ALateAnswerIsNotMistakenForTheNextOne) {
 // An answer sent before the question would give a negative round trip: never taken, the sender is dropped.
 TEST(TcpGroupChannel, AnAnswerBeforeItsPollIsAFault) {
   Master master(1);
-  SilentClient eager(master.lobby.port(), 1, "TIME 1 123\n");
+  const test::RawSocket eager = test::silent_client(master.lobby.port(), 1, "TIME 1 123\n");
   ASSERT_TRUE(master.wait_full());
   TcpGroupChannel channel(master.io, master.lobby.members(), master.clock, kSecond);
   EXPECT_FALSE(channel.exchange(1).has_value());
   EXPECT_NE(channel.last_failure(1).find("dropped: TIME 1 before POLL 1 was sent"), std::string::npos)
       << channel.last_failure(1);
   master.lobby.close_all("test over", Nanoseconds{100'000'000}, false);
-}
-
-// A peer dropped for a fault: every listener call from then on sees why (not a generic "closed by the
-// master"), and the peer is told ERROR <reason> before its connection closes.
-TEST(Connection, ListenersSeeTheReasonAPeerWasDroppedFor) {
-  namespace asio = boost::asio;
-  IoDriver io;
-  MonotonicClock clock;
-  std::ostringstream log;
-  asio::ip::tcp::acceptor acceptor(io.context(), asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  asio::ip::tcp::socket peer(io.context());
-  peer.connect(acceptor.local_endpoint());
-  const auto connection = std::make_shared<Connection>(acceptor.accept(), clock, log);
-  std::vector<std::string> seen;  // close_reason() at every call after the connection stopped being open
-  connection->start([&seen](Connection& c) {
-    if (!c.open()) seen.push_back(c.close_reason());
-  });
-  connection->fail("test fault");
-  ASSERT_FALSE(seen.empty());
-  EXPECT_EQ(connection->state(), Connection::State::closing);
-  // the peer never hangs up: the connection closes when its grace ends (250 ms; the 10 s bound is a
-  // bound on the wait, not a figure, and an ASSERT so that the blocking read below cannot hang)
-  ASSERT_TRUE(
-      io.run_until(deadline_after(10 * kSecond), [&] { return connection->state() == Connection::State::closed; }));
-  EXPECT_GE(seen.size(), 2U);
-  for (const std::string& reason : seen) EXPECT_EQ(reason, "dropped: test fault");
-  EXPECT_NE(log.str().find("dropped: test fault"), std::string::npos) << log.str();
-  std::string received(64, '\0');
-  boost::system::error_code error;
-  received.resize(asio::read(peer, asio::buffer(received), error));
-  EXPECT_EQ(error, asio::error::eof);
-  EXPECT_EQ(received, "ERROR test fault\n");
-}
-
-// After SIGINT/SIGTERM every wait ends at once, but a bounded flush still runs (the peers are told why).
-// A wait never ends before its deadline unless something ends it: ending before the deadline is what
-// shows the signal ended it, whatever the load (a wait that ran to its deadline took at least that long).
-TEST(IoDriver, ASignalEndsEveryWaitButNotABoundedFlush) {
-  IoDriver io;
-  io.watch_signals();
-  ASSERT_EQ(std::raise(SIGTERM), 0);
-  constexpr auto kWait = std::chrono::seconds(5);
-  const auto started = std::chrono::steady_clock::now();
-  EXPECT_FALSE(io.run_until(deadline_after(Nanoseconds{kWait}), [] { return false; }));
-  EXPECT_EQ(io.interrupted_by(), SIGTERM);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, kWait)
-      << "the wait ran to its deadline: the signal did not end it";
-  bool fired = false;
-  boost::asio::steady_timer later(io.context(), std::chrono::milliseconds(50));
-  later.async_wait([&fired](const boost::system::error_code& error) { fired = !error; });
-  EXPECT_TRUE(io.flush_until(deadline_after(10 * kSecond), [&fired] { return fired; }));
-  // and still bounded: it ends at its 100 ms deadline with work pending that would keep it 10 s (the
-  // 5 s cap between the two is coarse: no loaded machine turns 100 ms into 5 s)
-  const auto flush_started = std::chrono::steady_clock::now();
-  boost::asio::steady_timer pending(io.context(), std::chrono::seconds(10));
-  pending.async_wait([](const boost::system::error_code&) {});
-  EXPECT_FALSE(io.flush_until(deadline_after(Nanoseconds{100'000'000}), [] { return false; }));
-  EXPECT_LT(std::chrono::steady_clock::now() - flush_started, std::chrono::seconds(5));
-  pending.cancel();
-  io.flush_until(deadline_after(Nanoseconds{100'000'000}), [] { return false; });  // runs the cancelled handler
-}
-
-// A second signal during that flush ends it: a peer that never hangs up must not hold a user who presses
-// Ctrl-C again for the whole grace (the signal wait is re-armed after each signal, so none is swallowed).
-TEST(IoDriver, ASecondSignalEndsTheFlush) {
-  IoDriver io;
-  io.watch_signals();
-  ASSERT_EQ(std::raise(SIGTERM), 0);
-  EXPECT_FALSE(io.run_until(deadline_after(2 * kSecond), [] { return false; }));
-  ASSERT_EQ(io.interrupted_by(), SIGTERM);
-  boost::asio::steady_timer again(io.context(), std::chrono::milliseconds(50));
-  again.async_wait([](const boost::system::error_code& error) {
-    if (!error) std::raise(SIGINT);
-  });
-  constexpr auto kGrace = std::chrono::seconds(5);
-  const auto started = std::chrono::steady_clock::now();
-  EXPECT_FALSE(io.flush_until(deadline_after(Nanoseconds{kGrace}), [] { return false; }));
-  // ended before the grace did (a flush that ran to its deadline took at least that long): by the signal
-  EXPECT_LT(std::chrono::steady_clock::now() - started, kGrace);
-  EXPECT_EQ(io.interrupted_by(), SIGINT);
-}
-
-TEST(Lobby, RefusesADuplicateIdAndAClientBeyondTheCapacityRatherThanQueueing) {
-  Master master(2);
-  LoadOutcome first;
-  std::jthread load = start_load(master.lobby.port(), 1, 2, first);
-  ASSERT_TRUE(master.wait_full());
-  for (const std::int64_t id : {1, 3}) {
-    LoadOutcome extra;
-    std::atomic<bool> over{false};
-    std::jthread late([&] {
-      LoadConfig config;
-      config.port = master.lobby.port();
-      config.first_id = id;
-      config.clock.seed = kSeed;
-      extra = run_load_clients(config, 10 * kSecond);
-      over = true;
-    });
-    // refused, not queued: the client is told why (a queued one would end at its 10 s limit, "still
-    // running"). The loop serves the master until the client ended, bounded beyond that limit; the flag is
-    // set by another thread, which does not wake the loop: look at it every 10 ms
-    const SteadyTime deadline = deadline_after(15 * kSecond);
-    while (!over && std::chrono::steady_clock::now() < deadline) master.io.run_for(Nanoseconds{10'000'000});
-    EXPECT_TRUE(over);
-    late.join();
-    EXPECT_EQ(extra.failed, 1);
-    const std::string expected = id == 1 ? "client id 1 has already joined" : "group full: 2 of 2 clients joined";
-    EXPECT_NE(extra.first_failure.find(expected), std::string::npos) << extra.first_failure;
-  }
-  EXPECT_NE(master.log.str().find("refused: group full"), std::string::npos) << master.log.str();
-  master.lobby.close_all("test over", kSecond, false);
-  load.join();
-  EXPECT_EQ(first.finished, 2);
 }
 
 }  // namespace

@@ -1,0 +1,209 @@
+// run_client (transport/tcp/client): berkeley_client's whole run, on a thread of this process, against a
+// master played by hand on a raw loopback socket. The client's simulated clock runs on CLOCK_MONOTONIC, which
+// the test reads too: what the client reports is checked against the truth, not against a timing figure.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "clock/clock_domain.hpp"
+#include "clock/monotonic_clock.hpp"
+#include "clock/simulated_clock.hpp"
+#include "core/duration_text.hpp"
+#include "tcp/loopback_support.hpp"
+#include "transport/tcp/client.hpp"
+
+namespace berkeley::tcp {
+namespace {
+
+using test::bounded;
+using test::RawListener;
+using test::RawSocket;
+
+constexpr std::int64_t kId = 7;
+constexpr Nanoseconds kShort{200'000'000};
+
+// One run_client on its own thread; its streams are read once it returned (joined: no race).
+struct ClientRun {
+  ClientConfig config;
+  std::ostringstream out;
+  std::ostringstream err;
+  RunStatus status = RunStatus::ok;
+  std::jthread thread;
+
+  explicit ClientRun(std::uint16_t port) {
+    config.port = port;
+    config.client_id = kId;
+    config.timeout_ns = test::kBound;
+  }
+  void start() {
+    thread = std::jthread([this] { status = run_client(config, out, err); });
+  }
+  RunStatus wait() {
+    thread.join();
+    return status;
+  }
+};
+
+// "TIME <seq> <clock_ns>" → clock_ns
+std::int64_t time_value(const std::optional<std::string>& line, std::int64_t seq) {
+  const std::string prefix = "TIME " + std::to_string(seq) + " ";
+  EXPECT_TRUE(line.has_value() && line->rfind(prefix, 0) == 0) << line.value_or("(nothing)");
+  return line ? std::stoll(line->substr(prefix.size())) : 0;
+}
+
+// The master accepts the client and reads its HELLO.
+RawSocket accept_client(RawListener& listener) {
+  RawSocket master = listener.accept_one(bounded());
+  EXPECT_TRUE(master.valid());
+  const std::optional<std::string> domain = monotonic_clock_domain();
+  EXPECT_EQ(master.read_line(bounded()), "HELLO BERKELEY/1 7" + (domain ? " " + *domain : std::string()));
+  return master;
+}
+
+// POLL: the client's TIME lies between the truth before the POLL went out and after its answer came in.
+// ADJUST: the signed delta moves it. PROBE: the readings at the named instant are exact (a simulated clock
+// knows its value there), before and after the correction. BYE: a clean end.
+TEST(Client, AnswersFromItsClockAppliesAdjustmentsReadsTheInstantAndEndsAtBye) {
+  RawListener listener;
+  ClientRun client(listener.port());
+  client.start();
+  RawSocket master = accept_client(listener);
+  const MonotonicClock truth;
+  const Nanoseconds offset = draw_simulated_clock(client.config.clock.seed, kId, client.config.clock.max_offset_ns,
+                                                  client.config.clock.drift_ppm)
+                                 .offset_ns;
+  ASSERT_TRUE(master.send_text("WELCOME BERKELEY/1 7 1\n"));
+
+  ClockReading before = truth.now();
+  ASSERT_TRUE(master.send_text("POLL 1\n"));
+  std::int64_t told = time_value(master.read_line(bounded()), 1);
+  ClockReading after = truth.now();
+  EXPECT_GE(told, reading_ns(before + offset));
+  EXPECT_LE(told, reading_ns(after + offset));
+
+  const Nanoseconds delta{-250'000'000};
+  ASSERT_TRUE(master.send_text("ADJUST 1 " + std::to_string(delta.count()) + "\n"));
+  before = truth.now();
+  ASSERT_TRUE(master.send_text("POLL 2\n"));
+  told = time_value(master.read_line(bounded()), 2);
+  after = truth.now();
+  EXPECT_GE(told, reading_ns(before + offset + delta));
+  EXPECT_LE(told, reading_ns(after + offset + delta));
+
+  const std::int64_t instant = reading_ns(truth.now() + Nanoseconds{20'000'000});
+  ASSERT_TRUE(master.send_text("PROBE " + std::to_string(instant) + "\n"));
+  const std::int64_t raw = instant + offset.count();
+  EXPECT_EQ(master.read_line(bounded()), "READING " + std::to_string(instant) + " " + std::to_string(raw) + " " +
+                                             std::to_string(raw + delta.count()) + " 0");
+
+  ASSERT_TRUE(master.send_text("BYE 1 round(s) done\n"));
+  EXPECT_EQ(client.wait(), RunStatus::ok) << client.err.str();
+  EXPECT_TRUE(master.read_to_eof(bounded()).eof);  // it hung up
+  const std::string out = client.out.str();
+  EXPECT_NE(out.find("client 7: connected to 127.0.0.1:" + std::to_string(listener.port()) + ", simulated clock"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("joined as client 7 (the master waits for 1 clients)"), std::string::npos) << out;
+  EXPECT_NE(out.find("adjust by " + format_duration(delta)), std::string::npos) << out;
+  EXPECT_NE(out.find("session over (1 round(s) done): 1 adjustment(s)"), std::string::npos) << out;
+  EXPECT_EQ(client.err.str(), "");
+}
+
+TEST(Client, QuietSaysNothingOnSuccess) {
+  RawListener listener;
+  ClientRun client(listener.port());
+  client.config.quiet = true;
+  client.start();
+  RawSocket master = accept_client(listener);
+  ASSERT_TRUE(master.send_text("WELCOME BERKELEY/1 7 1\nBYE done\n"));
+  EXPECT_EQ(client.wait(), RunStatus::ok) << client.err.str();
+  EXPECT_EQ(client.out.str(), "");
+  EXPECT_EQ(client.err.str(), "");
+}
+
+TEST(Client, RefusedIsItsOwnOutcome) {
+  RawListener listener;
+  ClientRun client(listener.port());
+  client.start();
+  RawSocket master = accept_client(listener);
+  ASSERT_TRUE(master.send_text("REFUSED group full: 1 of 1 clients joined\n"));
+  EXPECT_EQ(client.wait(), RunStatus::refused);
+  EXPECT_EQ(client.err.str(), "berkeley_client 7: master refused us: group full: 1 of 1 clients joined\n");
+}
+
+TEST(Client, NoMasterWithinTheTimeoutIsANetworkError) {
+  const RawListener not_listening(false);
+  ClientRun client(not_listening.port());
+  client.config.timeout_ns = kShort;
+  client.start();
+  EXPECT_EQ(client.wait(), RunStatus::network_error);
+  EXPECT_EQ(client.err.str(), "berkeley_client 7: no master at 127.0.0.1:" + std::to_string(not_listening.port()) +
+                                  " (last error: Connection refused) (gave up after --timeout " +
+                                  format_duration(kShort) + ")\n");
+}
+
+// Silence is bounded twice: --timeout for the answer to HELLO, --idle-timeout once joined.
+TEST(Client, AMasterThatSaysNothingIsGivenUpOn) {
+  for (const bool joined : {false, true}) {
+    RawListener listener;
+    ClientRun client(listener.port());
+    (joined ? client.config.idle_timeout_ns : client.config.timeout_ns) = kShort;
+    client.start();
+    RawSocket master = accept_client(listener);
+    if (joined) {
+      ASSERT_TRUE(master.send_text("WELCOME BERKELEY/1 7 1\n"));
+    }
+    EXPECT_EQ(client.wait(), RunStatus::network_error);
+    const std::string expected = joined ? "the master said nothing for " + format_duration(kShort) + "; giving up"
+                                        : "the master at 127.0.0.1:" + std::to_string(listener.port()) +
+                                              " did not answer HELLO within " + format_duration(kShort);
+    EXPECT_EQ(client.err.str(), "berkeley_client 7: " + expected + "\n");
+  }
+}
+
+TEST(Client, AMasterGoneWithoutByeIsANetworkError) {
+  RawListener listener;
+  ClientRun client(listener.port());
+  client.start();
+  RawSocket master = accept_client(listener);
+  ASSERT_TRUE(master.send_text("WELCOME BERKELEY/1 7 1\nADJUST 1 5\nADJUST 2 -5\n"));
+  master.close_now();
+  EXPECT_EQ(client.wait(), RunStatus::network_error);
+  EXPECT_EQ(client.err.str(),
+            "berkeley_client 7: the master closed the connection without BYE (master gone?) after 2 adjustment(s)\n");
+}
+
+// The client says why it gives up (ERROR <reason>) before it hangs up: a malformed line, a message out of
+// turn; but it does not answer a master's own ERROR with one.
+TEST(Client, TellsTheMasterWhyItGivesUp) {
+  struct Case {
+    std::string from_master;
+    std::string to_master;  // what the client says before it hangs up
+    std::string err;
+  };
+  const Case cases[] = {
+      {"WELCOME BERKELEY/1 7 1\nPOLL 01\n", "ERROR malformed line: POLL: seq '01' is not a decimal integer\n",
+       "the master sent a malformed line: POLL: seq '01' is not a decimal integer"},
+      {"POLL 1\n", "ERROR master sent POLL before WELCOME\n", "master sent POLL before WELCOME"},
+      {"WELCOME BERKELEY/1 8 1\n", "ERROR master welcomed id 8, but this is client 7\n",
+       "master welcomed id 8, but this is client 7"},
+      {"ERROR you are late\n", "", "master reported an error: you are late"},
+  };
+  for (const Case& c : cases) {
+    RawListener listener;
+    ClientRun client(listener.port());
+    client.start();
+    RawSocket master = accept_client(listener);
+    ASSERT_TRUE(master.send_text(c.from_master));
+    EXPECT_EQ(client.wait(), RunStatus::network_error) << c.from_master;
+    const RawSocket::Rest rest = master.read_to_eof(bounded());
+    EXPECT_TRUE(rest.eof);
+    EXPECT_EQ(rest.text, c.to_master);
+    EXPECT_EQ(client.err.str(), "berkeley_client 7: " + c.err + "\n");
+  }
+}
+
+}  // namespace
+}  // namespace berkeley::tcp
