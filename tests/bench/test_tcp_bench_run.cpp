@@ -104,6 +104,20 @@ TEST_F(TcpBenchRun, AMasterThatNeverSaysWhereItListensFailsTheRun) {
   EXPECT_NE(err.find("the master did not say where it listens"), std::string::npos) << err;
 }
 
+TEST_F(TcpBenchRun, AMasterThatNamesNoValidPortFailsTheRunQuotingItsLine) {
+  for (const char* const text : {"listening on 127.0.0.1:http, waiting", "listening on 127.0.0.1:70000, waiting",
+                                 "listening on 127.0.0.1:0, waiting"}) {
+    const std::string line = text;
+    BenchOptions o = options({2});
+    o.master_path = script("odd_master", "echo '" + line + "'; sleep 1; exit 0");
+    testing::internal::CaptureStderr();
+    const std::optional<Measurement> m = measure_run(o, 2);
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(m.has_value()) << line;
+    EXPECT_NE(err.find("names no port 1..65535: '" + line + "'"), std::string::npos) << err;
+  }
+}
+
 TEST_F(TcpBenchRun, AMasterWithoutAReportFailsTheRun) {
   // says where it listens (the real master does the listening), then the report it wrote is thrown away
   BenchOptions o = options({2});

@@ -1,6 +1,7 @@
 #include "bench/tcp/tcp_bench_run.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,17 @@
 #include "transport/tcp/load_clients.hpp"
 
 namespace berkeley::tcp::bench {
+namespace {
+
+// the whole text a decimal port 1..65535, or nullopt
+std::optional<std::uint16_t> port_number(const std::string& text) {
+  std::uint32_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value == 0 || value > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
 
 std::optional<Measurement> measure_run(const BenchOptions& options, std::int64_t clients) {
   const TemporaryReport report_file;
@@ -29,10 +41,15 @@ std::optional<Measurement> measure_run(const BenchOptions& options, std::int64_t
     return std::nullopt;
   }
   const std::string port_text = line->substr(colon + 1, line->find(',', colon) - colon - 1);
+  const std::optional<std::uint16_t> port = port_number(port_text);
+  if (!port) {
+    std::cerr << "berkeley_tcp_bench: the master's first line names no port 1..65535: '" << *line << "'\n";
+    return std::nullopt;
+  }
   master.drain_in_background();
 
   LoadConfig load;
-  load.port = static_cast<std::uint16_t>(std::stoi(port_text));
+  load.port = *port;
   load.count = clients;
   const LoadOutcome outcome = run_load_clients(load, std::chrono::seconds(120));
   const auto status = master.wait(30);
