@@ -13,25 +13,17 @@
 #include "clock/corrected_clock.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
+#include "support/backwards_clock.hpp"
+#include "sync_fixtures.hpp"
 #include "transport/mpi/audit.hpp"
 
 namespace berkeley {
 namespace {
 
 namespace bmpi = boost::mpi;
-constexpr Nanoseconds kSecond{1'000'000'000};
-constexpr std::uint64_t kSeed = 31;
+using test::offset_of_rank;
 
-Nanoseconds offset_of_rank(int rank) {
-  return draw_simulated_clock(kSeed, static_cast<std::uint64_t>(rank), kSecond, 0).offset_ns;
-}
-
-class Audit : public ::testing::Test {
- protected:
-  const bmpi::communicator world;
-  const MonotonicClock reference;
-  const SimulatedClock local{reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now()};
-};
+class Audit : public ::testing::Test, protected test::DrawnClocks {};
 
 // rank 0: the audit of `rank` holds `truth` (remote - master, exact for simulated clocks) and is consistent
 void expect_holds(const AuditEstimate& audit, Nanoseconds truth, int rank, int exchanges) {
@@ -109,14 +101,7 @@ TEST_F(Audit, OverASplitEachHalfsFirstRankAuditsItsOwnHalf) {
 // A clock that runs backwards (each reading 1 ms before the last) while rank 0's runs forwards: each exchange's
 // interval lies wholly below the one before, whatever the round trips, so the intervals cannot intersect and
 // the audit must say so. The other ranks stay consistent.
-class BackwardsClock final : public Clock {
- public:
-  [[nodiscard]] ClockReading now() const override { return at_ns(kStart - 1'000'000 * ++reads_); }
-
- private:
-  static constexpr std::int64_t kStart = 1'000'000'000'000;
-  mutable std::int64_t reads_ = 0;
-};
+using testing_support::BackwardsClock;
 
 TEST_F(Audit, AClockThatStepsBackMidAuditIsFlaggedInconsistent) {
   const int backwards = world.size() - 1;

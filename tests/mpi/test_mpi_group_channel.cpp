@@ -12,6 +12,7 @@
 
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
+#include "sync_fixtures.hpp"
 #include "transport/mpi/doorbells.hpp"
 #include "transport/mpi/mpi_group_channel.hpp"
 #include "transport/mpi/waiting.hpp"
@@ -19,19 +20,12 @@
 namespace berkeley {
 namespace {
 
+using test::kSecond;
 namespace bmpi = boost::mpi;
-constexpr Nanoseconds kSecond{1'000'000'000};
-constexpr std::uint64_t kSeed = 51;
+using test::offset_of_rank;
 
-Nanoseconds offset_of_rank(int rank) {
-  return draw_simulated_clock(kSeed, static_cast<std::uint64_t>(rank), kSecond, 0).offset_ns;
-}
-
-class PingpongChannel : public ::testing::Test {
+class PingpongChannel : public ::testing::Test, protected test::DrawnClocks {
  protected:
-  const bmpi::communicator world;
-  const MonotonicClock reference;
-  const SimulatedClock local{reference, SimulatedClockParams{offset_of_rank(world.rank()), 0.0}, reference.now()};
   const mpi::Waiting waiting = mpi::waiting_for_this_node(world);
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "support/backwards_clock.hpp"
 #include "sync_claims.hpp"
 #include "sync_fixtures.hpp"
 #include "transport/mpi/audit.hpp"
@@ -137,14 +138,7 @@ TEST_F(Synchronize, AFarOutlierIsExcludedButStillCorrected) {
 // A clock that runs backwards (each reading 1 ms before the last) proves empty intervals in the collective's
 // exchanges. Rank 0 must not give up on the round while the others wait in its scatter: that rank is left
 // without an estimate (uncorrected, excluded) and every rank finishes the sync.
-class BackwardsClock final : public Clock {
- public:
-  [[nodiscard]] ClockReading now() const override { return at_ns(kStart - 1'000'000 * ++reads_); }
-
- private:
-  static constexpr std::int64_t kStart = 1'000'000'000'000;
-  mutable std::int64_t reads_ = 0;
-};
+using testing_support::BackwardsClock;
 
 TEST_F(Synchronize, ACollectiveRankWhoseClockRunsBackwardsIsLeftOutNotAHang) {
   const int backwards = world.size() - 1;
