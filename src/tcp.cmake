@@ -28,6 +28,7 @@ add_library(berkeley_tcp
   transport/tcp/tcp_group_channel.cpp
   transport/tcp/shared_instant_probe.cpp
   transport/tcp/master.cpp
+  transport/tcp/tcp_guests.cpp
   transport/tcp/client_link.cpp
   transport/tcp/client.cpp
   transport/tcp/load_clients.cpp
@@ -67,3 +68,7 @@ berkeley_warnings(berkeley_tcp_bench_lib)
 add_executable(berkeley_tcp_bench apps/berkeley_tcp_bench.cpp)
 target_link_libraries(berkeley_tcp_bench PRIVATE berkeley_tcp_bench_lib)
 berkeley_warnings(berkeley_tcp_bench)
+
+# berkeley_mpi --serve-tcp: rank 0 admits TCP clients into the MPI group (transport/tcp/tcp_guests)
+target_link_libraries(berkeley_mpi PRIVATE berkeley::tcp)
+target_compile_definitions(berkeley_mpi PRIVATE BERKELEY_WITH_TCP=1)

@@ -20,12 +20,16 @@
 #include "report/report_file.hpp"
 #include "report/report_output.hpp"
 #include "report/table_writer.hpp"
+#include "sync/guest_group.hpp"
 #include "transport/mpi/audit.hpp"
 #include "transport/mpi/instant_probe.hpp"
 #include "transport/mpi/progress_waiting.hpp"
 #include "transport/mpi/report_file.hpp"
 #include "transport/mpi/synchronize.hpp"
 #include "transport/mpi/wtime_clock.hpp"
+#ifdef BERKELEY_WITH_TCP
+#include "transport/tcp/tcp_guests.hpp"
+#endif
 
 namespace {
 
@@ -33,8 +37,44 @@ namespace bmpi = boost::mpi;
 using namespace berkeley;
 
 constexpr Nanoseconds kInstantLead{std::chrono::milliseconds(20)};
+constexpr Nanoseconds kInstantLeadPerGuest{std::chrono::microseconds(20)};  // a PROBE line to each TCP client
 constexpr int kAuditExchanges = 8;
 const std::vector<Nanoseconds> kLaterInstants{std::chrono::seconds(1), std::chrono::seconds(10)};
+
+// Rank 0: the TCP clients of --serve-tcp, joined (nullptr without --serve-tcp). Every rank learns whether
+// they joined, and all leave together if they did not (false).
+bool join_guests(const bmpi::communicator& world, const RunOptions& options, const Clock& clock, const Clock& reference,
+                 std::unique_ptr<GuestGroup>& guests) {
+  if (!options.serve_tcp) return true;
+  int joined = 1;
+  if (world.rank() == 0) {
+#ifdef BERKELEY_WITH_TCP
+    tcp::GuestConfig config;
+    config.clients = options.serve_tcp->clients;
+    config.bind_address = options.serve_tcp->bind_address;
+    config.port = options.serve_tcp->port;
+    config.timeout_ns = options.serve_tcp->timeout_ns;
+    config.join_timeout_ns = options.serve_tcp->join_timeout_ns;
+    config.pingpong = berkeley::mpi::SyncOptions{}.pingpong;
+    config.pingpong.patience.budget_ns = options.patience_ns;
+    config.quiet = options.quiet;
+    auto tcp_guests = std::make_unique<tcp::TcpGuests>(config, clock, reference, std::cout, std::cerr);
+    if (const auto problem = tcp_guests->join()) {
+      std::cerr << "berkeley_mpi: --serve-tcp: " << *problem << '\n';
+      joined = 0;
+    } else {
+      guests = std::move(tcp_guests);
+    }
+#else
+    (void)clock;
+    (void)reference;
+    std::cerr << "berkeley_mpi: --serve-tcp: this build has no TCP transport (BERKELEY_WITH_TCP=OFF)\n";
+    joined = 0;
+#endif
+  }
+  bmpi::broadcast(world, joined, 0);
+  return joined != 0;
+}
 
 RunParameters describe(const RunOptions& options, int ranks) {
   RunParameters p;
@@ -68,11 +108,16 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
                  [] { return std::make_unique<berkeley::mpi::WtimeClock>(); });
   CorrectedClock clock(*local_clock);
   const std::vector<berkeley::mpi::RankPlace> places = berkeley::mpi::gather_places(world);
+  std::unique_ptr<GuestGroup> guests;  // rank 0, with --serve-tcp
+  if (!join_guests(world, options, clock, reference, guests)) return kExitNetworkError;
+  const int guest_count = guests ? guests->size() : 0;
 
   if (master && !options.quiet) {
     std::cout << "berkeley_mpi: " << world.size() << " ranks, master rank 0, clock "
               << clock_kind_name(options.clock.kind) << ", method " << sync_method_name(options.method) << ", seed "
-              << options.clock.seed << ", " << options.rounds << " round(s)\n";
+              << options.clock.seed << ", " << options.rounds << " round(s)";
+    if (guests) std::cout << ", " << guest_count << " TCP client(s) in the same group";
+    std::cout << '\n';
   }
   berkeley::mpi::SyncOptions sync_options;
   sync_options.rounds = options.rounds;
@@ -85,12 +130,22 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   if (options.polite_waiting) {
     sync_options.waiting = *options.polite_waiting ? berkeley::mpi::Waiting::polite : berkeley::mpi::Waiting::busy;
   }
+  sync_options.guests = guests.get();
   const auto outcome = berkeley::mpi::synchronize(world, clock, sync_options, [&](const RoundSummary& round) {
     if (!options.quiet) write_round_line(std::cout, round, options.rounds);
   });
+  // the guests first: the ranks wait for their audit ping point to point meanwhile
+  const std::vector<std::optional<AuditEstimate>> guest_audits =
+      guests ? guests->audit(kAuditExchanges) : std::vector<std::optional<AuditEstimate>>{};
   const std::vector<AuditEstimate> audits = berkeley::mpi::audit_offsets(world, clock, kAuditExchanges);
   const std::vector<Nanoseconds> later = sync_options.corrects_drift() ? kLaterInstants : std::vector<Nanoseconds>{};
-  const auto observations = berkeley::mpi::probe_shared_instant(world, clock, reference, kInstantLead, later);
+  const auto observations = berkeley::mpi::probe_shared_instant(
+      world, clock, reference, kInstantLead + kInstantLeadPerGuest * guest_count, later, [&](ClockReading instant) {
+        if (guests) guests->ask_to_read_at(instant);
+      });
+  const std::vector<std::optional<InstantObservation>> guest_readings =
+      guests ? guests->readings(observations.front()) : std::vector<std::optional<InstantObservation>>{};
+  if (guests) guests->close(std::to_string(options.rounds) + " round(s) done");
 
   RunReport report;
   if (master) {
@@ -106,6 +161,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
       members[r].read_at_instant = true;
       RankInputs& in = members[r].inputs;
       in.id = static_cast<int>(r);
+      in.transport = "mpi";
       in.bound_ns = outcome.bound_from_master(r, master_at_instant, rate_spread_ppm);
       for (const Nanoseconds after : later) {
         in.later_bound_ns.push_back(outcome.bound_from_master(r, master_at_instant + after, rate_spread_ppm));
@@ -124,7 +180,25 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
         in.simulated_drift_ppm = drawn.drift_ppm;
       }
     }
-    report = build_group_report(describe(options, world.size()), group_rows(members, "rank"), outcome.rounds,
+    for (int g = 0; g < guest_count; ++g) {
+      const std::size_t m = static_cast<std::size_t>(world.size() + g);
+      GroupMember guest;
+      guest.rounds_answered = outcome.rounds_answered[m];
+      guest.read_at_instant = guest_readings[static_cast<std::size_t>(g)].has_value();
+      guest.last_failure = guests->failure(g);
+      RankInputs& in = guest.inputs;
+      in.id = static_cast<int>(guests->id(g));
+      in.transport = "tcp";
+      in.host = guests->host(g);
+      in.clock_domain = guests->clock_domain(g);
+      if (guest.read_at_instant) in.at_instant = *guest_readings[static_cast<std::size_t>(g)];
+      in.first_estimate = outcome.first_estimates[m].value_or(PeerEstimate{});
+      in.excluded = outcome.excluded[m];
+      in.audit = guest_audits[static_cast<std::size_t>(g)];
+      in.bound_ns = outcome.bound_from_master(m, master_at_instant, rate_spread_ppm);
+      members.push_back(guest);
+    }
+    report = build_group_report(describe(options, world.size()), group_rows(members, "client"), outcome.rounds,
                                 "CLOCK_MONOTONIC", later, options.require_precision_ns);
     report.levels = outcome.levels;
   }

@@ -20,8 +20,16 @@ constexpr const char* kExample =
     "  mpirun -np 4 ./berkeley_mpi --seed 7 --rounds 3 --json report.json\n"
     "Durations take a unit: ns, us, ms, s (a bare number is seconds).\n"
     "  mpirun -np 8 ./berkeley_mpi --method pingpong --rounds 10 --interval 100ms --drift-ppm 50\n"
+    "One group of MPI ranks and TCP clients (machines without MPI run berkeley_client):\n"
+    "  mpirun -np 4 ./berkeley_mpi --serve-tcp 3 --bind 0.0.0.0 --port 17117 --json run.json &\n"
+    "  scripts/launch_clients.py 3 --host HEADNODE --port 17117\n"
     "Exit codes: 0 ok, 2 bad command line, 3 report not writable, 4 --require-precision not met,\n"
-    "1 internal/MPI error.\n";
+    "5 --serve-tcp: cannot listen, or fewer than N clients joined in time; 1 internal/MPI error.\n";
+
+// --serve-tcp's limits, as berkeley_master's (transport/tcp/protocol.hpp)
+constexpr std::int64_t kMaxTcpClients = 10'000;
+constexpr Nanoseconds kMaxTcpTimeout{std::chrono::hours(1)};
+constexpr Nanoseconds kMaxJoinTimeout{std::chrono::hours(24)};
 
 using cli::BadValue;
 
@@ -52,10 +60,11 @@ po::options_description describe_options() {
                                               "(still corrected); default 2 x max-offset for sim, 1s otherwise")
       ("clock", po::value<std::string>()->default_value("sim"),
        "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME")
-      ("method", po::value<std::string>()->default_value("collective"),
-       "collective: MPI_Gather of the clocks, MPI_Scatter of the corrections, each rank bounds its own estimate; "
+      ("method", po::value<std::string>(),
+       "collective (the default; MPI-only, refused with --serve-tcp): MPI_Gather of the clocks, MPI_Scatter of the "
+       "corrections, each rank bounds its own estimate; "
        "pingpong: one rank at a time, min round trip; "
-       "tree: pingpong within each node, then among the node leaders")
+       "tree: pingpong within each node, then among the node leaders. With --serve-tcp the default is pingpong")
       ("wait", po::value<std::string>()->default_value("auto"),
        "pingpong/tree: how ranks wait for their turn. busy: spin (fastest hand-over); polite: sleep between "
        "polls (the pair being measured keeps the cores: far more precise when oversubscribed); auto: polite "
@@ -76,6 +85,18 @@ po::options_description describe_options() {
       ("require-precision", po::value<std::string>(),
        "exit with code 4 (on every rank) unless the audit proves every clock within this of the master "
        "(its |residual| + uncertainty)")
+      ("serve-tcp", po::value<std::string>(),
+       "rank 0 also admits N TCP clients (berkeley_client, or any BERKELEY/1 client: docs/protocol.md) into the "
+       "same group: one average over the ranks and the clients, every participant in the report. Pingpong or tree; "
+       "no drift correction (the protocol carries offsets, not rates)")
+      ("bind", po::value<std::string>()->default_value("127.0.0.1"), "--serve-tcp: IP address to listen on")
+      ("port", po::value<std::string>()->default_value("17117"),
+       "--serve-tcp: TCP port; 0 picks a free one (printed)")
+      ("timeout", po::value<std::string>()->default_value("1s"),
+       "--serve-tcp: a client that does not answer within this (a poll, its HELLO, its reading) is left out of "
+       "that round; the ranks go on")
+      ("join-timeout", po::value<std::string>()->default_value("60s"),
+       "--serve-tcp: give up (exit 5, on every rank) unless N clients joined by then")
       ("json", po::value<std::string>(), "write a machine-readable report to this file")
       ("quiet,q", "print only the summary line");
   // clang-format on
@@ -105,7 +126,24 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         options.clock.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
         if (vm.count("tolerance") != 0) options.tolerance_ns = cli::duration_of(vm, "tolerance", true);
         options.clock.kind = clock_value(text_of(vm, "clock"));
-        options.method = cli::sync_method_value("method", text_of(vm, "method"));
+        if (vm.count("serve-tcp") != 0) {
+          RunOptions::TcpService tcp;
+          tcp.clients = cli::integer_value("serve-tcp", text_of(vm, "serve-tcp"), 1, kMaxTcpClients);
+          tcp.bind_address = cli::ip_address_value("bind", text_of(vm, "bind"));
+          tcp.port = cli::port_value("port", text_of(vm, "port"), true);
+          tcp.timeout_ns = cli::duration_of(vm, "timeout", false, kMaxTcpTimeout);
+          tcp.join_timeout_ns = cli::duration_of(vm, "join-timeout", false, kMaxJoinTimeout);
+          options.serve_tcp = tcp;
+        } else {
+          for (const char* tcp_only : {"bind", "port", "timeout", "join-timeout"}) {
+            if (!vm[tcp_only].defaulted()) {
+              throw BadValue{"--" + std::string(tcp_only) + " is an option of --serve-tcp, which is not given"};
+            }
+          }
+        }
+        options.method = vm.count("method") != 0 ? cli::sync_method_value("method", text_of(vm, "method"))
+                         : options.serve_tcp     ? SyncMethod::pingpong
+                                                 : SyncMethod::collective;
         options.interval_ns = cli::duration_of(vm, "interval", true);
         options.node_size = int_value(vm, "node-size", 0);
         options.exchanges = static_cast<int>(cli::integer_value("exchanges", text_of(vm, "exchanges"), 1, 64));
@@ -121,6 +159,14 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         }
         if (vm.count("json") != 0) options.json_path = cli::file_name_of(vm, "json");
         options.quiet = vm.count("quiet") != 0;
+        if (options.serve_tcp && options.method == SyncMethod::collective) {
+          throw BadValue{"--method collective is MPI-only: with --serve-tcp use --method pingpong or tree"};
+        }
+        if (options.serve_tcp && options.rounds >= 3 && options.interval_ns > Nanoseconds{0}) {
+          throw BadValue{
+              "--serve-tcp cannot correct drift (--rounds >= 3 with --interval): TCP clients are sent "
+              "offsets, not rates; use fewer rounds or no --interval"};
+        }
         parsed.options = options;
       });
 }

@@ -28,6 +28,15 @@ struct RunOptions {
   std::optional<Nanoseconds> require_precision_ns;  // exit kExitPrecisionFailed when the audit exceeds it
   std::string json_path;                            // empty: no JSON report
   bool quiet = false;
+  // --serve-tcp N: rank 0 also admits N TCP clients (BERKELEY/1) into the same group
+  struct TcpService {
+    std::int64_t clients = 0;
+    std::string bind_address = "127.0.0.1";
+    std::uint16_t port = 17117;  // 0: a free one, printed
+    Nanoseconds timeout_ns{std::chrono::seconds(1)};
+    Nanoseconds join_timeout_ns{std::chrono::seconds(60)};
+  };
+  std::optional<TcpService> serve_tcp;
 
   [[nodiscard]] Nanoseconds effective_tolerance() const;
 };

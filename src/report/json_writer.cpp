@@ -67,6 +67,7 @@ void write_json(std::ostream& out, const RunReport& report) {
   json ranks = json::array();
   for (const RankReport& r : report.ranks) {
     ranks.push_back({{"rank", r.rank},
+                     {"transport", r.transport.empty() ? json(nullptr) : json(r.transport)},
                      {"host", r.host},
                      {"clock_domain", r.clock_domain ? nlohmann::json(*r.clock_domain) : nlohmann::json(nullptr)},
                      {"clock_before_ns", reading_ns(r.clock_before_ns)},

@@ -134,6 +134,7 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
     const RankInputs& in = ranks[i];
     RankReport row;
     row.rank = in.id >= 0 ? in.id : static_cast<int>(i);
+    row.transport = in.transport;
     row.host = in.host;
     row.clock_domain = in.clock_domain;
     row.clock_before_ns = in.at_instant.raw_ns;

@@ -13,7 +13,8 @@
 namespace berkeley {
 
 struct RankInputs {
-  int id = -1;  // its rank or client id, the report row's number (-1: its position in the list)
+  int id = -1;            // its rank or client id, the report row's number (-1: its position in the list)
+  std::string transport;  // "mpi", "tcp" ("": not said)
   std::string host;
   // which CLOCK_MONOTONIC the rank reads (clock/clock_domain.hpp; nullopt: not known): the shared instant is
   // one physical instant, and the spreads ground truth, only where every rank reads the same one

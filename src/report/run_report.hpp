@@ -12,7 +12,8 @@
 namespace berkeley {
 
 struct RankReport {
-  int rank = 0;
+  int rank = 0;           // its rank, or its client id where transport is "tcp"
+  std::string transport;  // how the master reached it: "mpi" or "tcp" ("": not said)
   std::string host;
   std::optional<std::string> clock_domain;  // the CLOCK_MONOTONIC it reads (clock/clock_domain.hpp)
   // both read at one shared instant (see truth_reference), before and after applying the correction

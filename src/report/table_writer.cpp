@@ -28,6 +28,17 @@ std::string seconds(ClockReading value) {
   return text;
 }
 
+// a row's name: its rank, or "tcp <id>" for a TCP client in a group that also has MPI ranks
+std::string member_label(const RankReport& r, bool mixed) {
+  return mixed && r.transport == "tcp" ? "tcp " + std::to_string(r.rank) : std::to_string(r.rank);
+}
+
+bool is_mixed(const RunReport& report) {
+  const auto tcp =
+      std::count_if(report.ranks.begin(), report.ranks.end(), [](const RankReport& r) { return r.transport == "tcp"; });
+  return tcp > 0 && static_cast<std::size_t>(tcp) < report.ranks.size();
+}
+
 void write_audit(std::ostream& out, const RunReport& report) {
   if (!report.audit_ran) {
     out << "audit: not run";
@@ -44,7 +55,7 @@ void write_audit(std::ostream& out, const RunReport& report) {
     if (!report.audits_complete) {
       out << "; NOT AUDITED (no answer):";
       for (const RankReport& r : report.ranks) {
-        if (!r.audited) out << ' ' << r.rank;
+        if (!r.audited) out << ' ' << member_label(r, is_mixed(report));
       }
     }
   }
@@ -107,14 +118,16 @@ void write_bound(std::ostream& out, const RunReport& report) {
 
 void write_table(std::ostream& out, const RunReport& report) {
   char line[256];
-  std::snprintf(line, sizeof line, "%4s  %-16s %20s %16s %16s %20s %14s\n", "rank", "host", "clock before [s]",
-                "offset [ms]", "correction [ms]", "clock after [s]", "residual [us]");
+  const bool mixed = is_mixed(report);
+  const int label_width = mixed ? 11 : 4;
+  std::snprintf(line, sizeof line, "%*s  %-16s %20s %16s %16s %20s %14s\n", label_width, "rank", "host",
+                "clock before [s]", "offset [ms]", "correction [ms]", "clock after [s]", "residual [us]");
   out << line;
   for (const RankReport& r : report.ranks) {
-    std::snprintf(line, sizeof line, "%4d  %-16.16s %20s %16s %16s %20s %14s", r.rank, r.host.c_str(),
-                  seconds(r.clock_before_ns).c_str(), fixed(r.offset_before_ns, 1e6, 6).c_str(),
-                  fixed(r.correction_ns, 1e6, 6).c_str(), seconds(r.clock_after_ns).c_str(),
-                  fixed(r.residual_ns, 1e3, 3).c_str());
+    std::snprintf(line, sizeof line, "%*s  %-16.16s %20s %16s %16s %20s %14s", label_width,
+                  member_label(r, mixed).c_str(), r.host.c_str(), seconds(r.clock_before_ns).c_str(),
+                  fixed(r.offset_before_ns, 1e6, 6).c_str(), fixed(r.correction_ns, 1e6, 6).c_str(),
+                  seconds(r.clock_after_ns).c_str(), fixed(r.residual_ns, 1e3, 3).c_str());
     out << line << (r.excluded ? "  excluded from average" : "") << '\n';
   }
   for (const LevelSummary& level : report.levels) {

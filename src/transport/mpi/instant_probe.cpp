@@ -15,7 +15,8 @@ namespace bmpi = boost::mpi;
 
 std::vector<InstantObservation> probe_shared_instant(const bmpi::communicator& comm, const CorrectedClock& clock,
                                                      const Clock& reference, Nanoseconds lead_ns,
-                                                     const std::vector<Nanoseconds>& later_ns) {
+                                                     const std::vector<Nanoseconds>& later_ns,
+                                                     const std::function<void(ClockReading)>& on_instant) {
   // Rank 0 names the instant on its CLOCK_MONOTONIC. A rank that reads the same one (same clock domain) waits
   // for it: the readings are ground truth. On another clock (another kernel, a time namespace) that instant
   // means nothing, and waiting for it could take days: such a rank reads lead_ns after the broadcast reached
@@ -25,7 +26,10 @@ std::vector<InstantObservation> probe_shared_instant(const bmpi::communicator& c
   bmpi::broadcast(comm, master_domain, 0);
   const bool shares_master_clock = same_clock_domain(mine, master_domain);
   std::int64_t instant = 0;
-  if (comm.rank() == 0) instant = reading_ns(reference.now() + lead_ns);
+  if (comm.rank() == 0) {
+    instant = reading_ns(reference.now() + lead_ns);
+    if (on_instant) on_instant(at_ns(instant));
+  }
   bmpi::broadcast(comm, instant, 0);
   const ClockReading at = shares_master_clock ? at_ns(instant) : reference.now() + lead_ns;
 

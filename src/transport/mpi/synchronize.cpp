@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "sync/round_summary.hpp"
@@ -23,6 +25,47 @@ std::unique_ptr<MpiMethod> method_for(const boost::mpi::communicator& comm, cons
   return make_method(comm, method_options);
 }
 
+// Why `options` cannot sync with guests (nullopt: it can).
+std::optional<std::string> guests_refused(const SyncOptions& options, bool with_guests) {
+  if (!with_guests) return std::nullopt;
+  if (options.method == SyncMethod::collective)
+    return "the collective method is MPI-only: with guests (TCP clients) use pingpong or tree";
+  if (options.corrects_drift())
+    return "drift correction (rounds >= 3 with an interval) is MPI-only: guests (TCP clients) are sent offsets, "
+           "not rates";
+  return std::nullopt;
+}
+
+// One round of the whole group: rank 0 measures the guests first (the ranks meanwhile wait for their ping
+// point to point, in no collective), then the ranks by the method; one step over all; the ranks' corrections
+// by the method, then the guests' lines.
+class GroupCarrier final : public RoundTransport {
+ public:
+  GroupCarrier(MpiMethod& method, const Clock& clock, GuestGroup* guests, int ranks)
+      : method_(method), clock_(clock), guests_(guests), ranks_(ranks) {}
+
+  const GroupEstimates& measure() override {
+    if (guests_ == nullptr) return method_.measure(clock_);
+    const GroupEstimates& guests = guests_->measure();
+    const GroupEstimates& ranks = method_.measure(clock_);
+    all_.assign(ranks.begin(), ranks.end());
+    all_.insert(all_.end(), guests.begin(), guests.end());
+    return all_;
+  }
+  Nanoseconds deliver(const GroupStep& step) override {
+    const Nanoseconds mine = method_.deliver_corrections(step);  // a scatter reads one per rank
+    if (guests_ != nullptr) guests_->deliver(step, static_cast<std::size_t>(ranks_));
+    return mine;
+  }
+
+ private:
+  MpiMethod& method_;
+  const Clock& clock_;
+  GuestGroup* guests_;
+  int ranks_;
+  GroupEstimates all_;
+};
+
 }  // namespace
 
 std::optional<Nanoseconds> SyncOutcome::bound_from_master(std::size_t rank, ClockReading master_raw_ns,
@@ -39,7 +82,16 @@ std::optional<Nanoseconds> SyncOutcome::bound_from_master(std::size_t rank, Cloc
 }
 
 Synchronizer::Synchronizer(const boost::mpi::communicator& comm, SyncOptions options)
-    : comm_(comm), rank_(comm.rank()), size_(comm.size()), options_(options), method_(method_for(comm, options)) {}
+    : comm_(comm), rank_(comm.rank()), size_(comm.size()), options_(options) {
+  if (rank_ != 0) options_.guests = nullptr;
+  // every rank learns whether rank 0 has guests, so that all refuse together (none is left in a collective)
+  int with_guests = options_.guests != nullptr ? 1 : 0;
+  MPI_Bcast(&with_guests, 1, MPI_INT, 0, comm_);
+  if (const auto refused = guests_refused(options_, with_guests != 0)) {
+    throw std::invalid_argument("berkeley::mpi::Synchronizer: " + *refused);
+  }
+  method_ = method_for(comm, options_);
+}
 
 Synchronizer::~Synchronizer() = default;
 
@@ -92,12 +144,21 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     // its estimate would only be bounded by the whole pause), then all start the round together: sleeps end
     // up to the timer slack (50 µs) apart, and the collective's bound is as wide as the ranks are out of step.
     if (round > 0 && options.interval_ns > Nanoseconds{0}) {
-      std::this_thread::sleep_for(options.interval_ns);
+      if (options.guests != nullptr) {
+        options.guests->wait(options.interval_ns);  // serving the guests' connections meanwhile
+      } else {
+        std::this_thread::sleep_for(options.interval_ns);
+      }
       MPI_Barrier(comm_);
     }
     if (master && options.report && round + 1 == rounds) outcome.last_round_raw_ns = clock.underlying().now();
     RoundRecord* record = master && keep ? &history_[round] : nullptr;
-    clock.apply(method_->round(clock, options.tolerance_ns, work_, record));
+    if (options.guests != nullptr) {
+      GroupCarrier carrier(*method_, clock, options.guests, size_);
+      clock.apply(run_round(carrier, options.tolerance_ns, work_, record));
+    } else {
+      clock.apply(method_->round(clock, options.tolerance_ns, work_, record));
+    }
     if (record == nullptr) continue;
     if (fit_drift) record->master_raw_ns = clock.underlying().now();
     if (report_as_we_go) {
@@ -118,6 +179,11 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
     }
     outcome.first_estimates = history_.front().estimates;
     outcome.excluded = history_.front().step.step.excluded;
+    outcome.rounds_answered.assign(history_.front().estimates.size(), 0);
+    for (const RoundRecord& record : history_) {
+      for (std::size_t m = 0; m < record.estimates.size(); ++m)
+        outcome.rounds_answered[m] += record.estimates[m] ? 1 : 0;
+    }
     outcome.levels = method_->levels(history_.back().estimates);
     for (const auto& e : history_.back().estimates) {
       outcome.offset_bounds_ns.push_back(e ? std::optional(e->best.uncertainty_ns) : std::nullopt);

@@ -18,6 +18,7 @@
 
 #include "clock/corrected_clock.hpp"
 #include "sync/drift_plan.hpp"
+#include "sync/guest_group.hpp"
 #include "sync/measure.hpp"
 #include "sync/round_summary.hpp"
 #include "sync/sync_method.hpp"
@@ -52,15 +53,21 @@ struct SyncOptions {
   // by which rank 0 learns the ranks' readings to finish the estimates). The drift fit needs the rounds
   // either way.
   bool report = true;
+  // Rank 0 only (the others pass nullptr): members beyond the ranks that rank 0 measures and corrects in the
+  // same rounds, one average over all (TCP clients: transport/tcp/tcp_guests.hpp); they are members
+  // comm.size() ... of every per-member result. Not owned. Pingpong and tree only, without drift correction
+  // (the BERKELEY/1 protocol carries offsets, not rates): Synchronizer throws std::invalid_argument otherwise.
+  GuestGroup* guests = nullptr;
 
   [[nodiscard]] bool corrects_drift() const { return rounds >= 3 && interval_ns > Nanoseconds{0}; }
 };
 
 struct SyncOutcome {
-  // rank 0 only (empty elsewhere), and only with SyncOptions::report:
+  // rank 0 only (empty elsewhere), and only with SyncOptions::report; per member: the ranks, then the guests:
   std::vector<RoundSummary> rounds;
   GroupEstimates first_estimates;    // per rank, round 1: the offsets before any correction
   std::vector<bool> excluded;        // per rank, round 1
+  std::vector<int> rounds_answered;  // per member: the rounds its estimate reached rank 0 in
   std::vector<LevelSummary> levels;  // the last round: what each level measured
   // rank 0, when SyncOptions::corrects_drift()
   std::optional<DriftPlan> drift;

@@ -1,5 +1,7 @@
 #include "transport/tcp/lobby.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <ostream>
 
@@ -8,6 +10,21 @@
 #include "transport/tcp/message_codec.hpp"
 
 namespace berkeley::tcp {
+
+MemberPlace place_of(const Member& member, const std::string& this_host,
+                     const std::optional<std::string>& this_domain) {
+  const bool loopback = member.connection->peer_is_loopback();
+  MemberPlace place;
+  place.host = loopback ? this_host : member.connection->peer_address();
+  place.clock_domain = member.clock_domain ? member.clock_domain : loopback ? this_domain : std::nullopt;
+  return place;
+}
+
+std::string this_host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
 
 namespace asio = boost::asio;
 using boost::system::error_code;

@@ -24,6 +24,18 @@ struct Member {
   std::optional<std::string> clock_domain = std::nullopt;  // as its HELLO stated it
 };
 
+// Where a member runs, as the master reports it: a host is an address (two clients from one machine are one
+// host, whatever their ports), and the clock is the one its HELLO stated; one that did not say but came over
+// loopback runs on this kernel (this_host, this_domain: the master's own).
+struct MemberPlace {
+  std::string host;
+  std::optional<std::string> clock_domain;
+};
+[[nodiscard]] MemberPlace place_of(const Member& member, const std::string& this_host,
+                                   const std::optional<std::string>& this_domain);
+// this machine's host name ("localhost" where it has none)
+[[nodiscard]] std::string this_host_name();
+
 struct LobbyConfig {
   std::int64_t capacity = 1;                           // clients to admit
   Nanoseconds hello_timeout{std::chrono::seconds(1)};  // a new connection must say HELLO within this

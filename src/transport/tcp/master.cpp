@@ -1,7 +1,5 @@
 #include "transport/tcp/master.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <ostream>
 
@@ -36,12 +34,6 @@ constexpr std::uint64_t kMaxPending = 1024;
 // time for the PROBE lines to reach every client before the instant
 constexpr Nanoseconds kProbeLeadBase{std::chrono::milliseconds(20)};
 constexpr Nanoseconds kProbeLeadPerClient{std::chrono::microseconds(20)};
-
-std::string this_host() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
-  return name;
-}
 
 // The TCP master's round for sync/round.hpp's run_round: ping-pong with every client in turn, then one ADJUST
 // line to each client that answered (the master's own correction needs no line).
@@ -241,22 +233,21 @@ RunOutcome MasterRun::run() {
 
   std::vector<Member> members = lobby_.members();
   std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
-  const std::string host = this_host();
+  const std::string host = this_host_name();
   const std::optional<std::string> domain = monotonic_clock_domain();
   records_.resize(members.size() + 1);
   sent_ns_.assign(records_.size(), Nanoseconds{0});
   records_[0].is_master = true;
+  for (GroupMember& r : records_) r.inputs.transport = "tcp";
   records_[0].inputs.id = 0;
   records_[0].inputs.host = host;
   records_[0].inputs.clock_domain = domain;
   for (std::size_t i = 0; i < members.size(); ++i) {
-    const bool loopback = members[i].connection->peer_is_loopback();
     RankInputs& r = records_[i + 1].inputs;
     r.id = static_cast<int>(members[i].client_id);
-    // a host is an address: two clients from one machine are one host, whatever their ports
-    r.host = loopback ? host : members[i].connection->peer_address();
-    // the clock the client says it reads; one that does not say but came over loopback runs on this kernel
-    r.clock_domain = members[i].clock_domain ? members[i].clock_domain : loopback ? domain : std::nullopt;
+    const MemberPlace place = place_of(members[i], host, domain);
+    r.host = place.host;
+    r.clock_domain = place.clock_domain;
   }
   if (!config_.quiet) {
     out_ << (members.size() == 1 ? "the client joined" : "all " + std::to_string(members.size()) + " clients joined")

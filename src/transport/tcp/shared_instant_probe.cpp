@@ -56,30 +56,33 @@ Wait take_reading(Connection& c, std::int64_t instant, const InstantObservation&
 
 }  // namespace
 
-ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& members,
-                                 const std::vector<bool>& shares_master_clock, const CorrectedClock& master_clock,
-                                 const Clock& reference, Nanoseconds lead, Nanoseconds timeout,
-                                 const std::vector<Nanoseconds>& sent_corrections_ns, std::ostream& log) {
-  ProbeResult result;
-  result.members.assign(members.size(), std::nullopt);
-  result.failures.assign(members.size(), std::string());
-  const SteadyTime deadline = deadline_after(lead + timeout);
-  const ClockReading instant = reference.now() + lead;
-  std::vector<Wait> waits(members.size(), Wait::pending);
+std::vector<bool> send_probes(const std::vector<Member>& members, const std::vector<bool>& shares_master_clock,
+                              const Clock& reference, ClockReading instant) {
+  std::vector<bool> asked(members.size(), false);
   for (std::size_t i = 0; i < members.size(); ++i) {
     Connection& c = *members[i].connection;
-    if (c.open()) {
-      Probe probe{reading_ns(instant)};
-      if (!shares_master_clock.at(i)) probe.delay_ns = std::max(Nanoseconds{0}, instant - reference.now()).count();
-      c.send(format_line(probe));
-    } else {
-      waits[i] = Wait::failed;
-    }
+    if (!c.open()) continue;
+    Probe probe{reading_ns(instant)};
+    if (!shares_master_clock.at(i)) probe.delay_ns = std::max(Nanoseconds{0}, instant - reference.now()).count();
+    c.send(format_line(probe));
+    asked[i] = true;
   }
-  // the lines are on their way (written at once); the master's own read blocks until the instant
-  const InstantReading own = read_at_instant(master_clock.underlying(), reference, instant);
-  result.master = observation(own.clock_ns, master_clock.corrected(own.clock_ns), own.read_window_ns);
+  return asked;
+}
 
+ProbeResult collect_readings(IoDriver& io, const std::vector<Member>& members, const std::vector<bool>& asked,
+                             ClockReading instant, const InstantObservation& master, const Clock& reference,
+                             Nanoseconds timeout, const std::vector<Nanoseconds>& sent_corrections_ns,
+                             std::ostream& log) {
+  ProbeResult result;
+  result.master = master;
+  result.members.assign(members.size(), std::nullopt);
+  result.failures.assign(members.size(), std::string());
+  std::vector<Wait> waits(members.size(), Wait::pending);
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (!asked[i]) waits[i] = Wait::failed;
+  }
+  const SteadyTime deadline = deadline_after(std::max(Nanoseconds{0}, instant - reference.now()) + timeout);
   io.run_until(deadline, [&] {
     bool all_in = true;
     for (std::size_t i = 0; i < members.size(); ++i) {
@@ -97,6 +100,18 @@ ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& member
       result.failures[i] = "no READING within " + format_duration(timeout) + " of the instant";
   }
   return result;
+}
+
+ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& members,
+                                 const std::vector<bool>& shares_master_clock, const CorrectedClock& master_clock,
+                                 const Clock& reference, Nanoseconds lead, Nanoseconds timeout,
+                                 const std::vector<Nanoseconds>& sent_corrections_ns, std::ostream& log) {
+  const ClockReading instant = reference.now() + lead;
+  const std::vector<bool> asked = send_probes(members, shares_master_clock, reference, instant);
+  // the lines are on their way (written at once); the master's own read blocks until the instant
+  const InstantReading own = read_at_instant(master_clock.underlying(), reference, instant);
+  const InstantObservation master = observation(own.clock_ns, master_clock.corrected(own.clock_ns), own.read_window_ns);
+  return collect_readings(io, members, asked, instant, master, reference, timeout, sent_corrections_ns, log);
 }
 
 }  // namespace berkeley::tcp

@@ -25,6 +25,18 @@ struct ProbeResult {
 // per member): a client that reports another total is logged. `shares_master_clock` (per member): whether
 // it reads the master's CLOCK_MONOTONIC; a member that does not is sent the time left until the instant
 // instead (PROBE <instant_ns> <delay_ns>), since the instant means nothing on its clock.
+// The same in two halves, for a master that also reads other clocks at the instant (berkeley_mpi
+// --serve-tcp): PROBE for `instant` to every open member (false where it is closed) ...
+[[nodiscard]] std::vector<bool> send_probes(const std::vector<Member>& members,
+                                            const std::vector<bool>& shares_master_clock, const Clock& reference,
+                                            ClockReading instant);
+// ... and, after the instant, their READINGs until `timeout` after it (asked[i]: sent_probes' answer).
+[[nodiscard]] ProbeResult collect_readings(IoDriver& io, const std::vector<Member>& members,
+                                           const std::vector<bool>& asked, ClockReading instant,
+                                           const InstantObservation& master, const Clock& reference,
+                                           Nanoseconds timeout, const std::vector<Nanoseconds>& sent_corrections_ns,
+                                           std::ostream& log);
+
 [[nodiscard]] ProbeResult probe_shared_instant(IoDriver& io, const std::vector<Member>& members,
                                                const std::vector<bool>& shares_master_clock,
                                                const CorrectedClock& master_clock, const Clock& reference,

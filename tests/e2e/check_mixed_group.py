@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""One sync group of MPI ranks and TCP clients (berkeley_mpi --serve-tcp), end to end (standard library only).
+
+  check_mixed_group.py run     --np N --clients K [--method M] : N ranks and K berkeley_client processes in one
+                                  group: one average over all N + K clocks, every participant in the report with
+                                  its transport, each within its stated bound of the master (the truth: all read
+                                  one CLOCK_MONOTONIC at the shared instant), each estimate within its stated
+                                  uncertainty, the audit holding the truth
+  check_mixed_group.py silent  --np N : K good clients and one that joins but never answers: it is left out of
+                                  every round after --timeout, the ranks and the others finish within their bounds
+  check_mixed_group.py killed  --np N : a client that answers its first poll and hangs up mid-round: left out,
+                                  the others finish within their bounds
+  check_mixed_group.py too-few --np N : fewer clients than --serve-tcp N within --join-timeout: exit 5 on every
+                                  rank, one message, no hang
+
+Loopback only (port 0: the program prints the port it got). Every process is bounded in time and stopped,
+with all it started, whatever happens.
+"""
+import argparse
+import json
+import os
+import queue
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+sys.path.insert(0, os.path.join(HERE, "..", "tcp"))
+sys.path.insert(0, HERE)
+from check_berkeley_mpi import add_launch_arguments, parse_launch_options  # noqa: E402
+from foreign_client import HandClient  # noqa: E402
+from report_claims import audit_problems, coarse_cap_problems, estimate_problems, stated_bound_problems  # noqa: E402
+from script_checks import fail, stop_session  # noqa: E402
+
+SEED = 7          # the ranks' clocks
+CLIENT_SEED = 11  # the clients' (client i and rank i would draw the same offset with one seed)
+TIMEOUT = "300ms"  # --timeout: what a silent or gone client costs per measuring pass
+
+
+class Job:
+    """mpiexec berkeley_mpi --serve-tcp ..., its output read line by line; in its own session so that
+    stop() takes down everything it started."""
+
+    def __init__(self, opts, np, args):
+        self.command = opts.mpiexec + [opts.numproc_flag, str(np)] + opts.preflags + [opts.exe] + args
+        print("+", " ".join(self.command), flush=True)
+        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        errors="replace", start_new_session=True)
+        self.lines = queue.Queue()
+        self.out, self.err = [], []
+        threading.Thread(target=self._pump, args=(self.process.stdout, self.out, True), daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.process.stderr, self.err, False), daemon=True).start()
+
+    def _pump(self, stream, keep, announce):
+        for line in iter(stream.readline, ""):
+            keep.append(line.rstrip("\n"))
+            if announce:
+                self.lines.put(line)
+
+    def port(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            match = re.search(r"serving TCP clients on 127\.0\.0\.1:(\d+),", line)
+            if match:
+                return int(match.group(1))
+        self.stop()
+        fail(f"no 'serving TCP clients on' line within {timeout} s\n{self.dump()}")
+
+    def finish(self, timeout):
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            fail(f"berkeley_mpi still running after {timeout} s (a hang)\n{self.dump()}")
+        time.sleep(0.1)  # the pumps read the last lines
+        return self.process.returncode
+
+    def stop(self):
+        stop_session(self.process, grace_s=2)
+
+    def dump(self):
+        return "--- stdout:\n" + "\n".join(self.out) + "\n--- stderr:\n" + "\n".join(self.err)
+
+
+def start_client(opts, port, client_id):
+    return subprocess.Popen([opts.client, "--id", str(client_id), "--port", str(port), "--seed", str(CLIENT_SEED),
+                             "--timeout", "10s", "-q"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def finish_clients(clients, timeout):
+    for client in clients:
+        try:
+            out, _ = client.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop_session(client, grace_s=1)
+            fail("a berkeley_client is still running after the job ended")
+        if client.returncode != 0:
+            fail(f"berkeley_client exited {client.returncode}: {out}")
+
+
+def group_args(clients, json_path, method, rounds=2, join_timeout="30s"):
+    return ["--serve-tcp", str(clients), "--port", "0", "--timeout", TIMEOUT, "--join-timeout", join_timeout,
+            "--seed", str(SEED), "--rounds", str(rounds), "--interval", "20ms", "--method", method,
+            "--json", json_path]
+
+
+def check_group(report, np, clients, left_out=0):
+    """The promises of one group's report: np ranks then `clients` synchronized clients, one average."""
+    ranks = report["ranks"]
+    transports = [r["transport"] for r in ranks]
+    if transports != ["mpi"] * np + ["tcp"] * clients:
+        fail(f"transports {transports}: expected {np} mpi then {clients} tcp")
+    if [r["rank"] for r in ranks[:np]] != list(range(np)):
+        fail(f"ranks {[r['rank'] for r in ranks[:np]]}")
+    if len(report["left_out"]) != left_out:
+        fail(f"left out: {report['left_out']}, expected {left_out}")
+    for summary in report["rounds"]:
+        if summary["clocks_averaged"] != np + clients:
+            fail(f"round {summary['round']}: {summary['clocks_averaged']} clocks averaged, expected one average "
+                 f"over all {np + clients}")
+    problems = stated_bound_problems(report) + estimate_problems(report) + audit_problems(report)
+    if np + clients >= 2:
+        problems += coarse_cap_problems(report)
+    if problems:
+        fail("; ".join(problems))
+    print(f"{np} ranks + {clients} clients: spread before {report['spread_before_ns']} ns, after "
+          f"{report['spread_after_ns']} ns (stated bound {report['spread_after_bound_ns']} ns); every participant "
+          f"within its bound, the audit holds the truth")
+
+
+def run_group(opts, np, good, hand=None, expect_exit=0):
+    """A job with `good` berkeley_clients (ids 1..good) and optionally one hand-played client (id 9) driven by
+    hand(HandClient); returns the job's report (None when it fails as expected) and the job."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.json")
+        clients = good + (1 if hand else 0)
+        job = Job(opts, np, group_args(clients, path, opts.method))
+        started = []
+        try:
+            port = job.port(30)
+            started = [start_client(opts, port, i) for i in range(1, good + 1)]
+            if hand:
+                hand(port)
+            code = job.finish(opts.launch_timeout)
+            if code != expect_exit:
+                fail(f"exit code {code}, expected {expect_exit}\n{job.dump()}")
+            finish_clients(started, 15)
+            if expect_exit != 0:
+                return None, job
+            with open(path, encoding="utf-8") as f:
+                return json.load(f), job
+        finally:
+            job.stop()
+            for client in started:
+                if client.poll() is None:
+                    stop_session(client, grace_s=1)
+
+
+def check_run(opts):
+    report, job = run_group(opts, opts.np, opts.clients)
+    check_group(report, opts.np, opts.clients)
+    if sum("spread before:" in line for line in job.out) != 1:
+        fail("the summary line must appear exactly once (rank 0 only)")
+    print("PASS")
+
+
+def hand_client(port, behaviour):
+    """Client 9, played by hand in a thread: it joins, then `behaviour(client)`."""
+    def play():
+        client = HandClient(port)
+        try:
+            client.send("HELLO BERKELEY/1 9")
+            behaviour(client)
+        except (OSError, TimeoutError):
+            pass
+        finally:
+            client.close()
+    thread = threading.Thread(target=play, daemon=True)
+    thread.start()
+    return thread
+
+
+def check_silent(opts):
+    def silent(client):
+        while client.recv_line(60) is not None:  # hears every line, answers none
+            pass
+    report, job = run_group(opts, opts.np, opts.clients, hand=lambda port: hand_client(port, silent))
+    check_group(report, opts.np, opts.clients, left_out=1)
+    if not report["left_out"][0].startswith("client 9: not synchronized (no answer in any round: no answer within"):
+        fail(f"left out: {report['left_out']}")
+    print("PASS")
+
+
+def check_killed(opts):
+    def answers_once_then_hangs_up(client):
+        while True:
+            line = client.recv_line(60)
+            if line is None:
+                return
+            if line.startswith("POLL "):
+                client.send(f"TIME {line.split()[1]} {time.monotonic_ns()}")
+                return  # mid-round: the master is still measuring this client
+    report, job = run_group(opts, opts.np, opts.clients,
+                            hand=lambda port: hand_client(port, answers_once_then_hangs_up))
+    check_group(report, opts.np, opts.clients, left_out=1)
+    if not report["left_out"][0].startswith("client 9: ") or "disconnected" not in report["left_out"][0]:
+        fail(f"left out: {report['left_out']}")
+    print("PASS")
+
+
+def check_too_few(opts):
+    with tempfile.TemporaryDirectory() as tmp:
+        job = Job(opts, opts.np, group_args(2, os.path.join(tmp, "r.json"), "pingpong", join_timeout="1s"))
+        try:
+            port = job.port(30)
+            client = start_client(opts, port, 1)
+            code = job.finish(opts.launch_timeout)
+            client.communicate(timeout=15)
+        finally:
+            job.stop()
+    if code != 5:
+        fail(f"exit code {code}, expected 5 (fewer clients than --serve-tcp)\n{job.dump()}")
+    messages = [line for line in job.err if "only 1 of 2 TCP clients joined within 1" in line]
+    if len(messages) != 1:
+        fail(f"expected one message naming the shortfall\n{job.dump()}")
+    print(f"PASS: {messages[0]}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("check", choices=["run", "silent", "killed", "too-few"])
+    add_launch_arguments(parser)
+    parser.add_argument("--client", required=True, help="the berkeley_client program")
+    parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument("--method", default="pingpong")
+    opts = parse_launch_options(parser)
+    {"run": check_run, "silent": check_silent, "killed": check_killed, "too-few": check_too_few}[opts.check](opts)
+
+
+if __name__ == "__main__":
+    main()
