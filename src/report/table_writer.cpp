@@ -39,6 +39,16 @@ bool is_mixed(const RunReport& report) {
   return tcp > 0 && static_cast<std::size_t>(tcp) < report.ranks.size();
 }
 
+// "4 ranks", or in a mixed group "7 clocks (4 MPI ranks, 3 TCP clients)"
+std::string members_text(const RunReport& report) {
+  if (!is_mixed(report)) return std::to_string(report.parameters.ranks) + " ranks";
+  const auto tcp =
+      std::count_if(report.ranks.begin(), report.ranks.end(), [](const RankReport& r) { return r.transport == "tcp"; });
+  const auto mpi = static_cast<std::int64_t>(report.ranks.size()) - tcp;
+  return std::to_string(report.ranks.size()) + " clocks (" + std::to_string(mpi) + " MPI ranks, " +
+         std::to_string(tcp) + " TCP clients)";
+}
+
 void write_audit(std::ostream& out, const RunReport& report) {
   if (!report.audit_ran) {
     out << "audit: not run";
@@ -145,8 +155,8 @@ void write_summary(std::ostream& out, const RunReport& report) {
   out << "spread before: " << report.spread_before_ns.count() << " ns (" << format_duration(report.spread_before_ns)
       << "), after: " << report.spread_after_ns.count() << " ns (" << format_duration(report.spread_after_ns)
       << (report.spread_after_bound_ns ? ", bound " + format_duration(*report.spread_after_bound_ns) : std::string())
-      << (report.bounds_held && !*report.bounds_held ? ", BOUND NOT HELD" : "") << "), " << report.parameters.ranks
-      << " ranks, " << report.parameters.rounds << " round(s), "
+      << (report.bounds_held && !*report.bounds_held ? ", BOUND NOT HELD" : "") << "), " << members_text(report) << ", "
+      << report.parameters.rounds << " round(s), "
       << (report.truth_measured
               ? "measured at one shared instant of " + report.truth_reference +
                     (report.hosts > 1 ? " (" + std::to_string(report.hosts) + " hosts, one kernel's clock)" : "")

@@ -184,7 +184,15 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
       for (std::size_t m = 0; m < record.estimates.size(); ++m)
         outcome.rounds_answered[m] += record.estimates[m] ? 1 : 0;
     }
-    outcome.levels = method_->levels(history_.back().estimates);
+    const GroupEstimates& last = history_.back().estimates;
+    const auto ranks_end = last.begin() + static_cast<std::ptrdiff_t>(ranks);
+    outcome.levels = method_->levels(GroupEstimates(last.begin(), ranks_end));
+    if (options.guests != nullptr) {  // the clients are one more level, measured by rank 0 over TCP
+      GroupEstimates clients{std::nullopt};
+      clients.insert(clients.end(), ranks_end, last.end());
+      outcome.levels.push_back(summarize_level(static_cast<int>(outcome.levels.size()) + 1,
+                                               "pingpong over TCP, rank 0 to every client", 1, clients));
+    }
     for (const auto& e : history_.back().estimates) {
       outcome.offset_bounds_ns.push_back(e ? std::optional(e->best.uncertainty_ns) : std::nullopt);
     }
