@@ -69,6 +69,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   [[nodiscard]] bool open() const { return state_ == State::open; }
   [[nodiscard]] const std::string& close_reason() const { return close_reason_; }
   [[nodiscard]] std::deque<Inbound>& inbox() { return inbox_; }
+  // lines sent but not yet all written to the socket
+  [[nodiscard]] bool writing() const { return !outbox_.empty(); }
 
  private:
   void read_more();

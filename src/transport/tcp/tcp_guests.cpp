@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <stdexcept>
 
 #include "clock/clock_domain.hpp"
 #include "core/duration_text.hpp"
@@ -61,6 +62,7 @@ std::optional<std::string> TcpGuests::join() {
 }
 
 const GroupEstimates& TcpGuests::measure() {
+  if (!channel_) throw std::logic_error("TcpGuests::measure: the guests have not joined");
   ++round_;
   channel_->begin_round();
   with_master_ = measure_pingpong(*channel_, config_.pingpong);
@@ -84,6 +86,7 @@ void TcpGuests::deliver(const GroupStep& step, std::size_t first) {
     members_[i].connection->send(format_line(Adjust{round_, correction}));
     sent_ns_[i] += correction;
   }
+  flush_until(deadline_after(config_.timeout_ns));  // each client corrects its clock now, not at the next poll
 }
 
 void TcpGuests::wait(Nanoseconds pause_ns) { io_.run_for(pause_ns); }
@@ -106,6 +109,15 @@ void TcpGuests::ask_to_read_at(ClockReading instant_ns) {
   std::vector<bool> shares;
   for (int g = 0; g < size(); ++g) shares.push_back(same_clock_domain(clock_domain(g), mine));
   asked_ = send_probes(members_, shares, reference_, instant_ns);
+  // out before the instant: a line queued behind an unfinished write goes only when the loop runs
+  flush_until(deadline_after(std::max(Nanoseconds{0}, instant_ns - reference_.now())));
+}
+
+void TcpGuests::flush_until(SteadyTime deadline) {
+  io_.run_until(deadline, [this] {
+    return std::none_of(members_.begin(), members_.end(),
+                        [](const Member& m) { return m.connection->open() && m.connection->writing(); });
+  });
 }
 
 std::vector<std::optional<InstantObservation>> TcpGuests::readings(const InstantObservation& master) {

@@ -58,6 +58,9 @@ class TcpGuests final : public GuestGroup {
   [[nodiscard]] std::string failure(int guest) const override;
 
  private:
+  // runs the loop until every open connection's lines are written, or the deadline
+  void flush_until(SteadyTime deadline);
+
   GuestConfig config_;
   const Clock& master_clock_;
   const Clock& reference_;
