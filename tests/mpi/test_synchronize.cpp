@@ -263,7 +263,11 @@ TEST_P(WithGuests, AGuestThatDoesNotAnswerIsLeftOutAndTheOthersFinish) {
 
 INSTANTIATE_TEST_SUITE_P(PingpongAndTree, WithGuests,
                          ::testing::Combine(::testing::Values(SyncMethod::pingpong, SyncMethod::tree),
-                                            ::testing::Values(1, 3)));
+                                            ::testing::Values(1, 3)),
+                         [](const ::testing::TestParamInfo<std::tuple<SyncMethod, int>>& case_info) {
+                           return std::string(sync_method_name(std::get<0>(case_info.param))) + "_" +
+                                  std::to_string(std::get<1>(case_info.param)) + "_guests";
+                         });
 
 // With guests the collective method and drift correction are refused on every rank alike (the others learn
 // that rank 0 has guests): each rank throws, none is left waiting in a collective, and the next sync runs.

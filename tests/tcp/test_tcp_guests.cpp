@@ -117,7 +117,7 @@ class PollsOnlyClient {
 // The master's side: its clock (simulated at kMasterOffset, corrected), the guests, and whatever clients a
 // test starts once the port is known. Declared in this order, the guests are destroyed (BYE) before the
 // clients are joined.
-class TcpGuestsTest : public ::testing::Test {
+class TcpGuestsOnLoopback : public ::testing::Test {
  protected:
   MonotonicClock reference;
   SimulatedClock master_local{reference, SimulatedClockParams{kMasterOffset, 0.0}, reference.now()};
@@ -174,7 +174,7 @@ GroupStep step_with_ranks(const GroupEstimates& guest_estimates, int ranks) {
   return berkeley_step_over(all, 2 * kSecond);
 }
 
-TEST_F(TcpGuestsTest, JoinAdmitsEveryClientAndSaysWhoAndWhereEachIs) {
+TEST_F(TcpGuestsOnLoopback, JoinAdmitsEveryClientAndSaysWhoAndWhereEachIs) {
   TcpGuests& g = make_guests(3);
   start_clients(1, 3);
   ASSERT_EQ(g.join(), std::nullopt) << log.str();
@@ -198,7 +198,7 @@ TEST_F(TcpGuestsTest, JoinAdmitsEveryClientAndSaysWhoAndWhereEachIs) {
 }
 
 // Too few join in time: the message names the counts, and the one that joined is told why (ERROR).
-TEST_F(TcpGuestsTest, JoinRefusesWhenTooFewJoinInTimeNamingTheCounts) {
+TEST_F(TcpGuestsOnLoopback, JoinRefusesWhenTooFewJoinInTimeNamingTheCounts) {
   const Nanoseconds join_timeout{300'000'000};
   TcpGuests& g = make_guests(2, kSecond, join_timeout);
   // connected and HELLO sent before join() serves its first event: admitted whatever the load
@@ -211,7 +211,7 @@ TEST_F(TcpGuestsTest, JoinRefusesWhenTooFewJoinInTimeNamingTheCounts) {
   EXPECT_TRUE(raw[0].read_to_eof(bounded()).eof);
 }
 
-TEST_F(TcpGuestsTest, JoinRefusesWhenNobodyJoins) {
+TEST_F(TcpGuestsOnLoopback, JoinRefusesWhenNobodyJoins) {
   const Nanoseconds join_timeout{100'000'000};
   TcpGuests& g = make_guests(1, kSecond, join_timeout);
   EXPECT_EQ(g.join(), "only 0 of 1 TCP clients joined within " + format_duration(join_timeout));
@@ -220,7 +220,7 @@ TEST_F(TcpGuestsTest, JoinRefusesWhenNobodyJoins) {
 // Two rounds as rank 0 of a group of two ranks runs them: each measurement holds the true offset against the
 // master's (corrected) clock, the corrections add up on the clients, a guest the step leaves out is sent
 // nothing, the audit holds the truth, and the readings at the shared instant are the truth exactly.
-TEST_F(TcpGuestsTest, RoundsMeasureAndCorrectEveryGuestAndTheReadingsAreTheTruth) {
+TEST_F(TcpGuestsOnLoopback, RoundsMeasureAndCorrectEveryGuestAndTheReadingsAreTheTruth) {
   constexpr int kRanks = 2;
   constexpr int kGuests = 3;
   TcpGuests& g = make_guests(kGuests);
@@ -299,7 +299,7 @@ TEST_F(TcpGuestsTest, RoundsMeasureAndCorrectEveryGuestAndTheReadingsAreTheTruth
 // A silent guest is left out of the round with the reason, and keeps that reason through the audit and the
 // instant (it says more than what came after); a guest that answered the round but not the PROBE gets the
 // PROBE's reason; the others are measured and read exactly.
-TEST_F(TcpGuestsTest, ASilentGuestIsLeftOutAndKeepsTheRoundsReason) {
+TEST_F(TcpGuestsOnLoopback, ASilentGuestIsLeftOutAndKeepsTheRoundsReason) {
   const Nanoseconds timeout{500'000'000};
   TcpGuests& g = make_guests(3, timeout);
   on_port = [this](std::uint16_t port) {
