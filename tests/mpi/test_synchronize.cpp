@@ -1,12 +1,16 @@
 // The library entry point (transport/mpi/synchronize.hpp): every rank's claims against the truth, bare
-// syncs, outliers, a clock that runs backwards, a Synchronizer that outlives its communicator.
+// syncs, outliers, a clock that runs backwards, a Synchronizer that outlives its communicator, guests (members
+// beyond the ranks that rank 0 measures and corrects in the same rounds: tests/mpi/fake_guests.hpp).
 #include <gtest/gtest.h>
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
+#include <tuple>
 
+#include "fake_guests.hpp"
 #include "support/backwards_clock.hpp"
 #include "sync_claims.hpp"
 #include "sync_fixtures.hpp"
@@ -156,6 +160,147 @@ TEST_F(Synchronize, ACollectiveRankWhoseClockRunsBackwardsIsLeftOutNotAHang) {
   EXPECT_EQ(outcome.rounds[0].clocks_averaged, static_cast<std::size_t>(world.size() - 1));
   for (std::size_t r = 0; r < b; ++r) EXPECT_TRUE(outcome.first_estimates[r].has_value()) << "rank " << r;
   EXPECT_EQ(applied[b], 0) << "the rank without an estimate is left as it is";
+}
+
+// Guests: rank 0 measures k in-process clocks (tests/mpi/fake_guests.hpp) in the same rounds as the ranks.
+class WithGuests : public ::testing::TestWithParam<std::tuple<SyncMethod, int>>, protected DrawnClocks {
+ protected:
+  [[nodiscard]] mpi::SyncOptions options() const {
+    mpi::SyncOptions options = sync_options(2, 2 * kSecond);
+    options.method = std::get<0>(GetParam());
+    options.virtual_node_size = 2;
+    // two rounds with a pause: no drift correction (that needs 3), and the guests are served in between
+    options.interval_ns = Nanoseconds{1'000'000};
+    return options;
+  }
+  [[nodiscard]] int guests() const { return std::get<1>(GetParam()); }
+  [[nodiscard]] std::size_t members() const { return static_cast<std::size_t>(world.size() + guests()); }
+  // rank 0, after the sync: every guest's corrected clock at the shared instant is within the bound the sync
+  // states for it of rank 0's (both read exactly: simulated clocks); a silent guest has no bound
+  void expect_guests_within_stated_bounds(const mpi::SyncOutcome& outcome, FakeGuests& fake,
+                                          const std::vector<InstantObservation>& readings,
+                                          const std::vector<bool>& silent = {}) const {
+    const std::vector<std::optional<InstantObservation>> read = fake.readings(readings.front());
+    for (int g = 0; g < guests(); ++g) {
+      const std::size_t m = static_cast<std::size_t>(world.size() + g);
+      const std::optional<Nanoseconds> bound = outcome.bound_from_master(m, readings.front().raw_ns);
+      if (static_cast<std::size_t>(g) < silent.size() && silent[static_cast<std::size_t>(g)]) {
+        EXPECT_FALSE(bound.has_value()) << "guest " << g << ": nothing measured, nothing to state";
+        continue;
+      }
+      ASSERT_TRUE(bound.has_value()) << "guest " << g << ": the sync states no bound";
+      ASSERT_TRUE(read[static_cast<std::size_t>(g)].has_value());
+      const Nanoseconds truth = read[static_cast<std::size_t>(g)]->corrected_ns - readings.front().corrected_ns;
+      EXPECT_LE(std::abs(truth.count()), bound->count())
+          << "guest " << g << ": " << truth.count() << " ns from rank 0, beyond the stated bound of " << bound->count()
+          << " ns";
+    }
+  }
+};
+
+// One average over ranks + guests: every round averages all of them, each guest's first estimate holds its
+// true offset from rank 0, and after the sync every rank and every guest is within its stated bound of rank 0.
+TEST_P(WithGuests, OneAverageOverRanksAndGuestsAndEveryClockWithinItsStatedBound) {
+  FakeGuests fake(clock, reference, guests());
+  mpi::SyncOptions options = this->options();
+  // on every rank: the others' are ignored (rank 0 alone measures guests)
+  options.guests = &fake;
+  const auto outcome = mpi::synchronize(world, clock, options);
+  const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000}, {},
+                                                  [&](ClockReading instant) { fake.ask_to_read_at(instant); });
+  if (world.rank() != 0) {
+    EXPECT_EQ(fake.measures, 0);
+    EXPECT_EQ(fake.waits, 0);
+    return;
+  }
+  ASSERT_EQ(outcome.rounds.size(), 2U);
+  for (const RoundSummary& round : outcome.rounds) EXPECT_EQ(round.clocks_averaged, members());
+  EXPECT_EQ(outcome.rounds_answered, std::vector<int>(members(), 2));
+  ASSERT_EQ(outcome.first_estimates.size(), members());
+  ASSERT_EQ(outcome.offset_bounds_ns.size(), members());
+  EXPECT_EQ(fake.measures, 2);
+  EXPECT_EQ(fake.waits, 1);
+  EXPECT_EQ(fake.deliveries, std::vector<int>(static_cast<std::size_t>(guests()), 2));
+  for (int g = 0; g < guests(); ++g) {
+    const std::size_t m = static_cast<std::size_t>(world.size() + g);
+    ASSERT_TRUE(outcome.first_estimates[m].has_value()) << "guest " << g;
+    const OffsetEstimate& e = outcome.first_estimates[m]->best;
+    const Nanoseconds truth = offset_of_guest(g) - offset_of_rank(0);  // round 1: nothing corrected yet
+    EXPECT_LE(std::abs((e.offset_ns - truth).count()), e.uncertainty_ns.count()) << "guest " << g;
+    EXPECT_FALSE(outcome.excluded[m]) << "guest " << g;
+  }
+  test::expect_within_stated_bounds(outcome, readings);
+  expect_guests_within_stated_bounds(outcome, fake, readings);
+}
+
+// A guest that never answers is left out of every round (no correction, no bound); the ranks and the other
+// guests finish the sync and keep their word.
+TEST_P(WithGuests, AGuestThatDoesNotAnswerIsLeftOutAndTheOthersFinish) {
+  const std::vector<bool> silent = [&] {
+    std::vector<bool> s(static_cast<std::size_t>(guests()), false);
+    s.back() = true;
+    return s;
+  }();
+  FakeGuests fake(clock, reference, guests(), silent);
+  mpi::SyncOptions options = this->options();
+  if (world.rank() == 0) options.guests = &fake;
+  const auto outcome = mpi::synchronize(world, clock, options);
+  const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000}, {},
+                                                  [&](ClockReading instant) { fake.ask_to_read_at(instant); });
+  if (world.rank() != 0) return;
+  const std::size_t quiet = members() - 1;
+  ASSERT_EQ(outcome.rounds.size(), 2U);
+  for (const RoundSummary& round : outcome.rounds) EXPECT_EQ(round.clocks_averaged, members() - 1);
+  std::vector<int> answered(members(), 2);
+  answered[quiet] = 0;
+  EXPECT_EQ(outcome.rounds_answered, answered);
+  EXPECT_FALSE(outcome.first_estimates[quiet].has_value());
+  EXPECT_TRUE(outcome.excluded[quiet]);
+  EXPECT_EQ(fake.deliveries.back(), 0);  // never sent a correction
+  test::expect_within_stated_bounds(outcome, readings);
+  expect_guests_within_stated_bounds(outcome, fake, readings, silent);
+}
+
+INSTANTIATE_TEST_SUITE_P(PingpongAndTree, WithGuests,
+                         ::testing::Combine(::testing::Values(SyncMethod::pingpong, SyncMethod::tree),
+                                            ::testing::Values(1, 3)),
+                         [](const ::testing::TestParamInfo<std::tuple<SyncMethod, int>>& case_info) {
+                           return std::string(sync_method_name(std::get<0>(case_info.param))) + "_" +
+                                  std::to_string(std::get<1>(case_info.param)) + "_guests";
+                         });
+
+// With guests the collective method and drift correction are refused on every rank alike (the others learn
+// that rank 0 has guests): each rank throws, none is left waiting in a collective, and the next sync runs.
+TEST_F(Synchronize, WithGuestsTheCollectiveMethodAndDriftCorrectionAreRefusedOnEveryRank) {
+  mpi::SyncOptions collective = sync_options(1, 2 * kSecond);
+  collective.method = SyncMethod::collective;
+  mpi::SyncOptions drift = sync_options(3, 2 * kSecond);
+  drift.method = SyncMethod::pingpong;
+  drift.interval_ns = Nanoseconds{1'000'000};
+  ASSERT_TRUE(drift.corrects_drift());
+  const struct {
+    mpi::SyncOptions options;
+    std::string says;
+  } cases[] = {{collective, "the collective method is MPI-only"}, {drift, "drift correction"}};
+  for (const auto& c : cases) {
+    FakeGuests fake(clock, reference, 1);
+    mpi::SyncOptions options = c.options;
+    if (world.rank() == 0) options.guests = &fake;
+    bool refused = false;
+    try {
+      mpi::Synchronizer synchronizer(world, options);
+    } catch (const std::invalid_argument& e) {
+      refused = true;
+      EXPECT_NE(std::string(e.what()).find(c.says), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(refused) << "rank " << world.rank() << ": " << c.says;
+    EXPECT_EQ(fake.measures, 0);
+    // nobody is left inside a collective: the same options without guests sync every rank
+    const auto outcome = mpi::synchronize(world, clock, c.options);
+    if (world.rank() == 0) {
+      EXPECT_EQ(outcome.rounds.size(), static_cast<std::size_t>(c.options.rounds));
+    }
+  }
 }
 
 }  // namespace
