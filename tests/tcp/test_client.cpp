@@ -1,9 +1,12 @@
-// run_client (transport/tcp/client): berkeley_client's whole run, on a thread of this process, against a
-// master played by hand on a raw loopback socket. The client's simulated clock runs on CLOCK_MONOTONIC, which
-// the test reads too: what the client reports is checked against the truth, not against a timing figure.
+// run_client and berkeley::tcp::Client (transport/tcp/client): berkeley_client's whole run, and the class a
+// program embeds, on a thread of this process, against a master played by hand on a raw loopback socket.
+// run_client's simulated clock runs on CLOCK_MONOTONIC, which the test reads too: what the client reports is
+// checked against the truth, not against a timing figure. The Client's clock runs on a clock the test sets
+// by hand, so its readings are known exactly.
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -11,6 +14,7 @@
 #include "clock/monotonic_clock.hpp"
 #include "clock/simulated_clock.hpp"
 #include "core/duration_text.hpp"
+#include "support/manual_clock.hpp"
 #include "tcp/loopback_support.hpp"
 #include "transport/tcp/client.hpp"
 
@@ -203,6 +207,105 @@ TEST(Client, TellsTheMasterWhyItGivesUp) {
     EXPECT_EQ(rest.text, c.to_master);
     EXPECT_EQ(client.err.str(), "berkeley_client 7: " + c.err + "\n");
   }
+}
+
+// berkeley::tcp::Client over the caller's clock: a simulated clock on a reference the test holds still, so
+// every reading is known. clock() is that clock plus the sum of the signed ADJUSTs, exactly, and it stays
+// so after run() returned, as the reference moves on; the TIMEs the master reads come from it.
+TEST(ClientClass, ItsClockIsTheLocalClockPlusTheAdjustmentsDuringAndAfterTheSession) {
+  testing_support::ManualClock reference;
+  reference.set(at_ns(5'000'000'000'000));
+  const SimulatedClock local(reference, SimulatedClockParams{.offset_ns = Nanoseconds{123'456'789}, .drift_ppm = 0.0},
+                             at_ns(0));
+  RawListener listener;
+  ClientConfig config;
+  config.port = listener.port();
+  config.client_id = kId;
+  config.timeout_ns = test::kBound;
+  Client client(config, local);
+  EXPECT_EQ(client.clock().now(), local.now());  // before the session: the local clock itself
+  EXPECT_EQ(client.rounds_adjusted(), 0);
+
+  std::ostringstream out;
+  std::ostringstream err;
+  RunStatus status = RunStatus::network_error;
+  std::jthread thread([&] { status = client.run(out, err); });
+  RawSocket master = accept_client(listener);
+  ASSERT_TRUE(master.send_text("WELCOME BERKELEY/1 7 1\n"));
+  const std::int64_t start = reading_ns(local.now());
+  const Nanoseconds deltas[] = {Nanoseconds{40'000'000}, Nanoseconds{-250'000'001}, Nanoseconds{7}};
+  Nanoseconds sum{0};
+  std::int64_t round = 0;
+  for (const Nanoseconds delta : deltas) {
+    ++round;
+    ASSERT_TRUE(master.send_text("POLL " + std::to_string(round) + "\n"));
+    EXPECT_EQ(time_value(master.read_line(bounded()), round), start + sum.count());
+    ASSERT_TRUE(master.send_text("ADJUST " + std::to_string(round) + " " + std::to_string(delta.count()) + "\n"));
+    sum += delta;
+  }
+  ASSERT_TRUE(master.send_text("POLL 9\n"));
+  EXPECT_EQ(time_value(master.read_line(bounded()), 9), start + sum.count());
+  ASSERT_TRUE(master.send_text("BYE 3 round(s) done\n"));
+  thread.join();
+  EXPECT_EQ(status, RunStatus::ok) << err.str();
+  EXPECT_EQ(err.str(), "");
+  EXPECT_TRUE(master.read_to_eof(bounded()).eof);
+
+  EXPECT_EQ(client.rounds_adjusted(), 3);
+  EXPECT_EQ(client.clock().now(), local.now() + sum);
+  EXPECT_EQ(client.clock().total_correction(), sum);
+  reference.set(at_ns(9'000'000'000'000));  // time goes on after the session; the correction stays
+  EXPECT_EQ(reading_ns(client.clock().now()), 9'000'000'000'000 + 123'456'789 + sum.count());
+  EXPECT_EQ(client.clock().exact_at(reference, at_ns(6'000'000'000'000)), at_ns(6'000'000'000'000 + 123'456'789) + sum);
+
+  const std::string text = out.str();
+  EXPECT_NE(text.find("client 7: connected to 127.0.0.1:" + std::to_string(listener.port()) + ", local clock reads " +
+                      format_duration(Nanoseconds{start})),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("round 2: clock before"), std::string::npos) << text;
+  EXPECT_NE(text.find("session over (3 round(s) done): 3 adjustment(s)"), std::string::npos) << text;
+}
+
+// Quiet: nothing on `out`; a failure still says why on `err`, and what was applied before it stays applied.
+TEST(ClientClass, AFailedSessionKeepsTheAdjustmentsItApplied) {
+  testing_support::ManualClock reference;
+  reference.set(at_ns(1'000'000'000));
+  RawListener listener;
+  ClientConfig config;
+  config.port = listener.port();
+  config.client_id = kId;
+  config.timeout_ns = test::kBound;
+  config.quiet = true;
+  Client client(config, reference);
+  std::ostringstream out;
+  std::ostringstream err;
+  RunStatus status = RunStatus::ok;
+  std::jthread thread([&] { status = client.run(out, err); });
+  RawSocket master = accept_client(listener);
+  ASSERT_TRUE(master.send_text("WELCOME BERKELEY/1 7 1\nADJUST 1 -30\n"));
+  master.close_now();
+  thread.join();
+  EXPECT_EQ(status, RunStatus::network_error);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_EQ(err.str(),
+            "berkeley_client 7: the master closed the connection without BYE (master gone?) after 1 adjustment(s)\n");
+  EXPECT_EQ(client.rounds_adjusted(), 1);
+  EXPECT_EQ(client.clock().now(), at_ns(1'000'000'000 - 30));
+}
+
+// One session per Client: a second run() would start with a session that is already over.
+TEST(ClientClass, RunsOneSessionOnly) {
+  const RawListener not_listening(false);
+  ClientConfig config;
+  config.port = not_listening.port();
+  config.timeout_ns = kShort;
+  const MonotonicClock local;
+  Client client(config, local);
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(client.run(out, err), RunStatus::network_error);
+  EXPECT_THROW((void)client.run(out, err), std::logic_error);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "transport/tcp/client.hpp"
 
 #include <ostream>
+#include <stdexcept>
+#include <utility>
 
 #include "clock/clock_choice.hpp"
 #include "clock/clock_domain.hpp"
@@ -12,36 +14,52 @@
 
 namespace berkeley::tcp {
 
-RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream& err) {
-  std::ostream quiet_out(nullptr);  // no buffer: every write is discarded
-  std::ostream& progress = config.quiet ? quiet_out : out;
-  const std::string where = config.host + ":" + std::to_string(config.port);
+Client::Client(ClientConfig config, const Clock& local) : Client(std::move(config), local, own_reference_, "local") {}
+
+Client::Client(ClientConfig config, const Clock& local, const MonotonicClock& reference, std::string clock_name)
+    : config_(std::move(config)),
+      clock_name_(std::move(clock_name)),
+      reference_(reference),
+      progress_(nullptr),
+      // the HELLO says which CLOCK_MONOTONIC this client reads: the master measures the truth only where all match
+      session_(config_.client_id, local, reference_, config_.timeout_ns, progress_, monotonic_clock_domain()) {}
+
+RunStatus Client::run(std::ostream& out, std::ostream& err) {
+  if (std::exchange(ran_, true)) throw std::logic_error("berkeley::tcp::Client::run: a Client runs one session");
+  if (!config_.quiet) {
+    progress_.copyfmt(out);                   // out's formatting and locale,
+    progress_.exceptions(std::ios::goodbit);  // but never a throw (nor from detaching below)
+    progress_.rdbuf(out.rdbuf());
+  }  // quiet: no buffer, every write is discarded
+  struct Detach {
+    std::ostream& progress;
+    ~Detach() { progress.rdbuf(nullptr); }  // nothing written after run() reaches `out`
+  } detach{progress_};
+  return run_session(err);
+}
+
+RunStatus Client::run_session(std::ostream& err) {
+  const std::string where = config_.host + ":" + std::to_string(config_.port);
   const auto fail = [&](RunStatus status, const std::string& message) {
-    err << "berkeley_client " << config.client_id << ": " << message << std::endl;
+    err << "berkeley_client " << config_.client_id << ": " << message << std::endl;
     return status;
   };
 
-  const MonotonicClock reference{};
-  const std::unique_ptr<Clock> local =
-      make_clock(config.clock, static_cast<std::uint64_t>(config.client_id), reference);
-  // the HELLO says which CLOCK_MONOTONIC this client reads: the master measures the truth only where all match
-  ClientSession session(config.client_id, *local, reference, config.timeout_ns, progress, monotonic_clock_domain());
-
   IoDriver io;
   ClientLink link(io);
-  if (const auto problem = link.connect(config.host, config.port, deadline_after(config.timeout_ns))) {
+  if (const auto problem = link.connect(config_.host, config_.port, deadline_after(config_.timeout_ns))) {
     return fail(RunStatus::network_error,
-                *problem + " (gave up after --timeout " + format_duration(config.timeout_ns) + ")");
+                *problem + " (gave up after --timeout " + format_duration(config_.timeout_ns) + ")");
   }
-  progress << "client " << config.client_id << ": connected to " << where << ", " << clock_kind_name(config.clock.kind)
-           << " clock reads " << format_duration(session.clock().now().time_since_epoch()) << std::endl;
-  if (const auto problem = link.send(session.hello_line(), deadline_after(config.timeout_ns))) {
+  progress_ << "client " << config_.client_id << ": connected to " << where << ", " << clock_name_ << " clock reads "
+            << format_duration(session_.clock().now().time_since_epoch()) << std::endl;
+  if (const auto problem = link.send(session_.hello_line(), deadline_after(config_.timeout_ns))) {
     return fail(RunStatus::network_error, "HELLO to " + where + ": " + *problem);
   }
 
   for (;;) {
-    const bool joining = session.state() == SessionState::joining;
-    const Nanoseconds wait = joining ? config.timeout_ns : config.idle_timeout_ns;
+    const bool joining = session_.state() == SessionState::joining;
+    const Nanoseconds wait = joining ? config_.timeout_ns : config_.idle_timeout_ns;
     const Received got = link.receive(deadline_after(wait));
     switch (got.kind) {
       case Received::Kind::timeout:
@@ -50,17 +68,17 @@ RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream
                             : "the master said nothing for " + format_duration(wait) + "; giving up");
       case Received::Kind::closed:
         return fail(RunStatus::network_error, got.reason + " without BYE (master gone?) after " +
-                                                  std::to_string(session.rounds_adjusted()) + " adjustment(s)");
+                                                  std::to_string(session_.rounds_adjusted()) + " adjustment(s)");
       case Received::Kind::bad:
-        (void)link.send(format_line(Error{"malformed line: " + got.reason}), deadline_after(config.timeout_ns));
+        (void)link.send(format_line(Error{"malformed line: " + got.reason}), deadline_after(config_.timeout_ns));
         return fail(RunStatus::network_error, "the master sent a malformed line: " + got.reason);
       case Received::Kind::message:
         break;
     }
-    const SessionStep step = session.on_message(*got.message);
-    progress.flush();
+    const SessionStep step = session_.on_message(*got.message);
+    progress_.flush();
     if (step.reply) {
-      if (const auto problem = link.send(*step.reply, deadline_after(config.timeout_ns))) {
+      if (const auto problem = link.send(*step.reply, deadline_after(config_.timeout_ns))) {
         return fail(RunStatus::network_error, "answering the master: " + *problem);
       }
     }
@@ -76,11 +94,18 @@ RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream
       case SessionState::failed:
         // tell the master why we give up, unless it is the one that reported an error
         if (!std::holds_alternative<Error>(*got.message)) {
-          (void)link.send(format_line(Error{step.note}), deadline_after(config.timeout_ns));
+          (void)link.send(format_line(Error{step.note}), deadline_after(config_.timeout_ns));
         }
         return fail(RunStatus::network_error, step.note);
     }
   }
+}
+
+RunStatus run_client(const ClientConfig& config, std::ostream& out, std::ostream& err) {
+  const MonotonicClock reference{};
+  const std::unique_ptr<Clock> local =
+      make_clock(config.clock, static_cast<std::uint64_t>(config.client_id), reference);
+  return Client(config, *local, reference, clock_kind_name(config.clock.kind)).run(out, err);
 }
 
 }  // namespace berkeley::tcp
