@@ -205,18 +205,22 @@ RunReport build_run_report(const RunParameters& parameters, const std::vector<Ra
   return report;
 }
 
+std::string member_name(const RankReport& row) {
+  return (row.transport == "tcp" && row.rank != 0 ? "client " : "rank ") + std::to_string(row.rank);
+}
+
 std::string precision_failure(const RunReport& report) {
   const std::string required =
       "--require-precision " + (report.required_precision_ns ? format_duration(*report.required_precision_ns) : "");
   for (const RankReport& r : report.ranks) {
     if (!r.audited) {
-      return required + " not met: rank " + std::to_string(r.rank) +
+      return required + " not met: " + member_name(r) +
              " was not audited (it did not answer the audit), so nothing bounds its clock";
     }
   }
   for (const RankReport& r : report.ranks) {
     if (!r.audit_consistent) {
-      return required + " not met: the audit of rank " + std::to_string(r.rank) +
+      return required + " not met: the audit of " + member_name(r) +
              " is inconsistent (its round-trip intervals do not intersect), so its residual is not bounded";
     }
   }
@@ -224,7 +228,7 @@ std::string precision_failure(const RunReport& report) {
       std::max_element(report.ranks.begin(), report.ranks.end(),
                        [](const RankReport& a, const RankReport& b) { return audit_bound(a) < audit_bound(b); });
   if (widest == report.ranks.end()) return required + " not met";
-  return required + " not met: the audit puts rank " + std::to_string(widest->rank) + " at " +
+  return required + " not met: the audit puts " + member_name(*widest) + " at " +
          format_duration(widest->audit_residual_ns) + " +- " + format_duration(widest->audit_uncertainty_ns) +
          " from the master, so up to " + format_duration(audit_bound(*widest)) + " away";
 }

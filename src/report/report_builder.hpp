@@ -44,6 +44,9 @@ struct RankInputs {
                                          const std::vector<Nanoseconds>& later_ns = {},
                                          std::optional<Nanoseconds> required_precision_ns = std::nullopt);
 
+// "rank 3", or "client 7" for a TCP client's row (the TCP master's own row stays "rank 0").
+[[nodiscard]] std::string member_name(const RankReport& row);
+
 // Why precision_met is false, for the one line a program prints before it exits 4.
 [[nodiscard]] std::string precision_failure(const RunReport& report);
 

@@ -12,6 +12,8 @@
                                   the others finish within their bounds
   check_mixed_group.py too-few --np N : fewer clients than --serve-tcp N within --join-timeout: exit 5 on every
                                   rank, one message, no hang
+  check_mixed_group.py precision-gate --np N : --require-precision covers the clients (exit 4 on every rank
+                                  below what the audit proves, 0 above)
 
 Loopback only (port 0: the program prints the port it got). Every process is bounded in time and stopped,
 with all it started, whatever happens.
@@ -143,7 +145,7 @@ def run_group(opts, np, good, hand=None, expect_exit=0):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "report.json")
         clients = good + (1 if hand else 0)
-        job = Job(opts, np, group_args(clients, path, opts.method))
+        job = Job(opts, np, group_args(clients, path, opts.method) + getattr(opts, "exe_args", []))
         started = []
         try:
             port = job.port(30)
@@ -171,6 +173,25 @@ def check_run(opts):
     if sum("spread before:" in line for line in job.out) != 1:
         fail("the summary line must appear exactly once (rank 0 only)")
     print("PASS")
+
+
+def check_precision_gate(opts):
+    """--require-precision covers the clients: a gate the audit cannot prove (1 ns) fails with exit 4 on every
+    rank, naming a member; one it proves passes."""
+    report, _ = run_group(opts, opts.np, opts.clients)
+    proven = report["audit_max_bound_ns"]
+    if proven is None:
+        fail("the audit proved no bound over the group")
+    for gate, expected in ((1, 4), (2 * proven + 1_000_000, 0)):
+        opts_gate = argparse.Namespace(**vars(opts))
+        opts_gate.exe_args = ["--require-precision", f"{gate}ns"]
+        gated, job = run_group(opts_gate, opts.np, opts.clients, expect_exit=expected)
+        if expected == 4 and sum("--require-precision" in line and "not met" in line for line in job.err) != 1:
+            fail(f"exit 4 without one line saying which member missed the gate\n{job.dump()}")
+        if expected == 0 and not gated["precision_met"]:
+            fail(f"a gate of {gate} ns, twice what the audit proved, was not met")
+    print(f"PASS: the audit proved every clock within {proven} ns; 1 ns failed with exit 4, {2 * proven + 1_000_000} "
+          f"ns passed")
 
 
 def hand_client(port, behaviour):
@@ -237,13 +258,15 @@ def check_too_few(opts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["run", "silent", "killed", "too-few"])
+    parser.add_argument("check", choices=["run", "silent", "killed", "too-few", "precision-gate"])
     add_launch_arguments(parser)
     parser.add_argument("--client", required=True, help="the berkeley_client program")
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--method", default="pingpong")
     opts = parse_launch_options(parser)
-    {"run": check_run, "silent": check_silent, "killed": check_killed, "too-few": check_too_few}[opts.check](opts)
+    checks = {"run": check_run, "silent": check_silent, "killed": check_killed, "too-few": check_too_few,
+              "precision-gate": check_precision_gate}
+    checks[opts.check](opts)
 
 
 if __name__ == "__main__":

@@ -107,6 +107,10 @@ TEST(GroupReport, TheAuditGateCoversEveryRowAndNamesAnUnauditedOneById) {
   EXPECT_FALSE(unaudited.precision_met);
   EXPECT_NE(precision_failure(unaudited).find("rank 8 was not audited"), std::string::npos)
       << precision_failure(unaudited);
+  // the same member as a TCP client is named as one
+  members[2].inputs.transport = "tcp";
+  EXPECT_NE(precision_failure(report(1'000'000)).find("client 8 was not audited"), std::string::npos)
+      << precision_failure(report(1'000'000));
 }
 
 }  // namespace
