@@ -149,7 +149,8 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
 
   RunReport report;
   if (master) {
-    // every rank answers every round and is read at the shared instant (or the job aborts)
+    // every rank is a row: over MPI each is reached in every round and read at the shared instant (or the job
+    // aborts); one whose estimate failed (a clock that ran backwards) stays a row, excluded, its truth measured
     std::vector<GroupMember> members(static_cast<std::size_t>(world.size()));
     // simulated clocks: their rates are known to differ by up to twice the drawn range; the others here
     // share the host's CLOCK_MONOTONIC rate (across hosts the bound holds at the sync's end)

@@ -53,6 +53,10 @@ std::optional<std::string> TcpGuests::join() {
   members_ = lobby_.members();
   std::sort(members_.begin(), members_.end(),
             [](const Member& a, const Member& b) { return a.client_id < b.client_id; });
+  // where each runs, learned once (a host name and a clock domain are system calls and file reads)
+  own_domain_ = monotonic_clock_domain();
+  const std::string own_host = this_host_name();
+  for (const Member& member : members_) places_.push_back(place_of(member, own_host, own_domain_));
   channel_ = std::make_unique<TcpGroupChannel>(io_, members_, master_clock_, config_.timeout_ns);
   sent_ns_.assign(members_.size(), Nanoseconds{0});
   failures_.assign(members_.size(), std::string());
@@ -105,9 +109,8 @@ std::vector<std::optional<AuditEstimate>> TcpGuests::audit(int exchanges_per_gue
 
 void TcpGuests::ask_to_read_at(ClockReading instant_ns) {
   instant_ = instant_ns;
-  const std::optional<std::string> mine = monotonic_clock_domain();
   std::vector<bool> shares;
-  for (int g = 0; g < size(); ++g) shares.push_back(same_clock_domain(clock_domain(g), mine));
+  for (const MemberPlace& place : places_) shares.push_back(same_clock_domain(place.clock_domain, own_domain_));
   asked_ = send_probes(members_, shares, reference_, instant_ns);
   // out before the instant: a line queued behind an unfinished write goes only when the loop runs
   flush_until(deadline_after(std::max(Nanoseconds{0}, instant_ns - reference_.now())));
@@ -138,13 +141,10 @@ void TcpGuests::close(const std::string& reason) {
 
 std::int64_t TcpGuests::id(int guest) const { return members_.at(static_cast<std::size_t>(guest)).client_id; }
 
-std::string TcpGuests::host(int guest) const {
-  return place_of(members_.at(static_cast<std::size_t>(guest)), this_host_name(), monotonic_clock_domain()).host;
-}
+std::string TcpGuests::host(int guest) const { return places_.at(static_cast<std::size_t>(guest)).host; }
 
 std::optional<std::string> TcpGuests::clock_domain(int guest) const {
-  return place_of(members_.at(static_cast<std::size_t>(guest)), this_host_name(), monotonic_clock_domain())
-      .clock_domain;
+  return places_.at(static_cast<std::size_t>(guest)).clock_domain;
 }
 
 std::string TcpGuests::failure(int guest) const { return failures_.at(static_cast<std::size_t>(guest)); }

@@ -68,7 +68,9 @@ class TcpGuests final : public GuestGroup {
   std::ostream& log_;
   IoDriver io_;
   Lobby lobby_;
-  std::vector<Member> members_;  // by client id, once joined
+  std::vector<Member> members_;            // by client id, once joined
+  std::vector<MemberPlace> places_;        // per guest, once joined
+  std::optional<std::string> own_domain_;  // the master's CLOCK_MONOTONIC
   std::unique_ptr<TcpGroupChannel> channel_;
   GroupEstimates estimates_;           // per guest, the last measure()
   GroupEstimates with_master_;         // the channel's (member 0: the master)
