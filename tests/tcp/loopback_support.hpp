@@ -21,6 +21,7 @@
 
 #include "clock/corrected_clock.hpp"
 #include "clock/monotonic_clock.hpp"
+#include "transport/tcp/client.hpp"
 #include "transport/tcp/load_clients.hpp"
 #include "transport/tcp/lobby.hpp"
 
@@ -246,5 +247,31 @@ inline RawSocket silent_client(std::uint16_t port, std::int64_t id, const std::s
   socket.send_text("HELLO BERKELEY/1 " + std::to_string(id) + "\n" + then);
   return socket;
 }
+
+// One run_client on its own thread (start(), or at once with start_now); its streams are read once it
+// returned (wait(): joined, no race). Every wait of the client is bounded by kBound.
+struct ClientRun {
+  ClientConfig config;
+  std::ostringstream out;
+  std::ostringstream err;
+  RunStatus status = RunStatus::ok;
+  std::jthread thread;
+
+  ClientRun(std::uint16_t port, std::int64_t id, ClockChoice clock = {}, bool start_now = true) {
+    config.port = port;
+    config.client_id = id;
+    config.clock = clock;
+    config.timeout_ns = kBound;
+    config.idle_timeout_ns = kBound;
+    if (start_now) start();
+  }
+  void start() {
+    thread = std::jthread([this] { status = run_client(config, out, err); });
+  }
+  RunStatus wait() {
+    if (thread.joinable()) thread.join();
+    return status;
+  }
+};
 
 }  // namespace berkeley::tcp::test

@@ -28,27 +28,7 @@ using test::RawSocket;
 constexpr std::int64_t kId = 7;
 constexpr Nanoseconds kShort{200'000'000};
 
-// One run_client on its own thread; its streams are read once it returned (joined: no race).
-struct ClientRun {
-  ClientConfig config;
-  std::ostringstream out;
-  std::ostringstream err;
-  RunStatus status = RunStatus::ok;
-  std::jthread thread;
-
-  explicit ClientRun(std::uint16_t port) {
-    config.port = port;
-    config.client_id = kId;
-    config.timeout_ns = test::kBound;
-  }
-  void start() {
-    thread = std::jthread([this] { status = run_client(config, out, err); });
-  }
-  RunStatus wait() {
-    thread.join();
-    return status;
-  }
-};
+using test::ClientRun;
 
 // "TIME <seq> <clock_ns>" → clock_ns
 std::int64_t time_value(const std::optional<std::string>& line, std::int64_t seq) {
@@ -71,7 +51,7 @@ RawSocket accept_client(RawListener& listener) {
 // knows its value there), before and after the correction. BYE: a clean end.
 TEST(Client, AnswersFromItsClockAppliesAdjustmentsReadsTheInstantAndEndsAtBye) {
   RawListener listener;
-  ClientRun client(listener.port());
+  ClientRun client(listener.port(), kId, {}, false);
   client.start();
   RawSocket master = accept_client(listener);
   const MonotonicClock truth;
@@ -117,7 +97,7 @@ TEST(Client, AnswersFromItsClockAppliesAdjustmentsReadsTheInstantAndEndsAtBye) {
 
 TEST(Client, QuietSaysNothingOnSuccess) {
   RawListener listener;
-  ClientRun client(listener.port());
+  ClientRun client(listener.port(), kId, {}, false);
   client.config.quiet = true;
   client.start();
   RawSocket master = accept_client(listener);
@@ -129,7 +109,7 @@ TEST(Client, QuietSaysNothingOnSuccess) {
 
 TEST(Client, RefusedIsItsOwnOutcome) {
   RawListener listener;
-  ClientRun client(listener.port());
+  ClientRun client(listener.port(), kId, {}, false);
   client.start();
   RawSocket master = accept_client(listener);
   ASSERT_TRUE(master.send_text("REFUSED group full: 1 of 1 clients joined\n"));
@@ -139,7 +119,7 @@ TEST(Client, RefusedIsItsOwnOutcome) {
 
 TEST(Client, NoMasterWithinTheTimeoutIsANetworkError) {
   const RawListener not_listening(false);
-  ClientRun client(not_listening.port());
+  ClientRun client(not_listening.port(), kId, {}, false);
   client.config.timeout_ns = kShort;
   client.start();
   EXPECT_EQ(client.wait(), RunStatus::network_error);
@@ -152,7 +132,7 @@ TEST(Client, NoMasterWithinTheTimeoutIsANetworkError) {
 TEST(Client, AMasterThatSaysNothingIsGivenUpOn) {
   for (const bool joined : {false, true}) {
     RawListener listener;
-    ClientRun client(listener.port());
+    ClientRun client(listener.port(), kId, {}, false);
     (joined ? client.config.idle_timeout_ns : client.config.timeout_ns) = kShort;
     client.start();
     RawSocket master = accept_client(listener);
@@ -169,7 +149,7 @@ TEST(Client, AMasterThatSaysNothingIsGivenUpOn) {
 
 TEST(Client, AMasterGoneWithoutByeIsANetworkError) {
   RawListener listener;
-  ClientRun client(listener.port());
+  ClientRun client(listener.port(), kId, {}, false);
   client.start();
   RawSocket master = accept_client(listener);
   ASSERT_TRUE(master.send_text("WELCOME BERKELEY/1 7 1\nADJUST 1 5\nADJUST 2 -5\n"));
@@ -197,7 +177,7 @@ TEST(Client, TellsTheMasterWhyItGivesUp) {
   };
   for (const Case& c : cases) {
     RawListener listener;
-    ClientRun client(listener.port());
+    ClientRun client(listener.port(), kId, {}, false);
     client.start();
     RawSocket master = accept_client(listener);
     ASSERT_TRUE(master.send_text(c.from_master));

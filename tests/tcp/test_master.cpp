@@ -98,27 +98,7 @@ struct MasterRun {
   }
 };
 
-// One run_client on its own thread.
-struct ClientRun {
-  ClientConfig config;
-  std::ostringstream out;
-  std::ostringstream err;
-  RunStatus status = RunStatus::ok;
-  std::jthread thread;
-
-  ClientRun(std::uint16_t port, std::int64_t id, ClockChoice clock = {}) {
-    config.port = port;
-    config.client_id = id;
-    config.clock = clock;
-    config.timeout_ns = test::kBound;
-    config.idle_timeout_ns = test::kBound;
-    thread = std::jthread([this] { status = run_client(config, out, err); });
-  }
-  RunStatus wait() {
-    thread.join();
-    return status;
-  }
-};
+using test::ClientRun;
 
 // "..., total -1.234567 ms, clock now ..." in a client's last line: the sum of the adjustments it applied.
 std::optional<Nanoseconds> total_correction(const std::string& out) {

@@ -65,28 +65,14 @@ class LineSink final : public std::streambuf {
   std::vector<std::string> lines_;
 };
 
-// berkeley_client's run on its own thread, on a clock drawn from (kSeed, id); its streams are read once it
-// returned (wait(): joined, no race).
-struct ClientRun {
-  ClientConfig config;
-  std::ostringstream out;
-  std::ostringstream err;
-  RunStatus status = RunStatus::ok;
-  std::jthread thread;
+using test::ClientRun;
 
-  ClientRun(std::uint16_t port, std::int64_t id) {
-    config.port = port;
-    config.client_id = id;
-    config.clock.seed = kSeed;
-    config.timeout_ns = kBound;
-    config.idle_timeout_ns = kBound;
-    thread = std::jthread([this] { status = run_client(config, out, err); });
-  }
-  RunStatus wait() {
-    if (thread.joinable()) thread.join();
-    return status;
-  }
-};
+// the clients' clocks: simulated, drawn from (kSeed, id)
+ClockChoice drawn_clocks() {
+  ClockChoice clock;
+  clock.seed = kSeed;
+  return clock;
+}
 
 // A hand-played client on its own thread: joins as `id`, answers every POLL from a clock at `offset` from
 // CLOCK_MONOTONIC (exactly a simulated clock), and never answers a PROBE. Stops at the end of the stream or
@@ -150,7 +136,7 @@ class TcpGuestsOnLoopback : public ::testing::Test {
   void start_clients(std::int64_t first_id, std::int64_t count) {
     on_port = [this, first_id, count](std::uint16_t port) {
       for (std::int64_t id = first_id; id < first_id + count; ++id)
-        clients.push_back(std::make_unique<ClientRun>(port, id));
+        clients.push_back(std::make_unique<ClientRun>(port, id, drawn_clocks()));
     };
   }
   // the truth: guest (client id) `id`'s clock less the master's, with the corrections each was given
@@ -303,7 +289,7 @@ TEST_F(TcpGuestsOnLoopback, ASilentGuestIsLeftOutAndKeepsTheRoundsReason) {
   const Nanoseconds timeout{500'000'000};
   TcpGuests& g = make_guests(3, timeout);
   on_port = [this](std::uint16_t port) {
-    clients.push_back(std::make_unique<ClientRun>(port, 1));
+    clients.push_back(std::make_unique<ClientRun>(port, 1, drawn_clocks()));
     raw.push_back(test::silent_client(port, 2));
     polls_only.push_back(std::make_unique<PollsOnlyClient>(port, 3, drawn_offset(3)));
   };
