@@ -197,6 +197,12 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
       in.excluded = outcome.excluded[m];
       in.audit = guest_audits[static_cast<std::size_t>(g)];
       in.bound_ns = outcome.bound_from_master(m, master_at_instant, rate_spread_ppm);
+      for (const Nanoseconds after : later) {
+        in.later_bound_ns.push_back(outcome.bound_from_master(m, master_at_instant + after, rate_spread_ppm));
+      }
+      // fitted like the ranks, but sent its offset only (its rate applied: 0); its clock at the later
+      // instants is not known here (a client is read at the shared instant only)
+      if (outcome.drift && outcome.drift->ranks[m].planned) in.drift = outcome.drift->ranks[m];
       members.push_back(guest);
     }
     report = build_group_report(describe(options, world.size()), group_rows(members, "client"), outcome.rounds,

@@ -87,8 +87,9 @@ po::options_description describe_options() {
        "(its |residual| + uncertainty)")
       ("serve-tcp", po::value<std::string>(),
        "rank 0 also admits N TCP clients (berkeley_client, or any BERKELEY/1 client: docs/protocol.md) into the "
-       "same group: one average over the ranks and the clients, every participant in the report. Pingpong or tree; "
-       "no drift correction (the protocol carries offsets, not rates)")
+       "same group: one average over the ranks and the clients, every participant in the report. Pingpong or tree. "
+       "With drift correction the clients are fitted too but sent offsets only (the protocol carries no rates): "
+       "each keeps its own rate, and its stated bound grows with it")
       ("bind", po::value<std::string>()->default_value("127.0.0.1"), "--serve-tcp: IP address to listen on")
       ("port", po::value<std::string>()->default_value("17117"),
        "--serve-tcp: TCP port; 0 picks a free one (printed)")
@@ -161,11 +162,6 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         options.quiet = vm.count("quiet") != 0;
         if (options.serve_tcp && options.method == SyncMethod::collective) {
           throw BadValue{"--method collective is MPI-only: with --serve-tcp use --method pingpong or tree"};
-        }
-        if (options.serve_tcp && options.rounds >= 3 && options.interval_ns > Nanoseconds{0}) {
-          throw BadValue{
-              "--serve-tcp cannot correct drift (--rounds >= 3 with --interval): TCP clients are sent "
-              "offsets, not rates; use fewer rounds or no --interval"};
         }
         parsed.options = options;
       });

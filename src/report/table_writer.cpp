@@ -78,7 +78,10 @@ void write_audit(std::ostream& out, const RunReport& report) {
 
 void write_drift(std::ostream& out, const RunReport& report) {
   char line[256];
-  std::snprintf(line, sizeof line, "%4s %16s %16s %16s", "rank", "drift [ppm]", "+-2sigma [ppm]", "rate [ppm]");
+  const bool mixed = is_mixed(report);
+  const int label_width = mixed ? 11 : 4;
+  std::snprintf(line, sizeof line, "%*s %16s %16s %16s", label_width, "rank", "drift [ppm]", "+-2sigma [ppm]",
+                "rate [ppm]");
   out << line;
   for (const Nanoseconds later : report.later_ns) {
     const std::int64_t ns = later.count();
@@ -90,8 +93,8 @@ void write_drift(std::ostream& out, const RunReport& report) {
   }
   out << '\n';
   for (const RankReport& r : report.ranks) {
-    std::snprintf(line, sizeof line, "%4d %16.4f %16.4f %16.4f", r.rank, r.drift_ppm, r.drift_uncertainty_ppm,
-                  r.rate_applied_ppm);
+    std::snprintf(line, sizeof line, "%*s %16.4f %16.4f %16.4f", label_width, member_label(r, mixed).c_str(),
+                  r.drift_ppm, r.drift_uncertainty_ppm, r.rate_applied_ppm);
     out << line;
     for (std::size_t k = 0; k < report.later_ns.size(); ++k) {
       const std::string measured =

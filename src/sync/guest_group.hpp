@@ -23,6 +23,9 @@ class GuestGroup {
   [[nodiscard]] virtual const GroupEstimates& measure() = 0;
   // The step's corrections (over the whole group); guest g gets correction [first + g] when it answered.
   virtual void deliver(const GroupStep& step, std::size_t first) = 0;
+  // After a drift fit: guest g's correction in all becomes total_ns[g] (it is sent what it lacks of it),
+  // an offset only (the guests take no rates); nullopt leaves guest g as it is.
+  virtual void correct_in_all(const std::vector<std::optional<Nanoseconds>>& total_ns) = 0;
   // Let `pause_ns` pass, serving the guests meanwhile (between rounds).
   virtual void wait(Nanoseconds pause_ns) = 0;
   // The independent audit after the rounds: per guest, nullopt where it gave no sample.

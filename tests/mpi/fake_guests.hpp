@@ -3,7 +3,8 @@
 // offsets drawn as for ranks 1000 + g, each exchange read against rank 0's corrected clock directly (send,
 // the guest's clock, receive: a round trip of two clock reads, the truth exactly inside its interval), the
 // delivered corrections applied to each guest's CorrectedClock. A guest may be made silent: it never
-// answers, as a TCP client that went quiet. What the sync did to the guests is then known exactly.
+// answers, as a TCP client that went quiet; guests may drift (guest g at +drift_ppm when g is even, −drift_ppm
+// when odd). What the sync did to the guests is then known exactly.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -23,21 +24,26 @@ inline Nanoseconds offset_of_guest(int guest) {
   return draw_simulated_clock(11, static_cast<std::uint64_t>(1000 + guest), Nanoseconds{1'000'000'000}, 0).offset_ns;
 }
 
+inline double drift_of_guest(int guest, double drift_ppm) { return guest % 2 == 0 ? drift_ppm : -drift_ppm; }
+
 class FakeGuests final : public GuestGroup {
  public:
   // master: rank 0's corrected clock (the one the sync corrects); reference: what the guests' clocks run on
-  FakeGuests(const Clock& master, const Clock& reference, int count, std::vector<bool> silent = {})
+  FakeGuests(const Clock& master, const Clock& reference, int count, std::vector<bool> silent = {},
+             double drift_ppm = 0.0)
       : master_(master), silent_(std::move(silent)) {
     silent_.resize(static_cast<std::size_t>(count), false);
     locals_.reserve(static_cast<std::size_t>(count));
     clocks_.reserve(static_cast<std::size_t>(count));
     for (int g = 0; g < count; ++g) {
-      locals_.emplace_back(reference, SimulatedClockParams{offset_of_guest(g), 0.0}, reference.now());
+      locals_.emplace_back(reference, SimulatedClockParams{offset_of_guest(g), drift_of_guest(g, drift_ppm)},
+                           reference.now());
     }
     for (const SimulatedClock& local : locals_) clocks_.emplace_back(local);
     reference_ = &reference;
     failures_.assign(static_cast<std::size_t>(count), std::string());
     deliveries.assign(static_cast<std::size_t>(count), 0);
+    sent_ns.assign(static_cast<std::size_t>(count), Nanoseconds{0});
   }
 
   [[nodiscard]] int size() const override { return static_cast<int>(clocks_.size()); }
@@ -63,7 +69,17 @@ class FakeGuests final : public GuestGroup {
     for (std::size_t g = 0; g < clocks_.size(); ++g) {
       if (!step.answered.at(first + g)) continue;
       clocks_[g].apply(step.step.corrections_ns.at(first + g));
+      sent_ns[g] += step.step.corrections_ns.at(first + g);
       ++deliveries[g];
+    }
+  }
+
+  void correct_in_all(const std::vector<std::optional<Nanoseconds>>& total_ns) override {
+    ++final_corrections;
+    for (std::size_t g = 0; g < clocks_.size(); ++g) {
+      if (!total_ns.at(g)) continue;
+      clocks_[g].apply(*total_ns[g] - sent_ns[g]);
+      sent_ns[g] = *total_ns[g];
     }
   }
 
@@ -92,6 +108,10 @@ class FakeGuests final : public GuestGroup {
       InstantObservation o;
       o.raw_ns = *locals_[g].exact_at(*reference_, *instant_);
       o.corrected_ns = *clocks_[g].exact_at(*reference_, *instant_);
+      for (const Nanoseconds after : later_ns) {
+        o.later_raw_ns.push_back(locals_[g].exact_at(*reference_, *instant_ + after));
+        o.later_corrected_ns.push_back(clocks_[g].exact_at(*reference_, *instant_ + after));
+      }
       all[g] = o;
     }
     return all;
@@ -107,8 +127,11 @@ class FakeGuests final : public GuestGroup {
   // what the sync asked of the guests
   int measures = 0;
   int waits = 0;
-  std::vector<int> deliveries;  // per guest
+  std::vector<int> deliveries;       // per guest
+  std::vector<Nanoseconds> sent_ns;  // per guest, every correction applied
+  int final_corrections = 0;         // correct_in_all calls
   std::optional<std::string> closed_with;
+  std::vector<Nanoseconds> later_ns;  // readings() also reads the guests this long after the instant
 
  private:
   OffsetSample exchange(std::size_t g) const {

@@ -6,6 +6,7 @@
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
@@ -261,6 +262,57 @@ TEST_P(WithGuests, AGuestThatDoesNotAnswerIsLeftOutAndTheOthersFinish) {
   expect_guests_within_stated_bounds(outcome, fake, readings, silent);
 }
 
+// Drift correction with guests: five rounds 20 ms apart, the guests drifting ±30 ppm against ranks that do
+// not. The guests are fitted with the ranks and sent one more offset at the end (their rate cannot be sent):
+// each lands on the agreed time at the fit's reference and keeps its own rate, and its stated bound grows
+// with it. At the shared instant and 1 s and 10 s later (exact: simulated clocks) every guest is within it.
+TEST_P(WithGuests, WithDriftCorrectionEveryGuestStaysWithinItsGrowingBound) {
+  constexpr double kGuestDriftPpm = 30.0;
+  const std::vector<Nanoseconds> later{kSecond, 10 * kSecond};
+  FakeGuests fake(clock, reference, guests(), {}, kGuestDriftPpm);
+  fake.later_ns = later;
+  mpi::SyncOptions options = this->options();
+  options.rounds = 5;
+  options.interval_ns = Nanoseconds{20'000'000};
+  ASSERT_TRUE(options.corrects_drift());
+  options.guests = &fake;
+  const auto outcome = mpi::synchronize(world, clock, options);
+  const auto readings = mpi::probe_shared_instant(world, clock, reference, Nanoseconds{20'000'000}, later,
+                                                  [&](ClockReading instant) { fake.ask_to_read_at(instant); });
+  if (world.rank() != 0) return;
+  ASSERT_TRUE(outcome.drift.has_value());
+  ASSERT_EQ(outcome.drift->ranks.size(), members());
+  EXPECT_EQ(fake.final_corrections, 1);
+  const std::vector<std::optional<InstantObservation>> read = fake.readings(readings.front());
+  for (int g = 0; g < guests(); ++g) {
+    const std::size_t m = static_cast<std::size_t>(world.size() + g);
+    const RankDriftPlan& plan = outcome.drift->ranks[m];
+    EXPECT_TRUE(plan.planned) << "guest " << g;
+    EXPECT_FALSE(plan.rate_applied) << "guest " << g << ": a rate cannot be sent to a guest";
+    // what the guest applied in all is the plan's offset
+    EXPECT_EQ(fake.sent_ns[static_cast<std::size_t>(g)], plan.correction.offset_ns) << "guest " << g;
+    // its fitted drift against rank 0 (no drift) is its true one within the fit's worst case
+    EXPECT_LE(std::fabs(plan.fit.drift_ppm - drift_of_guest(g, kGuestDriftPpm)),
+              plan.fit.drift_bound_ppm * (1 + kMaxRelativeRate) + 0.01)
+        << "guest " << g << ": fitted " << plan.fit.drift_ppm << " +- " << plan.fit.drift_bound_ppm << " ppm";
+    ASSERT_TRUE(read[static_cast<std::size_t>(g)].has_value());
+    const InstantObservation& guest = *read[static_cast<std::size_t>(g)];
+    const std::optional<Nanoseconds> now_bound = outcome.bound_from_master(m, readings.front().raw_ns);
+    ASSERT_TRUE(now_bound.has_value()) << "guest " << g;
+    EXPECT_LE(std::abs((guest.corrected_ns - readings.front().corrected_ns).count()), now_bound->count())
+        << "guest " << g << " at the instant";
+    for (std::size_t k = 0; k < later.size(); ++k) {
+      ASSERT_TRUE(readings.front().later_raw_ns[k] && readings.front().later_corrected_ns[k]);
+      const std::optional<Nanoseconds> bound = outcome.bound_from_master(m, *readings.front().later_raw_ns[k]);
+      ASSERT_TRUE(bound.has_value());
+      const Nanoseconds truth = *guest.later_corrected_ns[k] - *readings.front().later_corrected_ns[k];
+      EXPECT_LE(std::abs(truth.count()), bound->count())
+          << "guest " << g << " at +" << later[k].count() << " ns: " << truth.count() << " ns from rank 0";
+    }
+  }
+  test::expect_within_stated_bounds(outcome, readings);
+}
+
 INSTANTIATE_TEST_SUITE_P(PingpongAndTree, WithGuests,
                          ::testing::Combine(::testing::Values(SyncMethod::pingpong, SyncMethod::tree),
                                             ::testing::Values(1, 3)),
@@ -269,19 +321,15 @@ INSTANTIATE_TEST_SUITE_P(PingpongAndTree, WithGuests,
                                   std::to_string(std::get<1>(case_info.param)) + "_guests";
                          });
 
-// With guests the collective method and drift correction are refused on every rank alike (the others learn
-// that rank 0 has guests): each rank throws, none is left waiting in a collective, and the next sync runs.
-TEST_F(Synchronize, WithGuestsTheCollectiveMethodAndDriftCorrectionAreRefusedOnEveryRank) {
+// With guests the collective method is refused on every rank alike (the others learn that rank 0 has
+// guests): each rank throws, none is left waiting in a collective, and the next sync runs.
+TEST_F(Synchronize, WithGuestsTheCollectiveMethodIsRefusedOnEveryRank) {
   mpi::SyncOptions collective = sync_options(1, 2 * kSecond);
   collective.method = SyncMethod::collective;
-  mpi::SyncOptions drift = sync_options(3, 2 * kSecond);
-  drift.method = SyncMethod::pingpong;
-  drift.interval_ns = Nanoseconds{1'000'000};
-  ASSERT_TRUE(drift.corrects_drift());
   const struct {
     mpi::SyncOptions options;
     std::string says;
-  } cases[] = {{collective, "the collective method is MPI-only"}, {drift, "drift correction"}};
+  } cases[] = {{collective, "the collective method is MPI-only"}};
   for (const auto& c : cases) {
     FakeGuests fake(clock, reference, 1);
     mpi::SyncOptions options = c.options;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/drift_fit.hpp"
 #include "support/drift_samples.hpp"
@@ -72,10 +73,6 @@ TEST(PlanDriftCorrection, TwoSamplesAreTooFewToApplyARate) {
 }  // namespace berkeley
 
 namespace berkeley {
-namespace {}  // namespace
-}  // namespace berkeley
-
-namespace berkeley {
 namespace {
 
 TEST(DriftPlanBound, TheTruthTenSecondsLaterIsWithinTheBoundFromTheMaster) {
@@ -115,6 +112,73 @@ TEST(DriftPlanBound, TheTruthTenSecondsLaterIsWithinTheBoundFromTheMaster) {
   EXPECT_NEAR(plan.bound_from_master_ns(1, Nanoseconds{0}), (501.0 + 1 + 1515.15e-9 * 450e6) * 1.001, 1.0);
   EXPECT_NEAR(plan.bound_from_master_ns(1, Nanoseconds{10'000 * kMs}),
               (501.0 + 1 + 1515.15e-9 * 10'450e6 + parting_ppm * 1e-6 * 10'000e6) * 1.001, 1.0);
+}
+
+}  // namespace
+}  // namespace berkeley
+
+namespace berkeley {
+namespace {
+
+using test::bounded_line;
+using test::BoundedSamples;
+using test::kMs;
+using test::line;
+
+// A member that can only be sent an offset (a TCP client) keeps its own rate: its correction puts it on the
+// agreed time at the reference, its bound grows with its drift from the group's, and the truth stays inside.
+TEST(PlanDriftCorrection, AnOffsetOnlyMemberKeepsItsRateAndItsBoundHoldsTheTruth) {
+  const std::vector<double> alternating{1, -1, 1, -1, 1, -1, 1, -1, 1, -1};
+  const BoundedSamples rank = bounded_line(3'000, 40.0, std::vector<std::int64_t>(10, 500), alternating);
+  const BoundedSamples guest = bounded_line(-5'000, 40.0, std::vector<std::int64_t>(10, 500), alternating);
+  const std::vector<std::vector<TimedOffset>> raw{line(0, 0.0, 10), rank.samples, guest.samples};
+  const DriftPlan full = plan_drift_correction(raw, Nanoseconds{1'000'000'000});
+  const DriftPlan plan = plan_drift_correction(raw, Nanoseconds{1'000'000'000}, 2.0, {false, false, true});
+  ASSERT_TRUE(full.ranks[2].rate_applied);  // the same samples would have had their rate applied
+  EXPECT_FALSE(plan.ranks[2].rate_applied);
+  EXPECT_EQ(plan.ranks[2].correction.rate_ppm, 0.0);
+  EXPECT_TRUE(plan.ranks[1].rate_applied);
+  // the fits and the offsets are the same: only the rate is withheld
+  EXPECT_EQ(plan.ranks[2].correction.offset_ns, full.ranks[2].correction.offset_ns);
+  EXPECT_DOUBLE_EQ(plan.average_drift_ppm, full.average_drift_ppm);
+
+  auto correction_at = [](const RankDriftPlan& r, ClockReading t, double own) {
+    return static_cast<double>(r.correction.offset_ns.count()) +
+           r.correction.rate_ppm * 1e-6 *
+               (static_cast<double>(reading_ns(t)) + own - static_cast<double>(reading_ns(r.correction.anchor_ns)));
+  };
+  for (const std::int64_t after_ms : {0, 1'000, 10'000}) {
+    const ClockReading t = plan.reference_ns + Nanoseconds{after_ms * kMs};
+    const double own = guest.true_offset_at(t);
+    const double from_master = own + correction_at(plan.ranks[2], t, own) - correction_at(plan.ranks[0], t, 0.0);
+    EXPECT_LE(std::fabs(from_master), plan.bound_from_master_ns(2, Nanoseconds{after_ms * kMs})) << after_ms;
+  }
+  // 10 s on, the guest has parted from the group's rate (+40 vs +26.7 ppm: 133 µs): the bound says so, and
+  // the one with the rate applied is far tighter
+  EXPECT_GT(plan.bound_from_master_ns(2, Nanoseconds{10'000 * kMs}), 130'000.0);
+  EXPECT_LT(full.bound_from_master_ns(2, Nanoseconds{10'000 * kMs}), 30'000.0);
+  EXPECT_GT(plan.ranks[2].predicted_error_ns(Nanoseconds{10'000 * kMs}), 130'000.0);
+}
+
+// A member with no sample (a client that never answered) is left out of the plan: no correction, an
+// infinite bound, and the others' plan is what it would be without it.
+TEST(PlanDriftCorrection, AMemberWithoutSamplesIsLeftOut) {
+  const std::vector<std::vector<TimedOffset>> three{line(0, 0.0, 5), line(3'000, 40.0, 5), line(-6'000, -20.0, 5)};
+  std::vector<std::vector<TimedOffset>> four = three;
+  four.insert(four.begin() + 2, std::vector<TimedOffset>{});
+  const DriftPlan without = plan_drift_correction(three, Nanoseconds{1'000'000'000});
+  const DriftPlan with = plan_drift_correction(four, Nanoseconds{1'000'000'000});
+  ASSERT_EQ(with.ranks.size(), 4u);
+  EXPECT_FALSE(with.ranks[2].planned);
+  EXPECT_EQ(with.ranks[2].correction.offset_ns, Nanoseconds{0});
+  EXPECT_EQ(with.ranks[2].correction.rate_ppm, 0.0);
+  EXPECT_EQ(with.bound_from_master_ns(2, Nanoseconds{0}), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(with.ranks[2].predicted_error_ns(Nanoseconds{0}), std::numeric_limits<double>::infinity());
+  EXPECT_DOUBLE_EQ(with.average_drift_ppm, without.average_drift_ppm);
+  EXPECT_EQ(with.average_offset_ns, without.average_offset_ns);
+  EXPECT_EQ(with.ranks[3].correction.offset_ns, without.ranks[2].correction.offset_ns);
+  EXPECT_DOUBLE_EQ(with.ranks[3].correction.rate_ppm, without.ranks[2].correction.rate_ppm);
+  EXPECT_THROW((void)plan_drift_correction({{}, line(0, 0.0, 5)}, Nanoseconds{1'000}), std::invalid_argument);
 }
 
 }  // namespace

@@ -14,6 +14,9 @@
 namespace berkeley::mpi {
 namespace {
 
+// a fitted rate is applied where it exceeds this many standard errors (sync/drift_plan.hpp)
+constexpr double kDriftSignificance = 2.0;
+
 std::unique_ptr<MpiMethod> method_for(const boost::mpi::communicator& comm, const SyncOptions& options) {
   MethodOptions method_options{options.method,
                                options.pingpong,
@@ -30,9 +33,6 @@ std::optional<std::string> guests_refused(const SyncOptions& options, bool with_
   if (!with_guests) return std::nullopt;
   if (options.method == SyncMethod::collective)
     return "the collective method is MPI-only: with guests (TCP clients) use pingpong or tree";
-  if (options.corrects_drift())
-    return "drift correction (rounds >= 3 with an interval) is MPI-only: guests (TCP clients) are sent offsets, "
-           "not rates";
   return std::nullopt;
 }
 
@@ -102,20 +102,21 @@ SyncOutcome synchronize(const boost::mpi::communicator& comm, CorrectedClock& cl
 
 namespace {
 
-// rank 0: each rank's offsets against the master's uncorrected clock, round by round (the measured offset
-// minus the corrections applied before that round), for the drift fit
-std::vector<std::vector<TimedOffset>> raw_offsets_of(std::span<const RoundRecord> rounds, std::size_t ranks) {
-  std::vector<std::vector<TimedOffset>> raw(ranks);
-  std::vector<Nanoseconds> applied_ns(ranks, Nanoseconds{0});
+// rank 0: each member's offsets against the master's uncorrected clock, round by round (the measured offset
+// minus the corrections applied before that round), for the drift fit. A member that did not answer in a
+// round has no sample there and was sent no correction (sync/measure.hpp).
+std::vector<std::vector<TimedOffset>> raw_offsets_of(std::span<const RoundRecord> rounds, std::size_t members) {
+  std::vector<std::vector<TimedOffset>> raw(members);
+  std::vector<Nanoseconds> applied_ns(members, Nanoseconds{0});
   for (const RoundRecord& round : rounds) {
-    for (std::size_t r = 0; r < ranks; ++r) {
+    for (std::size_t r = 0; r < members; ++r) {
       if (!round.estimates[r]) continue;
       const OffsetEstimate& e = round.estimates[r]->best;
       // the master's own offset is 0 by definition, at the end of the round
       const ClockReading master_raw = r == 0 ? round.master_raw_ns : e.local_midpoint_ns - applied_ns[0];
       raw[r].push_back(TimedOffset{master_raw, e.offset_ns - (applied_ns[r] - applied_ns[0]), e.uncertainty_ns});
     }
-    for (std::size_t r = 0; r < ranks; ++r) applied_ns[r] += round.step.step.corrections_ns[r];
+    for (std::size_t r = 0; r < members; ++r) applied_ns[r] += round.step.step.corrections_ns[r];
   }
   return raw;
 }
@@ -201,12 +202,25 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
   if (fit_drift) {
     std::vector<LinearCorrectionMessage> corrections;
     if (master) {
-      outcome.drift = plan_drift_correction(raw_offsets_of(history_, ranks), options.tolerance_ns);
-      for (const RankDriftPlan& r : outcome.drift->ranks)
-        corrections.push_back(linear_correction_message(r.correction));
+      // the guests are fitted with the ranks, but take offsets only
+      const std::size_t members = history_.front().estimates.size();
+      std::vector<bool> offset_only(members, false);
+      std::fill(offset_only.begin() + static_cast<std::ptrdiff_t>(ranks), offset_only.end(), true);
+      outcome.drift = plan_drift_correction(raw_offsets_of(history_, members), options.tolerance_ns, kDriftSignificance,
+                                            offset_only);
+      for (std::size_t r = 0; r < ranks; ++r)
+        corrections.push_back(linear_correction_message(outcome.drift->ranks[r].correction));
     }
     const LinearCorrection mine = linear_correction(method_->deliver<LinearCorrectionMessage>(corrections));
     clock.set_linear(mine.offset_ns, mine.rate_ppm, mine.anchor_ns);
+    if (options.guests != nullptr) {
+      std::vector<std::optional<Nanoseconds>> guest_totals;
+      for (std::size_t m = ranks; m < outcome.drift->ranks.size(); ++m) {
+        const RankDriftPlan& guest = outcome.drift->ranks[m];
+        guest_totals.push_back(guest.planned ? std::optional(guest.correction.offset_ns) : std::nullopt);
+      }
+      options.guests->correct_in_all(guest_totals);
+    }
   }
   return outcome;
 }

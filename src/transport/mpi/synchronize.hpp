@@ -55,8 +55,10 @@ struct SyncOptions {
   bool report = true;
   // Rank 0 only (the others pass nullptr): members beyond the ranks that rank 0 measures and corrects in the
   // same rounds, one average over all (TCP clients: transport/tcp/tcp_guests.hpp); they are members
-  // comm.size() ... of every per-member result. Not owned. Pingpong and tree only, without drift correction
-  // (the BERKELEY/1 protocol carries offsets, not rates): Synchronizer throws std::invalid_argument otherwise.
+  // comm.size() ... of every per-member result. Not owned. Pingpong and tree only (Synchronizer throws
+  // std::invalid_argument otherwise). With drift correction the guests are fitted like the ranks but sent
+  // offsets only (the BERKELEY/1 protocol carries offsets, not rates): each keeps its own rate, and its
+  // bound (bound_from_master) grows with its drift from the group's.
   GuestGroup* guests = nullptr;
 
   [[nodiscard]] bool corrects_drift() const { return rounds >= 3 && interval_ns > Nanoseconds{0}; }
@@ -69,7 +71,7 @@ struct SyncOutcome {
   std::vector<bool> excluded;        // per rank, round 1
   std::vector<int> rounds_answered;  // per member: the rounds its estimate reached rank 0 in
   std::vector<LevelSummary> levels;  // the last round: what each level measured
-  // rank 0, when SyncOptions::corrects_drift()
+  // rank 0, when SyncOptions::corrects_drift(); per member (ranks, then guests)
   std::optional<DriftPlan> drift;
   // rank 0, with SyncOptions::report: per rank, how far its clock may be from rank 0's once the sync is
   // done, by the sync's own measurements (the last round's estimate bounds; rank 0's own: 0; nullopt for a

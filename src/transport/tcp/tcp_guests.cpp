@@ -93,6 +93,17 @@ void TcpGuests::deliver(const GroupStep& step, std::size_t first) {
   flush_until(deadline_after(config_.timeout_ns));  // each client corrects its clock now, not at the next poll
 }
 
+void TcpGuests::correct_in_all(const std::vector<std::optional<Nanoseconds>>& total_ns) {
+  if (total_ns.size() != members_.size()) throw std::invalid_argument("TcpGuests::correct_in_all: one per guest");
+  ++round_;  // a client takes one ADJUST per round number, each later than the last
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    if (!total_ns[i] || !members_[i].connection->open()) continue;
+    members_[i].connection->send(format_line(Adjust{round_, *total_ns[i] - sent_ns_[i]}));
+    sent_ns_[i] = *total_ns[i];
+  }
+  flush_until(deadline_after(config_.timeout_ns));
+}
+
 void TcpGuests::wait(Nanoseconds pause_ns) { io_.run_for(pause_ns); }
 
 std::vector<std::optional<AuditEstimate>> TcpGuests::audit(int exchanges_per_guest) {

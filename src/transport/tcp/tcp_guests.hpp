@@ -46,6 +46,7 @@ class TcpGuests final : public GuestGroup {
   [[nodiscard]] int size() const override { return static_cast<int>(members_.size()); }
   [[nodiscard]] const GroupEstimates& measure() override;
   void deliver(const GroupStep& step, std::size_t first) override;
+  void correct_in_all(const std::vector<std::optional<Nanoseconds>>& total_ns) override;
   void wait(Nanoseconds pause_ns) override;
   [[nodiscard]] std::vector<std::optional<AuditEstimate>> audit(int exchanges_per_guest) override;
   void ask_to_read_at(ClockReading instant_ns) override;
