@@ -14,6 +14,12 @@
                                   rank, one message, no hang
   check_mixed_group.py precision-gate --np N : --require-precision covers the clients (exit 4 on every rank
                                   below what the audit proves, 0 above)
+  check_mixed_group.py drift   --np N --clients K : drifting clocks (ranks and clients), 5 rounds 50 ms apart:
+                                  the clients are fitted with the ranks and sent offsets only (rate 0), every
+                                  participant within its stated bound at the instant, and each client's bound
+                                  1 s and 10 s later grows with its fitted drift (the truth there is not known:
+                                  a client is read at the shared instant only, and the agreed time needs all;
+                                  tests/mpi's WithDriftCorrection checks it on in-process guests)
 
 Loopback only (port 0: the program prints the port it got). Every process is bounded in time and stopped,
 with all it started, whatever happens.
@@ -35,7 +41,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "tcp"))
 sys.path.insert(0, HERE)
 from check_berkeley_mpi import add_launch_arguments, parse_launch_options  # noqa: E402
 from foreign_client import HandClient  # noqa: E402
-from report_claims import audit_problems, coarse_cap_problems, estimate_problems, stated_bound_problems  # noqa: E402
+from report_claims import (audit_problems, coarse_cap_problems, estimate_problems, later_bound_problems,  # noqa: E402
+                           stated_bound_problems)
 from script_checks import fail, stop_session  # noqa: E402
 
 SEED = 7          # the ranks' clocks
@@ -94,8 +101,8 @@ class Job:
 
 def start_client(opts, port, client_id):
     return subprocess.Popen([opts.client, "--id", str(client_id), "--port", str(port), "--seed", str(CLIENT_SEED),
-                             "--timeout", "10s", "-q"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                             "--timeout", "10s", "-q"] + getattr(opts, "client_args", []), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
 def finish_clients(clients, timeout):
@@ -109,9 +116,9 @@ def finish_clients(clients, timeout):
             fail(f"berkeley_client exited {client.returncode}: {out}")
 
 
-def group_args(clients, json_path, method, rounds=2, join_timeout="30s"):
+def group_args(clients, json_path, method, rounds=2, join_timeout="30s", interval="20ms"):
     return ["--serve-tcp", str(clients), "--port", "0", "--timeout", TIMEOUT, "--join-timeout", join_timeout,
-            "--seed", str(SEED), "--rounds", str(rounds), "--interval", "20ms", "--method", method,
+            "--seed", str(SEED), "--rounds", str(rounds), "--interval", interval, "--method", method,
             "--json", json_path]
 
 
@@ -145,7 +152,8 @@ def run_group(opts, np, good, hand=None, expect_exit=0):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "report.json")
         clients = good + (1 if hand else 0)
-        job = Job(opts, np, group_args(clients, path, opts.method) + getattr(opts, "exe_args", []))
+        job = Job(opts, np, group_args(clients, path, opts.method, rounds=getattr(opts, "rounds", 2),
+                                       interval=getattr(opts, "interval", "20ms")) + getattr(opts, "exe_args", []))
         started = []
         try:
             port = job.port(30)
@@ -192,6 +200,40 @@ def check_precision_gate(opts):
             fail(f"a gate of {gate} ns, twice what the audit proved, was not met")
     print(f"PASS: the audit proved every clock within {proven} ns; 1 ns failed with exit 4, {2 * proven + 1_000_000} "
           f"ns passed")
+
+
+def check_drift(opts):
+    """Drift correction over the whole group: every clock drifts (up to 50 ppm), the clients are fitted and
+    sent their offset only."""
+    opts.rounds, opts.interval = 5, "50ms"
+    opts.exe_args = ["--drift-ppm", "50"]
+    opts.client_args = ["--drift-ppm", "50"]
+    report, _ = run_group(opts, opts.np, opts.clients)
+    check_group(report, opts.np, opts.clients)
+    if report.get("drift_corrected") is not True or len(report.get("later_ns") or []) == 0:
+        fail(f"no drift correction in the report (drift_corrected {report.get('drift_corrected')}, later_ns "
+             f"{report.get('later_ns')})")
+    problems = later_bound_problems(report)
+    for r in report["ranks"]:
+        if r["transport"] != "tcp":
+            continue
+        if r["rate_applied_ppm"] != 0:
+            problems.append(f"client {r['rank']}: a rate of {r['rate_applied_ppm']} ppm, but clients take offsets only")
+        if any(m is not None for m in r["measured_error_ns"]):
+            problems.append(f"client {r['rank']}: an error measured at a later instant it was never read at")
+        # kept its own rate: 10 s on, its bound holds at least what its fitted drift from the master parts it by
+        # (less the fit's own uncertainty)
+        last = report["later_ns"][-1]
+        parting_ns = max(0.0, abs(r["drift_ppm"]) - r["drift_uncertainty_ppm"]) * 1e-6 * last
+        if r["later_bound_ns"][-1] < parting_ns:
+            problems.append(f"client {r['rank']}: bound {r['later_bound_ns'][-1]} ns at +{last} ns, below the "
+                            f"{parting_ns:.0f} ns its fitted drift alone moves it")
+    if problems:
+        fail("; ".join(problems))
+    clients = [r for r in report["ranks"] if r["transport"] == "tcp"]
+    print("PASS: " + ", ".join(f"client {r['rank']} drift {r['drift_ppm']:.1f} ppm, bound "
+                               f"{r['offset_after_bound_ns']} ns now, {r['later_bound_ns'][-1]} ns at "
+                               f"+{report['later_ns'][-1] // 10**9} s" for r in clients))
 
 
 def hand_client(port, behaviour):
@@ -258,14 +300,14 @@ def check_too_few(opts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["run", "silent", "killed", "too-few", "precision-gate"])
+    parser.add_argument("check", choices=["run", "silent", "killed", "too-few", "precision-gate", "drift"])
     add_launch_arguments(parser)
     parser.add_argument("--client", required=True, help="the berkeley_client program")
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--method", default="pingpong")
     opts = parse_launch_options(parser)
     checks = {"run": check_run, "silent": check_silent, "killed": check_killed, "too-few": check_too_few,
-              "precision-gate": check_precision_gate}
+              "precision-gate": check_precision_gate, "drift": check_drift}
     checks[opts.check](opts)
 
 

@@ -311,6 +311,14 @@ TEST_P(WithGuests, WithDriftCorrectionEveryGuestStaysWithinItsGrowingBound) {
     }
   }
   test::expect_within_stated_bounds(outcome, readings);
+  for (std::size_t r = 0; r < readings.size(); ++r) {  // and the ranks at the later instants too
+    for (std::size_t k = 0; k < later.size(); ++k) {
+      const std::optional<Nanoseconds> bound = outcome.bound_from_master(r, *readings.front().later_raw_ns[k]);
+      ASSERT_TRUE(bound.has_value() && readings[r].later_corrected_ns[k]) << "rank " << r;
+      const Nanoseconds truth = *readings[r].later_corrected_ns[k] - *readings.front().later_corrected_ns[k];
+      EXPECT_LE(std::abs(truth.count()), bound->count()) << "rank " << r << " at +" << later[k].count() << " ns";
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(PingpongAndTree, WithGuests,

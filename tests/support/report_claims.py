@@ -82,6 +82,31 @@ def audit_problems(report):
     return problems
 
 
+def later_bound_problems(report):
+    """Drift correction's promise at the later instants (report["later_ns"]): where a row's clock is known there
+    (simulated MPI ranks; a TCP client is read at the shared instant only), its distance from the master's is
+    within the bound stated for it; every synchronized row states a bound, and no bound shrinks with time."""
+    problems = []
+    ranks = report["ranks"]
+    master = ranks[0]
+    for k, later in enumerate(report.get("later_ns") or []):
+        for r in ranks:
+            bound = r["later_bound_ns"][k]
+            if bound is None:
+                problems.append(f"{r['transport']} {r['rank']}: no bound stated at +{later} ns")
+                continue
+            if r["offset_after_bound_ns"] is not None and bound < r["offset_after_bound_ns"]:
+                problems.append(f"{r['transport']} {r['rank']}: its bound at +{later} ns ({bound}) is below the one "
+                                f"at the instant ({r['offset_after_bound_ns']})")
+            measured, master_measured = r["measured_error_ns"][k], master["measured_error_ns"][k]
+            if measured is None or master_measured is None:
+                continue
+            if abs(measured - master_measured) > bound:
+                problems.append(f"{r['transport']} {r['rank']}: {measured - master_measured} ns from the master at "
+                                f"+{later} ns, beyond its stated bound {bound} ns")
+    return problems
+
+
 def coarse_cap_problems(report, shrink=10):
     """The sanity cap no load breaks: the clocks end at least `shrink` times closer than they started."""
     before, after = report["spread_before_ns"], report["spread_after_ns"]

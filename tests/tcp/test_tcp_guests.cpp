@@ -282,6 +282,40 @@ TEST_F(TcpGuestsOnLoopback, RoundsMeasureAndCorrectEveryGuestAndTheReadingsAreTh
   }
 }
 
+// After a drift fit each guest is given its correction in all: it is sent what it lacks of it, in an ADJUST of
+// a later round (a client takes each round number once), and a guest given nullopt is left as it is. The
+// clients' clocks at the shared instant show exactly that total.
+TEST_F(TcpGuestsOnLoopback, CorrectInAllSendsEachGuestWhatItLacksOfItsTotal) {
+  TcpGuests& g = make_guests(3);
+  start_clients(1, 3);
+  ASSERT_EQ(g.join(), std::nullopt) << log.str();
+  const GroupEstimates estimates = g.measure();
+  const GroupStep step = step_with_ranks(estimates, 1);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(step.answered[1 + static_cast<std::size_t>(i)]) << g.failure(i);
+  g.deliver(step, 1);
+  master.apply(step.step.corrections_ns[0]);
+  const std::vector<std::optional<Nanoseconds>> totals{Nanoseconds{123'456}, std::nullopt, Nanoseconds{-7'000'000}};
+  g.correct_in_all(totals);
+
+  const ClockReading instant = reference.now() + kLead;
+  g.ask_to_read_at(instant);
+  const std::vector<std::optional<InstantObservation>> readings = g.readings(master_at(instant));
+  ASSERT_EQ(readings.size(), 3U);
+  for (int i = 0; i < 3; ++i) {
+    const auto gi = static_cast<std::size_t>(i);
+    ASSERT_TRUE(readings[gi].has_value()) << "guest " << i << ": " << g.failure(i);
+    const Nanoseconds expected = totals[gi] ? *totals[gi] : step.step.corrections_ns[1 + gi];
+    EXPECT_EQ(readings[gi]->corrected_ns - readings[gi]->raw_ns, expected) << "guest " << i;
+  }
+  EXPECT_EQ(log.str(), "");  // every client's total is what the master counts as sent
+  g.close("done");
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    EXPECT_EQ(clients[i]->wait(), RunStatus::ok) << clients[i]->err.str();
+    const std::string adjusted = i == 1 ? "1 adjustment(s)" : "2 adjustment(s)";
+    EXPECT_NE(clients[i]->out.str().find(adjusted), std::string::npos) << clients[i]->out.str();
+  }
+}
+
 // A silent guest is left out of the round with the reason, and keeps that reason through the audit and the
 // instant (it says more than what came after); a guest that answered the round but not the PROBE gets the
 // PROBE's reason; the others are measured and read exactly.
