@@ -145,8 +145,9 @@ void write_table(std::ostream& out, const RunReport& report) {
   }
   for (const LevelSummary& level : report.levels) {
     out << "level " << level.level << " (" << level.description << "): " << level.groups << " group(s), "
-        << level.ranks_measured << " ranks measured, estimates within +-" << format_duration(level.max_uncertainty_ns)
-        << ", largest best round trip " << format_duration(level.max_round_trip_ns) << '\n';
+        << level.ranks_measured << ' ' << level.measured_noun << " measured, estimates within +-"
+        << format_duration(level.max_uncertainty_ns) << ", largest best round trip "
+        << format_duration(level.max_round_trip_ns) << '\n';
   }
   write_bound(out, report);
   write_audit(out, report);

@@ -33,9 +33,10 @@ struct RoundSummary {
 struct LevelSummary {
   int level = 1;
   std::string description;
-  int groups = 1;                     // groups measured in parallel at this level
-  int ranks_measured = 0;             // estimates made (the measuring ranks themselves not counted)
-  Nanoseconds max_uncertainty_ns{0};  // the widest bound of any estimate at this level
+  int groups = 1;                       // groups measured in parallel at this level
+  int ranks_measured = 0;               // estimates made (the measuring ranks themselves not counted)
+  std::string measured_noun = "ranks";  // what those estimates are of ("clients" for TCP clients)
+  Nanoseconds max_uncertainty_ns{0};    // the widest bound of any estimate at this level
   Nanoseconds max_round_trip_ns{0};
 };
 

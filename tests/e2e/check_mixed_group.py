@@ -180,6 +180,8 @@ def check_run(opts):
     check_group(report, opts.np, opts.clients)
     if sum("spread before:" in line for line in job.out) != 1:
         fail("the summary line must appear exactly once (rank 0 only)")
+    if not any(f"{opts.clients} clients measured" in line for line in job.out):
+        fail("no level line counting the TCP clients measured\n" + job.dump())
     print("PASS")
 
 

@@ -10,6 +10,9 @@
                                  with --noisy, a CPU hog runs inside bm3 (a noisy neighbour)
   tcp                            berkeley_master in bm1 bound to its address, 4 clients in bm2 and bm3
                                  (scripts/launch_clients.py, 2 per host)
+  mixed                          one group of MPI ranks and TCP hosts: berkeley_mpi --serve-tcp 2, 2 ranks in bm1
+                                 and 2 in bm2 (rank 0 in bm1, listening on its address), 2 clients in bm3
+                                 (scripts/launch_clients.py); pingpong, then drift rounds
   slurm                          slurmctld + a slurmd per host; sbatch -N 3 --ntasks-per-node=2 jobs/slurm.sh
   refusals                       what netlab.sh refuses, with which exit code and reason
   down-clean                     a lab full of things (processes in every host, an mpirun cut off by SIGKILL,
@@ -38,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from report_claims import (audit_problems, coarse_cap_problems, estimate_problems,  # noqa: E402
-                           stated_bound_problems, tree_level_problems)
+                           later_bound_problems, stated_bound_problems, tree_level_problems)
 from script_checks import stop_session  # noqa: E402
 
 SKIP = 77
@@ -327,10 +330,11 @@ def scenario_mpi(opts, lab):
 
 
 class Background:
-    """A process started inside a host (netlab.sh exec), its output kept; stopped with its session."""
+    """A process started inside a host (netlab.sh exec HOST ...; host None: `netlab.sh COMMAND...` itself, as
+    mpirun), its output kept; stopped with its session."""
 
     def __init__(self, lab, host, *command):
-        self.argv = [lab.script, "exec", host, *map(str, command)]
+        self.argv = [lab.script, *(["exec", host] if host else []), *map(str, command)]
         print("+", " ".join(self.argv), "&", flush=True)
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"netlab-test-{os.getpid()}-{id(self)}.log",
                         "w+", encoding="utf-8")
@@ -388,6 +392,70 @@ def scenario_tcp(opts, lab):
     # the master in bm1 and 4 clients, 2 in bm2 and 2 in bm3
     expect_no_problems("TCP master in bm1, 4 clients in bm2 and bm3",
                        report_problems(report, placement={"bm1": 1, "bm2": 2, "bm3": 2}, host_of=host_of))
+
+
+def mixed_problems(report, addresses, drift):
+    """One group over the lab: ranks 0,1 in bm1 and 2,3 in bm2 over MPI, clients 1,2 in bm3 over TCP; one
+    average over all six, and every promise against the truth (one CLOCK_MONOTONIC under every host)."""
+    rows = report.get("ranks") or []
+    placement = [(r["transport"], r["rank"], addresses.get(r["host"], r["host"])) for r in rows]
+    expected = [("mpi", 0, "bm1"), ("mpi", 1, "bm1"), ("mpi", 2, "bm2"), ("mpi", 3, "bm2"), ("tcp", 1, "bm3"),
+                ("tcp", 2, "bm3")]
+    if placement != expected:
+        return [f"rows (transport, id, host) {placement}, expected {expected}"]
+    problems = []
+    if report.get("left_out"):
+        problems.append(f"left out: {report['left_out']}")
+    for summary in report.get("rounds") or []:
+        if summary["clocks_averaged"] != 6:
+            problems.append(f"round {summary['round']}: {summary['clocks_averaged']} clocks averaged, not all 6")
+    if not report.get("truth_measured") or report.get("clock_domains") != 1:
+        return problems + [f"truth_measured {report.get('truth_measured')}, clock domains "
+                           f"{report.get('clock_domains')}: yet every host of the lab shares one CLOCK_MONOTONIC"]
+    if drift:
+        if report.get("drift_corrected") is not True:
+            problems.append("no drift correction in the report")
+        problems += later_bound_problems(report)
+        problems += [f"client {r['rank']}: rate {r['rate_applied_ppm']} ppm applied, but clients take offsets only"
+                     for r in rows if r["transport"] == "tcp" and r["rate_applied_ppm"] != 0]
+    return (problems + coarse_cap_problems(report) + stated_bound_problems(report) + estimate_problems(report)
+            + audit_problems(report))
+
+
+def scenario_mixed(opts, lab):
+    """berkeley_mpi --serve-tcp 2 across bm1 and bm2, its clients in bm3: once with 3 pingpong rounds, once with
+    drift correction (6 rounds 100 ms apart, drifting clocks)."""
+    work = fresh_work_dir(opts)
+    address = lab.address("bm1")
+    addresses = {lab.address(f"bm{k}"): f"bm{k}" for k in range(1, HOSTS + 1)}
+    for name, extra, client_extra in (("pingpong", ["--rounds", 2, "--interval", "50ms"], []),
+                                      ("drift", ["--rounds", 6, "--interval", "100ms", "--drift-ppm", 50],
+                                       ["--", "--drift-ppm", 50])):
+        path = work / f"{name}.json"
+        started = []
+        try:
+            job = Background(lab, None, "mpirun", "--host", "bm1:2,bm2:2", "-np", 4, opts.mpi_bin, "--serve-tcp", 2,
+                             "--bind", address, "--port", 17118, "--method", "pingpong", "--join-timeout", "30s",
+                             "--seed", SEED, "--json", path, *extra)
+            started.append(job)
+            started.append(Background(lab, "bm3", sys.executable, opts.launcher, 2, "--host", address, "--port",
+                                      17118, "--seed", SEED + 4, "--client", opts.client, "--max-wait", 60,
+                                      *client_extra))
+            codes = [p.finish(90) for p in started]
+            for p in started:
+                print(f"--- {' '.join(p.argv[1:4])} ...: exit {p.process.returncode}\n{p.output().rstrip()}",
+                      flush=True)
+            check(codes == [0, 0], f"exit codes berkeley_mpi, clients in bm3: {codes}, expected 0s")
+            check(started[0].output().count("spread before:") == 1, "the summary line must appear exactly once")
+        finally:
+            for p in started:
+                p.close()
+        report = read_report(path)
+        expect_no_problems(f"{name}: 4 ranks in bm1 and bm2 + 2 TCP clients in bm3, one group",
+                           mixed_problems(report, addresses, drift=name == "drift"))
+        print(f"{name}: spread before {report['spread_before_ns']} ns, after {report['spread_after_ns']} ns, "
+              f"stated bound {report['spread_after_bound_ns']} ns, audit bound {report['audit_max_bound_ns']} ns",
+              flush=True)
 
 
 TERMINAL = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL",
@@ -519,7 +587,7 @@ def scenario_down_clean(opts, lab):
     check(lab.run("down").returncode == 0, "a second down: expected exit 0")
 
 
-SCENARIOS = {"mpi": scenario_mpi, "tcp": scenario_tcp, "slurm": scenario_slurm, "refusals": scenario_refusals,
+SCENARIOS = {"mpi": scenario_mpi, "tcp": scenario_tcp, "mixed": scenario_mixed, "slurm": scenario_slurm, "refusals": scenario_refusals,
              "down-clean": scenario_down_clean}
 
 

@@ -193,6 +193,7 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
       clients.insert(clients.end(), ranks_end, last.end());
       outcome.levels.push_back(summarize_level(static_cast<int>(outcome.levels.size()) + 1,
                                                "pingpong over TCP, rank 0 to every client", 1, clients));
+      outcome.levels.back().measured_noun = "clients";
     }
     for (const auto& e : history_.back().estimates) {
       outcome.offset_bounds_ns.push_back(e ? std::optional(e->best.uncertainty_ns) : std::nullopt);
