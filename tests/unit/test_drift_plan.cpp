@@ -16,6 +16,13 @@ using test::BoundedSamples;
 using test::kMs;
 using test::line;
 
+// the correction a clock applies by its plan when it reads `own_ns` past master time t (its own time)
+double correction_at(const RankDriftPlan& rank, ClockReading t, double own_ns) {
+  return static_cast<double>(rank.correction.offset_ns.count()) +
+         rank.correction.rate_ppm * 1e-6 *
+             (static_cast<double>(reading_ns(t)) + own_ns - static_cast<double>(reading_ns(rank.correction.anchor_ns)));
+}
+
 TEST(PlanDriftCorrection, AllClocksFollowTheAverageRateAndOffset) {
   // master perfect; rank 1 +40 ppm, rank 2 −20 ppm: the average drift is +6.667 ppm against the master
   const std::int64_t offsets[] = {0, 3'000, -6'000};
@@ -35,11 +42,7 @@ TEST(PlanDriftCorrection, AllClocksFollowTheAverageRateAndOffset) {
     EXPECT_TRUE(rank.rate_applied) << r;
     // the correction this clock applies when it reads t + its own offset
     const double own_ns = true_offset(r, t);
-    const double correction_ns =
-        static_cast<double>(rank.correction.offset_ns.count()) +
-        rank.correction.rate_ppm * 1e-6 *
-            (static_cast<double>(reading_ns(t)) + own_ns - static_cast<double>(reading_ns(rank.correction.anchor_ns)));
-    EXPECT_NEAR(own_ns + correction_ns, target_ns, 5.0) << "rank " << r;
+    EXPECT_NEAR(own_ns + correction_at(rank, t, own_ns), target_ns, 5.0) << "rank " << r;
   }
 }
 
@@ -69,12 +72,6 @@ TEST(PlanDriftCorrection, TwoSamplesAreTooFewToApplyARate) {
   EXPECT_FALSE(plan.ranks[1].rate_applied);
 }
 
-}  // namespace
-}  // namespace berkeley
-
-namespace berkeley {
-namespace {
-
 TEST(DriftPlanBound, TheTruthTenSecondsLaterIsWithinTheBoundFromTheMaster) {
   // master exact; rank 1 at +40 ppm with ±500 ns samples (its rate is applied); rank 2 at 0 ppm with
   // ±30 µs samples, whose fitted drift is noise, so no rate is applied to it: it keeps its own rate while
@@ -88,12 +85,6 @@ TEST(DriftPlanBound, TheTruthTenSecondsLaterIsWithinTheBoundFromTheMaster) {
   ASSERT_FALSE(plan.ranks[2].rate_applied);
   EXPECT_EQ(plan.bound_from_master_ns(0, Nanoseconds{10'000 * kMs}), 0.0);
   const BoundedSamples* truth[] = {nullptr, &one, &two};
-  // the correction a clock applies when it reads `own` (its own time) at master time t
-  auto correction_at = [](const RankDriftPlan& rank, ClockReading t, double own) {
-    return static_cast<double>(rank.correction.offset_ns.count()) +
-           rank.correction.rate_ppm * 1e-6 *
-               (static_cast<double>(reading_ns(t)) + own - static_cast<double>(reading_ns(rank.correction.anchor_ns)));
-  };
   for (std::size_t r = 1; r < 3; ++r) {
     for (const std::int64_t after_ms : {0, 1'000, 10'000}) {
       const ClockReading t = plan.reference_ns + Nanoseconds{after_ms * kMs};
@@ -114,17 +105,6 @@ TEST(DriftPlanBound, TheTruthTenSecondsLaterIsWithinTheBoundFromTheMaster) {
               (501.0 + 1 + 1515.15e-9 * 10'450e6 + parting_ppm * 1e-6 * 10'000e6) * 1.001, 1.0);
 }
 
-}  // namespace
-}  // namespace berkeley
-
-namespace berkeley {
-namespace {
-
-using test::bounded_line;
-using test::BoundedSamples;
-using test::kMs;
-using test::line;
-
 // A member that can only be sent an offset (a TCP client) keeps its own rate: its correction puts it on the
 // agreed time at the reference, its bound grows with its drift from the group's, and the truth stays inside.
 TEST(PlanDriftCorrection, AnOffsetOnlyMemberKeepsItsRateAndItsBoundHoldsTheTruth) {
@@ -142,11 +122,6 @@ TEST(PlanDriftCorrection, AnOffsetOnlyMemberKeepsItsRateAndItsBoundHoldsTheTruth
   EXPECT_EQ(plan.ranks[2].correction.offset_ns, full.ranks[2].correction.offset_ns);
   EXPECT_DOUBLE_EQ(plan.average_drift_ppm, full.average_drift_ppm);
 
-  auto correction_at = [](const RankDriftPlan& r, ClockReading t, double own) {
-    return static_cast<double>(r.correction.offset_ns.count()) +
-           r.correction.rate_ppm * 1e-6 *
-               (static_cast<double>(reading_ns(t)) + own - static_cast<double>(reading_ns(r.correction.anchor_ns)));
-  };
   for (const std::int64_t after_ms : {0, 1'000, 10'000}) {
     const ClockReading t = plan.reference_ns + Nanoseconds{after_ms * kMs};
     const double own = guest.true_offset_at(t);
