@@ -6,6 +6,9 @@ if(NOT BERKELEY_WITH_TCP)
 endif()
 
 find_package(Threads REQUIRED)
+# libsodium (Debian: libsodium-dev): the MACs of authenticated sessions (transport/tcp/auth_framing)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 
 
 # Everything of the TCP transport that needs no socket (unit-testable): framing, messages, the client's session
@@ -14,9 +17,12 @@ add_library(berkeley_tcp_protocol
   transport/tcp/line_decoder.cpp
   transport/tcp/message_codec.cpp
   transport/tcp/client_session.cpp
-  transport/tcp/stated_bound.cpp)
+  transport/tcp/stated_bound.cpp
+  transport/tcp/key_file.cpp
+  transport/tcp/auth_framing.cpp)
 add_library(berkeley::tcp_protocol ALIAS berkeley_tcp_protocol)
-target_link_libraries(berkeley_tcp_protocol PUBLIC berkeley::clock berkeley::report berkeley::sync)
+target_link_libraries(berkeley_tcp_protocol PUBLIC berkeley::clock berkeley::report berkeley::sync
+                                            PRIVATE PkgConfig::SODIUM)
 berkeley_layer(berkeley_tcp_protocol transport/tcp)
 berkeley_warnings(berkeley_tcp_protocol)
 
