@@ -68,6 +68,9 @@ def parse_args(argv):
     parser.add_argument("--first-id", type=lambda t: positive_int(t, 1000000), default=1, help="id of the first client")
     parser.add_argument("--seed", default=None, help="seed of the simulated clocks, passed to every client")
     parser.add_argument("--timeout", default=None, help="the clients' --timeout (e.g. 5s)")
+    parser.add_argument("--key-file", default=None,
+                        help="the group's shared key, passed to every client: join keyed (BERKELEY/2, "
+                             "docs/security.md); each client checks the file itself")
     parser.add_argument("--client", default=None, help="berkeley_client to run (default: $BERKELEY_CLIENT, "
                         "the newest build*/berkeley_client of this repository, then PATH)")
     parser.add_argument("--tmux", action="store_true", help="one tmux pane per client (when tmux is installed)")
@@ -92,6 +95,8 @@ def client_command(args, client_path, client_id):
         command += ["--seed", args.seed]
     if args.timeout is not None:
         command += ["--timeout", args.timeout]
+    if args.key_file is not None:
+        command += ["--key-file", args.key_file]
     return command + args.extra
 
 

@@ -19,7 +19,8 @@ add_library(berkeley_tcp_protocol
   transport/tcp/client_session.cpp
   transport/tcp/stated_bound.cpp
   transport/tcp/key_file.cpp
-  transport/tcp/auth_framing.cpp)
+  transport/tcp/auth_framing.cpp
+  transport/tcp/line_guard.cpp)
 add_library(berkeley::tcp_protocol ALIAS berkeley_tcp_protocol)
 target_link_libraries(berkeley_tcp_protocol PUBLIC berkeley::clock berkeley::report berkeley::sync
                                             PRIVATE PkgConfig::SODIUM)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/exit_codes.hpp"
+#include "cli/option_values.hpp"
 #include "cli/run_options.hpp"
 #include "clock/clock_choice.hpp"
 #include "clock/monotonic_clock.hpp"
@@ -42,14 +43,25 @@ constexpr int kAuditExchanges = 8;
 const std::vector<Nanoseconds> kLaterInstants{std::chrono::seconds(1), std::chrono::seconds(10)};
 
 // Rank 0: the TCP clients of --serve-tcp, joined (nullptr without --serve-tcp). Every rank learns whether
-// they joined, and all leave together if they did not (false).
-bool join_guests(const bmpi::communicator& world, const RunOptions& options, const Clock& clock, const Clock& reference,
-                 std::unique_ptr<GuestGroup>& guests) {
-  if (!options.serve_tcp) return true;
-  int joined = 1;
+// they joined, and all leave together with the same exit code if they did not (a key file refused: 2; no
+// listening, too few clients: 5).
+int join_guests(const bmpi::communicator& world, const RunOptions& options, const Clock& clock, const Clock& reference,
+                std::unique_ptr<GuestGroup>& guests) {
+  if (!options.serve_tcp) return kExitOk;
+  int joined = kExitOk;
   if (world.rank() == 0) {
 #ifdef BERKELEY_WITH_TCP
     tcp::GuestConfig config;
+    if (!options.serve_tcp->key_file.empty()) {
+      tcp::KeyFileResult key = tcp::read_key_file(options.serve_tcp->key_file);
+      if (!key.key) {
+        std::cerr << "berkeley_mpi: " << key.error << '\n';
+        joined = kExitUsage;
+      }
+      config.key = key.key;
+    } else if (!cli::is_loopback_address(options.serve_tcp->bind_address)) {
+      std::cerr << cli::insecure_warning("berkeley_mpi", options.serve_tcp->bind_address) << '\n';
+    }
     config.clients = options.serve_tcp->clients;
     config.bind_address = options.serve_tcp->bind_address;
     config.port = options.serve_tcp->port;
@@ -58,22 +70,24 @@ bool join_guests(const bmpi::communicator& world, const RunOptions& options, con
     config.pingpong = berkeley::mpi::SyncOptions{}.pingpong;
     config.pingpong.patience.budget_ns = options.patience_ns;
     config.quiet = options.quiet;
-    auto tcp_guests = std::make_unique<tcp::TcpGuests>(config, clock, reference, std::cout, std::cerr);
-    if (const auto problem = tcp_guests->join()) {
-      std::cerr << "berkeley_mpi: --serve-tcp: " << *problem << '\n';
-      joined = 0;
-    } else {
-      guests = std::move(tcp_guests);
+    if (joined == kExitOk) {
+      auto tcp_guests = std::make_unique<tcp::TcpGuests>(config, clock, reference, std::cout, std::cerr);
+      if (const auto problem = tcp_guests->join()) {
+        std::cerr << "berkeley_mpi: --serve-tcp: " << *problem << '\n';
+        joined = kExitNetworkError;
+      } else {
+        guests = std::move(tcp_guests);
+      }
     }
 #else
     (void)clock;
     (void)reference;
     std::cerr << "berkeley_mpi: --serve-tcp: this build has no TCP transport (BERKELEY_WITH_TCP=OFF)\n";
-    joined = 0;
+    joined = kExitNetworkError;
 #endif
   }
   bmpi::broadcast(world, joined, 0);
-  return joined != 0;
+  return joined;
 }
 
 RunParameters describe(const RunOptions& options, int ranks) {
@@ -109,7 +123,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   CorrectedClock clock(*local_clock);
   const std::vector<berkeley::mpi::RankPlace> places = berkeley::mpi::gather_places(world);
   std::unique_ptr<GuestGroup> guests;  // rank 0, with --serve-tcp
-  if (!join_guests(world, options, clock, reference, guests)) return kExitNetworkError;
+  if (const int code = join_guests(world, options, clock, reference, guests); code != kExitOk) return code;
   const int guest_count = guests ? guests->size() : 0;
 
   if (master && !options.quiet) {

@@ -1,6 +1,7 @@
 #include "cli/option_values.hpp"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <charconv>
 #include <optional>
@@ -77,6 +78,25 @@ std::string ip_address_value(const std::string& option, const std::string& text)
   unsigned char bytes[16];
   if (inet_pton(AF_INET, text.c_str(), bytes) == 1 || inet_pton(AF_INET6, text.c_str(), bytes) == 1) return text;
   throw BadValue{bad_value(option, text, "is not an IP address (examples: 127.0.0.1, ::1)")};
+}
+
+bool is_loopback_address(const std::string& address) {
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET, address.c_str(), bytes) == 1) return bytes[0] == 127;
+  return inet_pton(AF_INET6, address.c_str(), bytes) == 1 && IN6_IS_ADDR_LOOPBACK(reinterpret_cast<in6_addr*>(bytes));
+}
+
+void require_key_or_insecure(const char* option, const std::string& address, bool keyed, bool insecure) {
+  if (keyed || insecure || is_loopback_address(address)) return;
+  throw BadValue{"--" + std::string(option) + " " + address +
+                 " without --key-file: anyone who can reach the port could join and move the clocks. Give "
+                 "--key-file FILE (make one with: head -c 32 /dev/urandom | base64 > FILE && chmod 600 FILE), or "
+                 "--insecure to accept that"};
+}
+
+std::string insecure_warning(const std::string& program, const std::string& address) {
+  return program + ": WARNING: listening on " + address +
+         " without a key (--insecure): anyone who can reach this port can join and move the group's clocks";
 }
 
 std::vector<std::string> split_list(const std::string& text) {

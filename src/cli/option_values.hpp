@@ -32,6 +32,15 @@ struct BadValue {
 [[nodiscard]] double drift_value(const std::string& option, const std::string& text);
 // an IPv4 or IPv6 address literal ("127.0.0.1", "::1")
 [[nodiscard]] std::string ip_address_value(const std::string& option, const std::string& text);
+// 127.0.0.0/8 and ::1: only this machine can reach an address of these
+[[nodiscard]] bool is_loopback_address(const std::string& address);
+// A master listening beyond loopback without a key needs --insecure: a BadValue naming `option` otherwise.
+void require_key_or_insecure(const char* option, const std::string& address, bool keyed, bool insecure);
+// what a keyless master beyond loopback prints when it starts (--insecure)
+[[nodiscard]] std::string insecure_warning(const std::string& program, const std::string& address);
+inline constexpr const char* kInsecureHelp =
+    "listen beyond loopback without --key-file: anyone who can reach the port can join and move the group's "
+    "clocks (a warning is printed)";
 
 // "a,b,c" → {"a", "b", "c"}; an empty list or a trailing comma gives an empty item, which the caller
 // then names as bad

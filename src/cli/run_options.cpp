@@ -21,7 +21,7 @@ constexpr const char* kExample =
     "Durations take a unit: ns, us, ms, s (a bare number is seconds).\n"
     "  mpirun -np 8 ./berkeley_mpi --method pingpong --rounds 10 --interval 100ms --drift-ppm 50\n"
     "One group of MPI ranks and TCP clients (machines without MPI run berkeley_client):\n"
-    "  mpirun -np 4 ./berkeley_mpi --serve-tcp 3 --bind 0.0.0.0 --port 17117 --json run.json &\n"
+    "  mpirun -np 4 ./berkeley_mpi --serve-tcp 3 --bind 0.0.0.0 --key-file group.key --json run.json &\n"
     "  scripts/launch_clients.py 3 --host HEADNODE --port 17117\n"
     "Exit codes: 0 ok, 2 bad command line, 3 report not writable, 4 --require-precision not met,\n"
     "5 --serve-tcp: cannot listen, or fewer than N clients joined in time; 1 internal/MPI error.\n";
@@ -98,6 +98,10 @@ po::options_description describe_options() {
        "that round; the ranks go on")
       ("join-timeout", po::value<std::string>()->default_value("60s"),
        "--serve-tcp: give up (exit 5, on every rank) unless N clients joined by then")
+      ("key-file", po::value<std::string>(),
+       "--serve-tcp: shared key (a file only its owner may read, >= 32 bytes): every client must join with it "
+       "(BERKELEY/2, docs/security.md)")
+      ("insecure", cli::kInsecureHelp)
       ("json", po::value<std::string>(), "write a machine-readable report to this file")
       ("quiet,q", "print only the summary line");
   // clang-format on
@@ -134,10 +138,12 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
           tcp.port = cli::port_value("port", text_of(vm, "port"), true);
           tcp.timeout_ns = cli::duration_of(vm, "timeout", false, kMaxTcpTimeout);
           tcp.join_timeout_ns = cli::duration_of(vm, "join-timeout", false, kMaxJoinTimeout);
+          if (vm.count("key-file") != 0) tcp.key_file = cli::file_name_of(vm, "key-file");
+          cli::require_key_or_insecure("bind", tcp.bind_address, !tcp.key_file.empty(), vm.count("insecure") != 0);
           options.serve_tcp = tcp;
         } else {
-          for (const char* tcp_only : {"bind", "port", "timeout", "join-timeout"}) {
-            if (!vm[tcp_only].defaulted()) {
+          for (const char* tcp_only : {"bind", "port", "timeout", "join-timeout", "key-file", "insecure"}) {
+            if (vm.count(tcp_only) != 0 && !vm[tcp_only].defaulted()) {
               throw BadValue{"--" + std::string(tcp_only) + " is an option of --serve-tcp, which is not given"};
             }
           }

@@ -35,6 +35,7 @@ struct RunOptions {
     std::uint16_t port = 17117;  // 0: a free one, printed
     Nanoseconds timeout_ns{std::chrono::seconds(1)};
     Nanoseconds join_timeout_ns{std::chrono::seconds(60)};
+    std::string key_file;  // --key-file: the clients must join keyed (read by rank 0); empty: keyless
   };
   std::optional<TcpService> serve_tcp;
 

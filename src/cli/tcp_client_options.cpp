@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 #include "cli/tcp_clock_option.hpp"
+#include "cli/tcp_key_option.hpp"
 #include "transport/tcp/protocol.hpp"
 
 namespace po = boost::program_options;
@@ -27,6 +28,7 @@ constexpr const char* kAbout =
 constexpr const char* kExample =
     "Example:\n"
     "  berkeley_client --id 2 --port 17117 --seed 7\n"
+    "  berkeley_client --id 2 --host 10.0.0.1 --key-file group.key   # a keyed master (docs/security.md)\n"
     "Durations take a unit: ns, us, ms, s (a bare number is seconds). Protocol: docs/protocol.md\n"
     "Exit codes: 0 the master ended the session (BYE); 2 bad command line; 5 no master, the master went away\n"
     "or broke the protocol; 6 the master refused this client (group full, id taken); 1 internal error.\n";
@@ -49,6 +51,9 @@ po::options_description describe() {
        "once joined, the longest the master may stay silent before the client gives up (exit 5)")
       ("quiet,q", "print only errors");
   // clang-format on
+  cli::add_key_option(desc,
+                      "shared key (a file only its owner may read, >= 32 bytes): join keyed (BERKELEY/2); "
+                      "a master without the same key cannot adjust this client");
   return desc;
 }
 
@@ -64,6 +69,7 @@ tcp::ClientConfig build(const po::variables_map& vm) {
   c.timeout_ns = cli::duration_of(vm, "timeout", false, tcp::kMaxTimeout);
   c.idle_timeout_ns = cli::duration_of(vm, "idle-timeout", false, 24 * kHour);
   c.quiet = vm.count("quiet") != 0;
+  c.key = cli::key_value(vm);
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
 #include "cli/tcp_clock_option.hpp"
+#include "cli/tcp_key_option.hpp"
 #include "transport/tcp/protocol.hpp"
 
 namespace po = boost::program_options;
@@ -32,6 +33,7 @@ constexpr const char* kExample =
     "  berkeley_master 3 &                # listens on 127.0.0.1:17117\n"
     "  scripts/launch_clients.py 3        # clients 1..3\n"
     "  berkeley_master 3 --port 0 --rounds 3 --interval 200ms --json report.json\n"
+    "  berkeley_master 3 --bind 0.0.0.0 --key-file group.key   # clients: berkeley_client --key-file group.key\n"
     "Durations take a unit: ns, us, ms, s (a bare number is seconds). Protocol: docs/protocol.md\n"
     "Exit codes: 0 ok; 2 bad command line; 3 report not writable; 4 a clock ended outside the stated bound\n"
     "(or --require-precision not met); 5 cannot listen, or fewer than N clients joined in time;\n"
@@ -67,6 +69,9 @@ po::options_description describe() {
       "the master's own clock: sim (CLOCK_MONOTONIC + offset drawn from seed and id 0) or system/realtime (CLOCK_REALTIME)",
       "seed of the master's simulated clock (id 0)",
       "simulated drift is uniform in +-this; also the group's drift bound used in the stated bound");
+  cli::add_key_option(desc, "shared key (a file only its owner may read, >= 32 bytes): every client must join "
+                            "with the same key (BERKELEY/2: each line sealed with a MAC; docs/security.md)");
+  desc.add_options()("insecure", cli::kInsecureHelp);
   desc.add_options()
       ("json", po::value<std::string>(), "write a machine-readable report (same format as berkeley_mpi) to this file")
       ("quiet,q", "print only the listening line and the summary");
@@ -103,6 +108,8 @@ tcp::MasterConfig build(const po::variables_map& vm) {
                                               : default_tolerance;
   if (vm.count("json") != 0) c.json_path = cli::file_name_of(vm, "json");
   c.quiet = vm.count("quiet") != 0;
+  c.key = cli::key_value(vm);
+  cli::require_key_or_insecure("bind", c.bind_address, c.key.has_value(), vm.count("insecure") != 0);
   return c;
 }
 

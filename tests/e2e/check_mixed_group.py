@@ -14,6 +14,8 @@
                                   rank, one message, no hang
   check_mixed_group.py precision-gate --np N : --require-precision covers the clients (exit 4 on every rank
                                   below what the audit proves, 0 above)
+  check_mixed_group.py keyed   --np N --clients K : --key-file on both sides (BERKELEY/2): the same group and
+                                  claims; a key file others can read: exit 2 on every rank, one message
   check_mixed_group.py drift   --np N --clients K : drifting clocks (ranks and clients), 5 rounds 50 ms apart:
                                   the clients are fitted with the ranks and sent offsets only (rate 0), every
                                   participant within its stated bound at the instant, and each client's bound
@@ -238,6 +240,33 @@ def check_drift(opts):
                                f"+{report['later_ns'][-1] // 10**9} s" for r in clients))
 
 
+def check_keyed(opts):
+    """--key-file: the clients join keyed (BERKELEY/2) and the group is the same; a key file others can read
+    is refused on every rank with exit 2 and one message naming it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        key = os.path.join(tmp, "group.key")
+        with open(key, "w", encoding="utf-8") as f:
+            f.write(os.urandom(32).hex() + "\n")
+        os.chmod(key, 0o600)
+        opts.exe_args = ["--key-file", key]
+        opts.client_args = ["--key-file", key]
+        report, job = run_group(opts, opts.np, opts.clients)
+        check_group(report, opts.np, opts.clients)
+        os.chmod(key, 0o644)
+        shared = Job(opts, opts.np, group_args(opts.clients, os.path.join(tmp, "r.json"), "pingpong") +
+                     ["--key-file", key])
+        try:
+            code = shared.finish(opts.launch_timeout)
+        finally:
+            shared.stop()
+    if code != 2:
+        fail(f"a key file of mode 0644: exit {code}, expected 2\n{shared.dump()}")
+    said = [line for line in shared.err if "(mode 0644): chmod 600 it" in line]
+    if len(said) != 1:
+        fail(f"expected one message naming the key file's mode\n{shared.dump()}")
+    print(f"PASS: keyed group held every claim; {said[0]}")
+
+
 def hand_client(port, behaviour):
     """Client 9, played by hand in a thread: it joins, then `behaviour(client)`."""
     def play():
@@ -302,14 +331,14 @@ def check_too_few(opts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["run", "silent", "killed", "too-few", "precision-gate", "drift"])
+    parser.add_argument("check", choices=["run", "silent", "killed", "too-few", "precision-gate", "drift", "keyed"])
     add_launch_arguments(parser)
     parser.add_argument("--client", required=True, help="the berkeley_client program")
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--method", default="pingpong")
     opts = parse_launch_options(parser)
     checks = {"run": check_run, "silent": check_silent, "killed": check_killed, "too-few": check_too_few,
-              "precision-gate": check_precision_gate, "drift": check_drift}
+              "precision-gate": check_precision_gate, "drift": check_drift, "keyed": check_keyed}
     checks[opts.check](opts)
 
 

@@ -9,10 +9,10 @@
                                  --asymmetric, what bm2 sends is shaped (tbf, 1mbit): one-way delays differ;
                                  with --noisy, a CPU hog runs inside bm3 (a noisy neighbour)
   tcp                            berkeley_master in bm1 bound to its address, 4 clients in bm2 and bm3
-                                 (scripts/launch_clients.py, 2 per host)
+                                 (scripts/launch_clients.py, 2 per host), keyed (--key-file: BERKELEY/2)
   mixed                          one group of MPI ranks and TCP hosts: berkeley_mpi --serve-tcp 2, 2 ranks in bm1
                                  and 2 in bm2 (rank 0 in bm1, listening on its address), 2 clients in bm3
-                                 (scripts/launch_clients.py); pingpong, then drift rounds
+                                 (scripts/launch_clients.py), keyed; pingpong, then drift rounds
   slurm                          slurmctld + a slurmd per host; sbatch -N 3 --ntasks-per-node=2 jobs/slurm.sh
   refusals                       what netlab.sh refuses, with which exit code and reason
   down-clean                     a lab full of things (processes in every host, an mpirun cut off by SIGKILL,
@@ -362,20 +362,30 @@ class Background:
         os.unlink(self.log.name)
 
 
+def group_key(work):
+    """A shared key for the lab's keyed sessions (BERKELEY/2): owner-only, 64 hex characters."""
+    path = work / "group.key"
+    path.write_text(os.urandom(32).hex() + "\n")
+    path.chmod(0o600)
+    return path
+
+
 def scenario_tcp(opts, lab):
     work = fresh_work_dir(opts)
     address = lab.address("bm1")
     path = work / "report.json"
+    key = group_key(work)
     started = []
     try:
         master = Background(lab, "bm1", opts.master, 4, "--bind", address, "--port", 17117, "--rounds", 3,
-                            "--interval", "100ms", "--seed", SEED, "--join-timeout", "30s", "--json", path)
+                            "--interval", "100ms", "--seed", SEED, "--join-timeout", "30s", "--json", path,
+                            "--key-file", key)
         started.append(master)
         # two clients in bm2, two in bm3, each group through scripts/launch_clients.py
         for host, first in (("bm2", 1), ("bm3", 3)):
             started.append(Background(lab, host, sys.executable, opts.launcher, 2, "--host", address, "--port", 17117,
                                       "--first-id", first, "--seed", SEED, "--client", opts.client,
-                                      "--max-wait", 60))
+                                      "--max-wait", 60, "--key-file", key))
         codes = [p.finish(90) for p in started]
         for p in started:
             print(f"--- {' '.join(p.argv[2:5])} ...: exit {p.process.returncode}\n{p.output().rstrip()}", flush=True)
@@ -428,6 +438,7 @@ def scenario_mixed(opts, lab):
     work = fresh_work_dir(opts)
     address = lab.address("bm1")
     addresses = {lab.address(f"bm{k}"): f"bm{k}" for k in range(1, HOSTS + 1)}
+    key = group_key(work)
     for name, extra, client_extra in (("pingpong", ["--rounds", 2, "--interval", "50ms"], []),
                                       ("drift", ["--rounds", 6, "--interval", "100ms", "--drift-ppm", 50],
                                        ["--", "--drift-ppm", 50])):
@@ -436,11 +447,11 @@ def scenario_mixed(opts, lab):
         try:
             job = Background(lab, None, "mpirun", "--host", "bm1:2,bm2:2", "-np", 4, opts.mpi_bin, "--serve-tcp", 2,
                              "--bind", address, "--port", 17118, "--method", "pingpong", "--join-timeout", "30s",
-                             "--seed", SEED, "--json", path, *extra)
+                             "--seed", SEED, "--json", path, "--key-file", key, *extra)
             started.append(job)
             started.append(Background(lab, "bm3", sys.executable, opts.launcher, 2, "--host", address, "--port",
                                       17118, "--seed", SEED + 4, "--client", opts.client, "--max-wait", 60,
-                                      *client_extra))
+                                      "--key-file", key, *client_extra))
             codes = [p.finish(90) for p in started]
             for p in started:
                 print(f"--- {' '.join(p.argv[1:4])} ...: exit {p.process.returncode}\n{p.output().rstrip()}",

@@ -401,13 +401,13 @@ def wrong_version():
     """HELLO in another version: refused before joining; the session goes on with the right ones."""
     master, port = start_master(2, "--rounds", "1")
     other = HandClient(port)
-    other.send("HELLO BERKELEY/2 5")
+    other.send("HELLO BERKELEY/3 5")
     reply = other.recv_line(5)
-    check(reply is not None and reply.startswith("ERROR HELLO: version 'BERKELEY/2' not supported"), repr(reply))
+    check(reply is not None and reply.startswith("ERROR HELLO: version 'BERKELEY/3' not supported"), repr(reply))
     check(other.recv_line(5) is None, "the master closes after ERROR")
     finish_good(good_clients(port, (1, 2)))
     expect_exit(master, 0, 10, "berkeley_master")
-    master.wait_for(r"connection from 127\.0\.0\.1:\d+: dropped: HELLO: version 'BERKELEY/2' not supported", 1, "err")
+    master.wait_for(r"connection from 127\.0\.0\.1:\d+: dropped: HELLO: version 'BERKELEY/3' not supported", 1, "err")
     check(sorted(table_rows(master)) == [0, 1, 2], master.dump())
 
 

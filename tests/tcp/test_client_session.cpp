@@ -143,3 +143,50 @@ TEST(ClientSession, RefusedErrorAndByeEndTheSession) {
 
 }  // namespace
 }  // namespace berkeley::tcp
+
+namespace berkeley::tcp {
+namespace {
+
+// Keyed (BERKELEY/2): the HELLO carries the nonce, a CHALLENGE is answered with JOIN once, and only a keyed
+// WELCOME after it is taken; a keyless client takes no CHALLENGE and no keyed WELCOME.
+TEST(ClientSession, AKeyedClientAnswersTheChallengeAndTakesOnlyAKeyedWelcome) {
+  Nonce nonce{};
+  nonce.fill(0x5a);
+  {
+    Fixture f;
+    f.session.use_key(nonce);
+    EXPECT_EQ(f.session.hello_line(), "HELLO BERKELEY/2 4 5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\n");
+    EXPECT_EQ(f.session.on_message(Challenge{}).reply, "JOIN\n");
+    EXPECT_EQ(f.session.on_message(Welcome{4, 3, true}).state, SessionState::joined);
+  }
+  {
+    Fixture f;
+    f.session.use_key(nonce);
+    const SessionStep step = f.session.on_message(Welcome{4, 3, true});  // no CHALLENGE came first
+    EXPECT_EQ(step.state, SessionState::failed);
+    EXPECT_NE(step.note.find("without the key's CHALLENGE"), std::string::npos) << step.note;
+  }
+  {
+    Fixture f;
+    f.session.use_key(nonce);
+    (void)f.session.on_message(Challenge{});
+    EXPECT_EQ(f.session.on_message(Welcome{4, 3, false}).state, SessionState::failed);  // a BERKELEY/1 welcome
+  }
+  {
+    Fixture f;
+    f.session.use_key(nonce);
+    (void)f.session.on_message(Challenge{});
+    EXPECT_EQ(f.session.on_message(Challenge{}).state, SessionState::failed);  // twice
+  }
+  {
+    Fixture f;  // keyless
+    const SessionStep step = f.session.on_message(Challenge{});
+    EXPECT_EQ(step.state, SessionState::failed);
+    EXPECT_NE(step.note.find("this client has no key"), std::string::npos) << step.note;
+    Fixture g;
+    EXPECT_EQ(g.session.on_message(Welcome{4, 3, true}).state, SessionState::failed);
+  }
+}
+
+}  // namespace
+}  // namespace berkeley::tcp

@@ -124,9 +124,10 @@ TEST(MessageCodec, UnknownAndMisdirectedCommands) {
 }
 
 TEST(MessageCodec, WrongVersion) {
-  expect_client_error("HELLO BERKELEY/2 3", "version 'BERKELEY/2' not supported (this side speaks BERKELEY/1)");
+  expect_client_error("HELLO BERKELEY/3 3",
+                      "version 'BERKELEY/3' not supported (this side speaks BERKELEY/1 and BERKELEY/2)");
   expect_client_error("HELLO BERKELEY/10 3", "not supported");
-  expect_client_error("HELLO HTTP/1.1 3", "'HTTP/1.1' is not a protocol version (BERKELEY/1 expected)");
+  expect_client_error("HELLO HTTP/1.1 3", "'HTTP/1.1' is not a protocol version (BERKELEY/1 and BERKELEY/2 expected)");
   expect_client_error("HELLO berkeley/1 3", "is not a protocol version");
   expect_master_error("WELCOME BERKELEY/0 3 3", "not supported");
 }
@@ -161,6 +162,39 @@ TEST(MessageCodec, FreeTextIsBoundedAndPrintable) {
 TEST(MessageCodec, CommandNamesForLogLines) {
   EXPECT_EQ(command_name(ClientMessage{TimeReply{}}), "TIME");
   EXPECT_EQ(command_name(MasterMessage{Probe{}}), "PROBE");
+  EXPECT_EQ(command_name(ClientMessage{Join{}}), "JOIN");
+  EXPECT_EQ(command_name(MasterMessage{Challenge{}}), "CHALLENGE");
+}
+
+// BERKELEY/2 (keyed): the HELLO carries the client's nonce, CHALLENGE the master's, JOIN nothing; WELCOME says
+// which protocol it welcomes to. A nonce is exactly 32 lowercase hex digits.
+TEST(MessageCodec, TheKeyedMessagesRoundTrip) {
+  Nonce nonce{};
+  for (std::size_t i = 0; i < nonce.size(); ++i) nonce[i] = static_cast<unsigned char>(0xa0 + i);
+  const std::string hex = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf";
+  EXPECT_EQ(format_line(Hello{4, std::nullopt, nonce}), "HELLO BERKELEY/2 4 " + hex + "\n");
+  EXPECT_EQ(format_line(Hello{4, "boot-1", nonce}), "HELLO BERKELEY/2 4 " + hex + " boot-1\n");
+  const Hello keyed = client_round_trip(Hello{4, "boot-1", nonce});
+  EXPECT_EQ(keyed.nonce, nonce);
+  EXPECT_EQ(keyed.clock_domain, "boot-1");
+  EXPECT_EQ(client_round_trip(Hello{4}).nonce, std::nullopt);
+  EXPECT_EQ(format_line(Challenge{nonce}), "CHALLENGE " + hex + "\n");
+  EXPECT_EQ(master_round_trip(Challenge{nonce}).nonce, nonce);
+  EXPECT_EQ(format_line(Join{}), "JOIN\n");
+  (void)client_round_trip(Join{});
+  EXPECT_EQ(format_line(Welcome{4, 2, true}), "WELCOME BERKELEY/2 4 2\n");
+  EXPECT_TRUE(master_round_trip(Welcome{4, 2, true}).keyed);
+  EXPECT_FALSE(master_round_trip(Welcome{4, 2}).keyed);
+
+  expect_client_error("HELLO BERKELEY/2 4", "HELLO takes 3 or 4 fields: HELLO BERKELEY/2 <id> <nonce>");
+  expect_client_error("HELLO BERKELEY/2 4 " + hex.substr(1), "HELLO: nonce");
+  expect_client_error("HELLO BERKELEY/2 4 A0A1A2A3A4A5A6A7A8A9AAABACADAEAF", "is not 32 lowercase hex digits");
+  expect_client_error("HELLO BERKELEY/1 4 " + hex + " boot-1", "HELLO takes 2 or 3 fields");
+  expect_client_error("JOIN now", "JOIN takes 0 field(s)");
+  expect_master_error("CHALLENGE", "CHALLENGE takes 1 field(s)");
+  expect_master_error("CHALLENGE xyz", "CHALLENGE: nonce 'xyz'");
+  expect_client_error("CHALLENGE " + hex, "unexpected command 'CHALLENGE' (a master's command)");
+  expect_master_error("JOIN", "unexpected command 'JOIN' (a client's command)");
 }
 
 }  // namespace

@@ -1,6 +1,11 @@
 // Command line of berkeley_master (cli/tcp_master_options): defaults, every option, and errors that name
 // the bad value in one line.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "cli/exit_codes.hpp"
 #include "cli/tcp_master_options.hpp"
@@ -149,6 +154,38 @@ TEST(MasterOptions, LimitsOfCountsAndDurations) {
   expect_master_error({"3", "--timeout", "3601s"}, "--timeout: '3601s' is too long");
   // the N message states the range
   expect_master_error({"10001"}, "N: '10001' is not a number of clients (1..10000)");
+}
+
+}  // namespace
+}  // namespace berkeley
+
+namespace berkeley {
+namespace {
+
+// Beyond loopback, a keyless master must be told so (--insecure); a key file is read at once, refused with
+// the file's reason.
+TEST(MasterOptions, BeyondLoopbackNeedsAKeyOrInsecureAndAKeyFileIsCheckedAtOnce) {
+  expect_master_error({"3", "--bind", "0.0.0.0"}, "--bind 0.0.0.0 without --key-file");
+  expect_master_error({"3", "--bind", "::"}, "--insecure to accept that");
+  for (const char* loopback : {"127.0.0.1", "127.3.2.1", "::1"}) {
+    EXPECT_TRUE(parse_master_options({"3", "--bind", loopback}).options.has_value()) << loopback;
+  }
+  const ParsedMasterCommandLine insecure = parse_master_options({"3", "--bind", "0.0.0.0", "--insecure"});
+  ASSERT_TRUE(insecure.options.has_value()) << insecure.message;
+  EXPECT_FALSE(insecure.options->key.has_value());
+
+  char dir[] = "/tmp/berkeley-master-key-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string key_path = std::string(dir) + "/group.key";
+  std::ofstream(key_path) << "0123456789abcdef0123456789abcdef\n";
+  ::chmod(key_path.c_str(), 0644);
+  expect_master_error({"3", "--key-file", key_path}, "(mode 0644): chmod 600 it");
+  ::chmod(key_path.c_str(), 0600);
+  const ParsedMasterCommandLine keyed = parse_master_options({"3", "--bind", "0.0.0.0", "--key-file", key_path});
+  ASSERT_TRUE(keyed.options.has_value()) << keyed.message;
+  EXPECT_TRUE(keyed.options->key.has_value());
+  expect_master_error({"3", "--key-file", std::string(dir) + "/none"}, "none': No such file or directory");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

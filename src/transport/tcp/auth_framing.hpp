@@ -16,16 +16,14 @@
 #include <string_view>
 
 #include "transport/tcp/key_file.hpp"
+#include "transport/tcp/protocol.hpp"
 
 namespace berkeley::tcp {
 
-inline constexpr std::string_view kAuthenticatedProtocol = "BERKELEY/2";
-inline constexpr std::size_t kNonceBytes = 16;
+inline constexpr std::string_view kAuthenticatedProtocol = kKeyedProtocolVersion;
 inline constexpr std::size_t kMacHexDigits = 64;
 // what sealing adds to a line at most: ' ' + a 20-digit sequence number + ' ' + the MAC
 inline constexpr std::size_t kSealBytes = 1 + 20 + 1 + kMacHexDigits;
-
-using Nonce = std::array<unsigned char, kNonceBytes>;
 
 // Both ends' nonces: the session a line belongs to.
 struct SessionNonce {

@@ -8,6 +8,7 @@
 #include "clock/clock_domain.hpp"
 #include "clock/monotonic_clock.hpp"
 #include "core/duration_text.hpp"
+#include "transport/tcp/auth_framing.hpp"
 #include "transport/tcp/client_link.hpp"
 #include "transport/tcp/client_session.hpp"
 #include "transport/tcp/message_codec.hpp"
@@ -53,6 +54,11 @@ RunStatus Client::run_session(std::ostream& err) {
   }
   progress_ << "client " << config_.client_id << ": connected to " << where << ", " << clock_name_ << " clock reads "
             << format_duration(session_.clock().now().time_since_epoch()) << std::endl;
+  if (config_.key) {  // keyed: our share of the nonce goes in the HELLO, the master's comes sealed with CHALLENGE
+    const Nonce nonce = random_nonce();
+    session_.use_key(nonce);
+    link.expect_keyed_session(*config_.key, nonce);
+  }
   if (const auto problem = link.send(session_.hello_line(), deadline_after(config_.timeout_ns))) {
     return fail(RunStatus::network_error, "HELLO to " + where + ": " + *problem);
   }

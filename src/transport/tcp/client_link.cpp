@@ -61,7 +61,8 @@ std::optional<std::string> ClientLink::connect(const std::string& host, std::uin
 
 std::optional<std::string> ClientLink::send(const std::string& line, SteadyTime deadline) {
   std::optional<error_code> written;
-  asio::async_write(socket_, asio::buffer(line), [&](const error_code& error, std::size_t) { written = error; });
+  const std::string out = guard_.outgoing(line);  // sealed once a keyed session started
+  asio::async_write(socket_, asio::buffer(out), [&](const error_code& error, std::size_t) { written = error; });
   if (!io_.run_until(deadline, [&] { return written.has_value(); })) {
     close();
     io_.run_until(deadline_after(std::chrono::milliseconds(100)), [&] { return written.has_value(); });
@@ -71,17 +72,44 @@ std::optional<std::string> ClientLink::send(const std::string& line, SteadyTime 
   return std::nullopt;
 }
 
+void ClientLink::expect_keyed_session(const SharedKey& key, const Nonce& own_nonce) {
+  key_ = key;
+  own_nonce_ = own_nonce;
+  decoder_.set_max_line_bytes(kMaxSealedLineBytes);
+}
+
+Received ClientLink::take_line(std::string_view line) {
+  auto bad = [](std::string why) { return Received{Received::Kind::bad, std::nullopt, std::move(why)}; };
+  if (key_ && !guard_.active()) {
+    // the master's first line: a refusal in the clear, or the CHALLENGE whose nonce the seal must cover
+    ParseResult<MasterMessage> clear = parse_master_message(line);
+    if (clear && (std::holds_alternative<Refused>(*clear.message) || std::holds_alternative<Error>(*clear.message))) {
+      return Received{Received::Kind::message, std::move(clear.message), {}};
+    }
+    const std::optional<std::string_view> body = unverified_body(line);
+    ParseResult<MasterMessage> challenge = body ? parse_master_message(*body) : ParseResult<MasterMessage>{};
+    if (!challenge || !std::holds_alternative<Challenge>(*challenge.message)) {
+      return bad(
+          "the master did not answer our keyed HELLO with a sealed CHALLENGE (a master without the key, or "
+          "not BERKELEY/2)");
+    }
+    guard_.start(*key_, SessionNonce{own_nonce_, std::get<Challenge>(*challenge.message).nonce},
+                 Direction::client_to_master);
+  }
+  const LineOpener::Opened opened = guard_.incoming(line);
+  if (!opened.body) return bad("authentication failed: " + opened.error);
+  ParseResult<MasterMessage> parsed = parse_master_message(*opened.body);
+  if (!parsed) return bad(parsed.error);
+  return Received{Received::Kind::message, std::move(parsed.message), {}};
+}
+
 Received ClientLink::receive(SteadyTime deadline) {
   for (;;) {
     while (!unread_.empty()) {
       const LineStep step = decoder_.consume(unread_);
       unread_.remove_prefix(step.consumed);
       if (step.status == LineStatus::bad) return Received{Received::Kind::bad, std::nullopt, decoder_.error()};
-      if (step.status == LineStatus::good) {
-        ParseResult<MasterMessage> parsed = parse_master_message(decoder_.line());
-        if (!parsed) return Received{Received::Kind::bad, std::nullopt, parsed.error};
-        return Received{Received::Kind::message, std::move(parsed.message), {}};
-      }
+      if (step.status == LineStatus::good) return take_line(decoder_.line());
     }
     std::optional<error_code> read_error;
     std::size_t read_bytes = 0;

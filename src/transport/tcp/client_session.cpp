@@ -18,7 +18,7 @@ ClientSession::ClientSession(std::int64_t client_id, const Clock& underlying, co
       max_probe_wait_(max_probe_wait),
       out_(out) {}
 
-std::string ClientSession::hello_line() const { return format_line(Hello{client_id_, reference_domain_}); }
+std::string ClientSession::hello_line() const { return format_line(Hello{client_id_, reference_domain_, nonce_}); }
 
 SessionStep ClientSession::on_message(const MasterMessage& message) {
   if (state_ != SessionState::joining && state_ != SessionState::joined) {
@@ -34,6 +34,10 @@ SessionStep ClientSession::end(SessionState state, std::string note) {
 
 SessionStep ClientSession::on(const Welcome& m) {
   if (state_ != SessionState::joining) return end(SessionState::failed, "master sent WELCOME twice");
+  if (m.keyed != nonce_.has_value() || (nonce_ && !challenged_)) {
+    return end(SessionState::failed, nonce_ ? "a keyed client was welcomed without the key's CHALLENGE"
+                                            : "master welcomed us to a keyed session, but this client has no key");
+  }
   if (m.client_id != client_id_) {
     return end(SessionState::failed, "master welcomed id " + std::to_string(m.client_id) + ", but this is client " +
                                          std::to_string(client_id_));
@@ -85,6 +89,13 @@ SessionStep ClientSession::on(const Probe& m) {
   const InstantReading raw = read_at_instant(clock_.underlying(), reference_, instant);
   return SessionStep{
       format_line(Reading{m.instant_ns, raw.clock_ns, clock_.corrected(raw.clock_ns), raw.read_window_ns}), state_, {}};
+}
+
+SessionStep ClientSession::on(const Challenge& /*m*/) {
+  if (!nonce_) return end(SessionState::failed, "master sent CHALLENGE, but this client has no key (--key-file)");
+  if (state_ != SessionState::joining || challenged_) return end(SessionState::failed, "master sent CHALLENGE twice");
+  challenged_ = true;  // its seal verified with our nonce and the key (the link's): we answer with ours
+  return SessionStep{format_line(Join{}), state_, {}};
 }
 
 SessionStep ClientSession::on(const Bye& m) {

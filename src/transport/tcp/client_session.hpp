@@ -34,6 +34,10 @@ class ClientSession {
   ClientSession(std::int64_t client_id, const Clock& underlying, const Clock& reference, Nanoseconds max_probe_wait,
                 std::ostream& out, std::optional<std::string> reference_domain = std::nullopt);
 
+  // A keyed session (BERKELEY/2): the HELLO carries `nonce`, a CHALLENGE is answered with JOIN, and the WELCOME
+  // must be a keyed one. The seals themselves are the link's (ClientLink::expect_keyed_session).
+  void use_key(const Nonce& nonce) { nonce_ = nonce; }
+
   [[nodiscard]] std::string hello_line() const;
   SessionStep on_message(const MasterMessage& message);
 
@@ -50,9 +54,12 @@ class ClientSession {
   SessionStep on(const Adjust& m);
   SessionStep on(const Probe& m);
   SessionStep on(const Bye& m);
+  SessionStep on(const Challenge& m);
 
   std::int64_t client_id_;
   std::optional<std::string> reference_domain_;
+  std::optional<Nonce> nonce_;
+  bool challenged_ = false;
   CorrectedClock clock_;
   const Clock& reference_;
   Nanoseconds max_probe_wait_;

@@ -73,7 +73,12 @@ bool Connection::take_lines(std::string_view bytes, ClockReading stamp) {
       fail(decoder_.error());
       return false;
     }
-    ParseResult<ClientMessage> parsed = parse_client_message(decoder_.line());
+    const LineOpener::Opened opened = guard_.incoming(decoder_.line());
+    if (!opened.body) {
+      fail("authentication failed: " + opened.error);
+      return false;
+    }
+    ParseResult<ClientMessage> parsed = parse_client_message(*opened.body);
     if (!parsed) {
       fail(parsed.error);
       return false;
@@ -87,10 +92,15 @@ bool Connection::take_lines(std::string_view bytes, ClockReading stamp) {
   return true;
 }
 
+void Connection::seal_from_now(const SharedKey& key, const SessionNonce& session) {
+  guard_.start(key, session, Direction::master_to_client);
+  decoder_.set_max_line_bytes(kMaxSealedLineBytes);
+}
+
 void Connection::send(std::string line) {
   if (state_ != State::open) return;
   const bool idle = outbox_.empty();  // else a write is under way, and write_next() follows it
-  outbox_.push_back(std::move(line));
+  outbox_.push_back(guard_.outgoing(line));
   if (idle) write_next();
 }
 
@@ -121,7 +131,7 @@ void Connection::write_next() {
 void Connection::finish(std::string last_line, Nanoseconds grace, std::string reason) {
   if (state_ != State::open) return;
   const bool idle = outbox_.empty();
-  outbox_.push_back(std::move(last_line));
+  outbox_.push_back(guard_.outgoing(last_line));
   state_ = State::closing;
   close_reason_ = std::move(reason);
   inbox_.clear();

@@ -13,6 +13,7 @@
 
 #include "clock/clock.hpp"
 #include "transport/tcp/line_decoder.hpp"
+#include "transport/tcp/line_guard.hpp"
 #include "transport/tcp/protocol.hpp"
 
 namespace berkeley::tcp {
@@ -53,6 +54,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void set_label(std::string label) { label_ = std::move(label); }
 
   void send(std::string line);
+  // From now on every line out is sealed and every line in must verify (a keyed session, after the
+  // CHALLENGE's nonce was chosen); a line that does not fails the connection ("authentication failed: ...").
+  void seal_from_now(const SharedKey& key, const SessionNonce& session);
+  [[nodiscard]] bool sealed() const { return guard_.active(); }
   // Writes a last line (BYE, REFUSED), then closes: waits for the peer to hang up, at most `grace`.
   // `reason` is the close_reason() from now on (listeners see it at once).
   void finish(std::string last_line, Nanoseconds grace, std::string reason = "closed by the master");
@@ -92,6 +97,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   State state_ = State::open;
   std::string close_reason_;
   LineDecoder decoder_;
+  LineGuard guard_;
   std::array<char, 512> read_buffer_{};
   std::deque<Inbound> inbox_;
   std::deque<std::string> outbox_;  // its front is being written

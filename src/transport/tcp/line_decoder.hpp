@@ -27,6 +27,8 @@ struct LineStep {
 class LineDecoder {
  public:
   explicit LineDecoder(std::size_t max_line_bytes = kMaxLineBytes);
+  // from the next byte on, lines up to this long are taken (a keyed session's lines carry a seal)
+  void set_max_line_bytes(std::size_t max_line_bytes) { max_line_bytes_ = max_line_bytes; }
 
   // Consumes input up to the end of one line (good), up to the offending byte (bad) or all of it
   // (need_more). After good, the next call starts a new line. Once bad, always bad (consumes nothing).

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "core/duration_text.hpp"
+#include "transport/tcp/auth_framing.hpp"
 #include "transport/tcp/endpoint_text.hpp"
 #include "transport/tcp/message_codec.hpp"
 
@@ -119,6 +120,7 @@ void Lobby::on_message(const std::shared_ptr<Connection>& connection) {
   const bool pending = pending_.count(connection) != 0;
   if (connection->state() != Connection::State::open) {
     if (pending) pending_.erase(connection);
+    challenged_.erase(connection);
     return;
   }
   std::deque<Inbound>& inbox = connection->inbox();
@@ -126,9 +128,21 @@ void Lobby::on_message(const std::shared_ptr<Connection>& connection) {
     if (inbox.empty()) return;
     const Inbound first = std::move(inbox.front());
     inbox.pop_front();
+    if (challenged_.count(connection) != 0) {
+      on_join(connection, first.message);
+      return;
+    }
+    const auto* hello = std::get_if<Hello>(&first.message);
+    if (hello != nullptr && config_.key) {
+      on_keyed_hello(connection, *hello);
+      return;
+    }
     pending_.erase(connection);
     connection->disarm_watchdog();
-    if (const auto* hello = std::get_if<Hello>(&first.message)) {
+    if (hello != nullptr && hello->nonce) {
+      refuse(connection, connection->label() + " (client " + std::to_string(hello->client_id) + ")",
+             "this master has no key: it speaks BERKELEY/1 only (a client with --key-file does not join it)");
+    } else if (hello != nullptr) {
       admit(connection, *hello);
       if (!inbox.empty()) on_message(connection);  // what came with the HELLO is a member's message now
     } else if (const auto* error = std::get_if<Error>(&first.message)) {
@@ -145,12 +159,58 @@ void Lobby::on_message(const std::shared_ptr<Connection>& connection) {
       connection->fail("HELLO again after joining");
       return;
     }
+    if (std::holds_alternative<Join>(in.message)) {
+      connection->fail("JOIN again after joining");
+      return;
+    }
     if (const auto* error = std::get_if<Error>(&in.message)) {
       log_ << connection->label() << ": gave up: " << error->reason << '\n';
       connection->close_now("gave up: " + error->reason);
       return;
     }
   }
+}
+
+void Lobby::refuse(const std::shared_ptr<Connection>& connection, const std::string& who, const std::string& reason) {
+  log_ << who << ": refused: " << reason << '\n';
+  connection->finish(format_line(Refused{reason}), kRefuseGrace);
+}
+
+void Lobby::on_keyed_hello(const std::shared_ptr<Connection>& connection, const Hello& hello) {
+  const std::string who = connection->label() + " (client " + std::to_string(hello.client_id) + ")";
+  if (!hello.nonce) {
+    pending_.erase(connection);
+    connection->disarm_watchdog();
+    refuse(connection, who,
+           "this master requires BERKELEY/2: a shared key (--key-file) and a nonce in the HELLO; BERKELEY/1 is not "
+           "taken here");
+    return;
+  }
+  if (!connection->inbox().empty()) {  // sent before it could know our nonce: not of this session
+    pending_.erase(connection);
+    connection->fail("lines after HELLO before the CHALLENGE was answered");
+    return;
+  }
+  connection->set_label(who);
+  const SessionNonce session{*hello.nonce, random_nonce()};
+  connection->seal_from_now(*config_.key, session);
+  challenged_.emplace(connection, hello);
+  connection->send(format_line(Challenge{session.master}));
+  connection->disarm_watchdog();
+  connection->arm_watchdog(config_.hello_timeout, "no JOIN within " + format_duration(config_.hello_timeout));
+}
+
+void Lobby::on_join(const std::shared_ptr<Connection>& connection, const ClientMessage& message) {
+  const Hello hello = challenged_.at(connection);
+  challenged_.erase(connection);
+  pending_.erase(connection);
+  connection->disarm_watchdog();
+  if (!std::holds_alternative<Join>(message)) {
+    connection->fail(std::string(command_name(message)) + " where JOIN was due");
+    return;
+  }
+  // the JOIN verified (Connection opened it with the key): the client holds the key
+  admit(connection, hello);
 }
 
 void Lobby::admit(const std::shared_ptr<Connection>& connection, const Hello& hello) {
@@ -173,7 +233,7 @@ void Lobby::admit(const std::shared_ptr<Connection>& connection, const Hello& he
   }
   connection->set_label("client " + std::to_string(hello.client_id) + " (" + connection->peer() + ")");
   members_.push_back(Member{hello.client_id, connection, hello.clock_domain});
-  connection->send(format_line(Welcome{hello.client_id, config_.capacity}));
+  connection->send(format_line(Welcome{hello.client_id, config_.capacity, connection->sealed()}));
   if (on_join_) on_join_(members_.back(), static_cast<std::int64_t>(members_.size()));
 }
 

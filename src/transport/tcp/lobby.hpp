@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -15,6 +16,7 @@
 
 #include "transport/tcp/connection.hpp"
 #include "transport/tcp/io_driver.hpp"
+#include "transport/tcp/key_file.hpp"
 
 namespace berkeley::tcp {
 
@@ -40,6 +42,9 @@ struct LobbyConfig {
   std::int64_t capacity = 1;                           // clients to admit
   Nanoseconds hello_timeout{std::chrono::seconds(1)};  // a new connection must say HELLO within this
   std::size_t max_pending = 1024;                      // connections that have not said HELLO yet
+  // set: every client must join keyed (BERKELEY/2: HELLO with its nonce, CHALLENGE with ours, a sealed JOIN
+  // that proves the key; every line after sealed); a BERKELEY/1 HELLO is refused. Unset: BERKELEY/1 only.
+  std::optional<SharedKey> key = std::nullopt;
 };
 
 class Lobby {
@@ -70,6 +75,10 @@ class Lobby {
   void accept_next();
   void on_message(const std::shared_ptr<Connection>& connection);
   void admit(const std::shared_ptr<Connection>& connection, const Hello& hello);
+  // keyed: the first line of a pending connection (a HELLO is answered with CHALLENGE) and the next (JOIN)
+  void on_keyed_hello(const std::shared_ptr<Connection>& connection, const Hello& hello);
+  void on_join(const std::shared_ptr<Connection>& connection, const ClientMessage& message);
+  void refuse(const std::shared_ptr<Connection>& connection, const std::string& who, const std::string& reason);
 
   IoDriver& io_;
   const Clock& stamp_clock_;
@@ -80,6 +89,7 @@ class Lobby {
   JoinObserver on_join_;
   std::vector<Member> members_;
   std::set<std::shared_ptr<Connection>> pending_;
+  std::map<std::shared_ptr<Connection>, Hello> challenged_;  // keyed: CHALLENGE sent, JOIN awaited
   bool accepting_ = false;
   bool accept_failing_ = false;  // log a failing accept once, not at every retry
 };

@@ -73,7 +73,7 @@ class MasterRun {
         clock_(*local_clock_),
         descriptors_(
             raise_descriptor_limit(static_cast<std::uint64_t>(config.clients) + kSpareDescriptors + kMaxPending)),
-        lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, pending_allowed()}),
+        lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, pending_allowed(), config.key}),
         json_(config.json_path) {}
 
   RunOutcome run();

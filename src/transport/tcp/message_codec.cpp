@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "clock/clock_domain.hpp"
+#include "transport/tcp/auth_framing.hpp"
 
 namespace berkeley::tcp {
 namespace {
@@ -65,15 +66,26 @@ std::int64_t number(std::string_view command, std::string_view name, std::string
   return value;
 }
 
-void expect_version(std::string_view command, std::string_view text) {
-  if (text == kProtocolVersion) return;
+// true for BERKELEY/2 (keyed), false for BERKELEY/1
+bool expect_version(std::string_view command, std::string_view text) {
+  if (text == kProtocolVersion) return false;
+  if (text == kKeyedProtocolVersion) return true;
   constexpr std::string_view kPrefix = "BERKELEY/";
+  const std::string spoken = std::string(kProtocolVersion) + " and " + std::string(kKeyedProtocolVersion);
   if (text.substr(0, kPrefix.size()) == kPrefix) {
-    throw Malformed{std::string(command) + ": version " + quoted(text) + " not supported (this side speaks " +
-                    std::string(kProtocolVersion) + ")"};
+    throw Malformed{std::string(command) + ": version " + quoted(text) + " not supported (this side speaks " + spoken +
+                    ")"};
   }
-  throw Malformed{std::string(command) + ": " + quoted(text) + " is not a protocol version (" +
-                  std::string(kProtocolVersion) + " expected)"};
+  throw Malformed{std::string(command) + ": " + quoted(text) + " is not a protocol version (" + spoken + " expected)"};
+}
+
+Nonce nonce_field(std::string_view command, std::string_view text) {
+  const std::optional<Nonce> nonce = parse_nonce_hex(text);
+  if (!nonce) {
+    throw Malformed{std::string(command) + ": nonce " + quoted(text) + " is not " + std::to_string(2 * kNonceBytes) +
+                    " lowercase hex digits"};
+  }
+  return *nonce;
 }
 
 // the free text after "CMD " (may be empty, may contain spaces)
@@ -87,9 +99,11 @@ std::string_view command_word(std::string_view line) { return line.substr(0, lin
 
 bool is_master_command(std::string_view word) {
   return word == "WELCOME" || word == "REFUSED" || word == "POLL" || word == "ADJUST" || word == "PROBE" ||
-         word == "BYE";
+         word == "BYE" || word == "CHALLENGE";
 }
-bool is_client_command(std::string_view word) { return word == "HELLO" || word == "TIME" || word == "READING"; }
+bool is_client_command(std::string_view word) {
+  return word == "HELLO" || word == "TIME" || word == "READING" || word == "JOIN";
+}
 
 std::string sanitized_text(std::string_view prefix, std::string_view text) {
   std::string line(prefix);
@@ -117,17 +131,30 @@ ClientMessage parse_client(std::string_view line) {
   if (word == "ERROR") return Error{text_after(line, "ERROR")};
   const std::vector<std::string_view> f = split_fields(line);
   if (f[0] == "HELLO") {
-    if (f.size() != 3 && f.size() != 4)
-      throw Malformed{"HELLO takes 2 or 3 fields: HELLO BERKELEY/1 <id> [<clock_domain>]"};
-    expect_version("HELLO", f[1]);
-    Hello hello{number("HELLO", "id", f[2], 1, kMaxClientId), std::nullopt};
-    if (f.size() == 4) {
-      if (!is_clock_domain(f[3])) {
-        throw Malformed{"HELLO: clock domain " + quoted(f[3]) + " is not 1-80 characters of [0-9a-zA-Z.+-]"};
+    if (f.size() < 3) {
+      throw Malformed{
+          "HELLO takes 2 or 3 fields: HELLO BERKELEY/1 <id> [<clock_domain>] (BERKELEY/2: <id> <nonce> "
+          "[<clock_domain>])"};
+    }
+    const bool keyed = expect_version("HELLO", f[1]);
+    const std::size_t fixed = keyed ? 4 : 3;  // HELLO, version, id (and the nonce)
+    if (f.size() != fixed && f.size() != fixed + 1) {
+      throw Malformed{keyed ? "HELLO takes 3 or 4 fields: HELLO BERKELEY/2 <id> <nonce> [<clock_domain>]"
+                            : "HELLO takes 2 or 3 fields: HELLO BERKELEY/1 <id> [<clock_domain>]"};
+    }
+    Hello hello{number("HELLO", "id", f[2], 1, kMaxClientId), std::nullopt, std::nullopt};
+    if (keyed) hello.nonce = nonce_field("HELLO", f[3]);
+    if (f.size() == fixed + 1) {
+      if (!is_clock_domain(f[fixed])) {
+        throw Malformed{"HELLO: clock domain " + quoted(f[fixed]) + " is not 1-80 characters of [0-9a-zA-Z.+-]"};
       }
-      hello.clock_domain = std::string(f[3]);
+      hello.clock_domain = std::string(f[fixed]);
     }
     return hello;
+  }
+  if (f[0] == "JOIN") {
+    expect_fields(f, 1, "JOIN");
+    return Join{};
   }
   if (f[0] == "TIME") {
     expect_fields(f, 3, "TIME <seq> <clock_ns>");
@@ -153,8 +180,13 @@ MasterMessage parse_master(std::string_view line) {
   const std::vector<std::string_view> f = split_fields(line);
   if (f[0] == "WELCOME") {
     expect_fields(f, 4, "WELCOME BERKELEY/1 <id> <clients>");
-    expect_version("WELCOME", f[1]);
-    return Welcome{number("WELCOME", "id", f[2], 1, kMaxClientId), number("WELCOME", "clients", f[3], 1, kMaxClients)};
+    const bool keyed = expect_version("WELCOME", f[1]);
+    return Welcome{number("WELCOME", "id", f[2], 1, kMaxClientId), number("WELCOME", "clients", f[3], 1, kMaxClients),
+                   keyed};
+  }
+  if (f[0] == "CHALLENGE") {
+    expect_fields(f, 2, "CHALLENGE <nonce>");
+    return Challenge{nonce_field("CHALLENGE", f[1])};
   }
   if (f[0] == "POLL") {
     expect_fields(f, 2, "POLL <seq>");
@@ -194,16 +226,19 @@ ParseResult<MasterMessage> parse_master_message(std::string_view line) {
 }
 
 std::string format_line(const Hello& m) {
-  return "HELLO " + std::string(kProtocolVersion) + " " + std::to_string(m.client_id) +
+  return "HELLO " + std::string(m.nonce ? kKeyedProtocolVersion : kProtocolVersion) + " " +
+         std::to_string(m.client_id) + (m.nonce ? " " + nonce_hex(*m.nonce) : std::string()) +
          (m.clock_domain ? " " + *m.clock_domain : std::string()) + "\n";
 }
+std::string format_line(const Join& /*message*/) { return "JOIN\n"; }
+std::string format_line(const Challenge& m) { return "CHALLENGE " + nonce_hex(m.nonce) + "\n"; }
 std::string format_line(const TimeReply& m) { return with_numbers("TIME", {m.seq, reading_ns(m.clock_ns)}); }
 std::string format_line(const Reading& m) {
   return with_numbers("READING", {m.instant_ns, reading_ns(m.raw_ns), reading_ns(m.corrected_ns), m.window_ns.count()});
 }
 std::string format_line(const Welcome& m) {
-  return "WELCOME " + std::string(kProtocolVersion) + " " + std::to_string(m.client_id) + " " +
-         std::to_string(m.clients) + "\n";
+  return "WELCOME " + std::string(m.keyed ? kKeyedProtocolVersion : kProtocolVersion) + " " +
+         std::to_string(m.client_id) + " " + std::to_string(m.clients) + "\n";
 }
 std::string format_line(const Refused& m) { return sanitized_text("REFUSED", m.reason); }
 std::string format_line(const Error& m) { return sanitized_text("ERROR", m.reason); }
@@ -215,12 +250,12 @@ std::string format_line(const Probe& m) {
 std::string format_line(const Bye& m) { return sanitized_text("BYE", m.reason); }
 
 std::string_view command_name(const ClientMessage& message) {
-  constexpr std::string_view kNames[] = {"HELLO", "TIME", "READING", "ERROR"};
+  constexpr std::string_view kNames[] = {"HELLO", "TIME", "READING", "ERROR", "JOIN"};
   return kNames[message.index()];
 }
 
 std::string_view command_name(const MasterMessage& message) {
-  constexpr std::string_view kNames[] = {"WELCOME", "REFUSED", "ERROR", "POLL", "ADJUST", "PROBE", "BYE"};
+  constexpr std::string_view kNames[] = {"WELCOME", "REFUSED", "ERROR", "POLL", "ADJUST", "PROBE", "BYE", "CHALLENGE"};
   return kNames[message.index()];
 }
 

@@ -34,6 +34,8 @@ struct ParseResult {
 [[nodiscard]] std::string format_line(const Adjust& message);
 [[nodiscard]] std::string format_line(const Probe& message);
 [[nodiscard]] std::string format_line(const Bye& message);
+[[nodiscard]] std::string format_line(const Join& message);
+[[nodiscard]] std::string format_line(const Challenge& message);
 
 // The command word of a message, e.g. "POLL", for log lines.
 [[nodiscard]] std::string_view command_name(const ClientMessage& message);

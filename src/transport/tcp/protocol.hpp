@@ -1,6 +1,9 @@
 #pragma once
-// BERKELEY/1, the line protocol between berkeley_master and berkeley_client (docs/protocol.md).
-// Plain message structs and the protocol's limits. Pure: no sockets, no I/O.
+// BERKELEY/1, the line protocol between berkeley_master and berkeley_client (docs/protocol.md), and its keyed
+// form BERKELEY/2 (docs/security.md: the same messages, every line after HELLO sealed with a sequence number
+// and a MAC, transport/tcp/auth_framing.hpp). Plain message structs and the protocol's limits. Pure: no
+// sockets, no I/O.
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +17,11 @@
 namespace berkeley::tcp {
 
 inline constexpr std::string_view kProtocolVersion = "BERKELEY/1";
+// the keyed protocol: a session both ends authenticate with a shared key (--key-file)
+inline constexpr std::string_view kKeyedProtocolVersion = "BERKELEY/2";
+// each end's share of a keyed session's nonce
+inline constexpr std::size_t kNonceBytes = 16;
+using Nonce = std::array<unsigned char, kNonceBytes>;
 
 // Longest line either side may send, terminator excluded. A peer that sends more is dropped.
 inline constexpr std::size_t kMaxLineBytes = 256;
@@ -36,12 +44,15 @@ inline constexpr Nanoseconds kMaxProbeDelay = kMaxTimeout;
 inline constexpr Nanoseconds kMaxReadWindow{std::chrono::seconds(1)};
 
 // ---- client → master -------------------------------------------------------------------------------
-struct Hello {  // HELLO BERKELEY/1 <id> [<clock_domain>]
+struct Hello {  // HELLO BERKELEY/1 <id> [<clock_domain>] | HELLO BERKELEY/2 <id> <nonce> [<clock_domain>]
   std::int64_t client_id = 0;
   // which CLOCK_MONOTONIC the client reads (clock/clock_domain.hpp); optional: a client that does not say
   // shares the master's only where it connected over loopback
   std::optional<std::string> clock_domain = std::nullopt;
+  // BERKELEY/2: the client's share of the session nonce (32 lowercase hex digits on the line)
+  std::optional<Nonce> nonce = std::nullopt;
 };
+struct Join {};     // JOIN (BERKELEY/2, sealed): the client's proof that it holds the key, after CHALLENGE
 struct TimeReply {  // TIME <seq> <clock_ns>: the client's (corrected) clock when it answered POLL <seq>
   std::int64_t seq = 0;
   ClockReading clock_ns{};
@@ -54,9 +65,13 @@ struct Reading {  // READING <instant_ns> <raw_ns> <corrected_ns> <window_ns>: a
 };
 
 // ---- master → client -------------------------------------------------------------------------------
-struct Welcome {  // WELCOME BERKELEY/1 <id> <clients>
+struct Welcome {  // WELCOME BERKELEY/1 <id> <clients> (BERKELEY/2 when keyed)
   std::int64_t client_id = 0;
   std::int64_t clients = 0;  // how many clients the master waits for
+  bool keyed = false;
+};
+struct Challenge {  // CHALLENGE <nonce> (BERKELEY/2, sealed): the master's share of the session nonce
+  Nonce nonce{};
 };
 struct Refused {  // REFUSED <text>: not admitted (group full, duplicate id); the master closes
   std::string reason;
@@ -81,8 +96,8 @@ struct Probe {  // PROBE <instant_ns> [<delay_ns>]: read your clock when CLOCK_M
 struct Bye {  // BYE <text>: the session is over; the master closes
   std::string reason;
 };
-using MasterMessage = std::variant<Welcome, Refused, Error, Poll, Adjust, Probe, Bye>;
+using MasterMessage = std::variant<Welcome, Refused, Error, Poll, Adjust, Probe, Bye, Challenge>;
 // ERROR goes both ways: a client that gives up on the master says why before it closes.
-using ClientMessage = std::variant<Hello, TimeReply, Reading, Error>;
+using ClientMessage = std::variant<Hello, TimeReply, Reading, Error, Join>;
 
 }  // namespace berkeley::tcp

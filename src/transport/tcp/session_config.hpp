@@ -8,6 +8,7 @@
 #include "clock/clock_choice.hpp"
 #include "core/min_rtt_filter.hpp"
 #include "core/time.hpp"
+#include "transport/tcp/key_file.hpp"
 
 namespace berkeley::tcp {
 
@@ -36,6 +37,7 @@ struct MasterConfig {
   ClockChoice clock;                                // the master's own clock (member 0): simulated or realtime
   std::string json_path;                            // empty: no JSON report
   bool quiet = false;                               // no join and round lines, only the summary
+  std::optional<SharedKey> key;                     // set: keyed sessions only (BERKELEY/2, docs/security.md)
 };
 
 struct ClientConfig {
@@ -46,6 +48,7 @@ struct ClientConfig {
   Nanoseconds timeout_ns{std::chrono::seconds(5)};       // connect (retrying while refused), HELLO, PROBE
   Nanoseconds idle_timeout_ns{std::chrono::minutes(5)};  // longest silence of the master once joined
   bool quiet = false;
+  std::optional<SharedKey> key;  // set: a keyed session (BERKELEY/2): a master without the key adjusts nothing
 };
 
 }  // namespace berkeley::tcp

@@ -25,7 +25,7 @@ TcpGuests::TcpGuests(GuestConfig config, const Clock& master_clock, const Clock&
       reference_(reference),
       out_(out),
       log_(log),
-      lobby_(io_, master_clock_, log_, LobbyConfig{config_.clients, config_.timeout_ns, kMaxPending}) {}
+      lobby_(io_, master_clock_, log_, LobbyConfig{config_.clients, config_.timeout_ns, kMaxPending, config_.key}) {}
 
 TcpGuests::~TcpGuests() {
   if (!closed_) close("the master ended");

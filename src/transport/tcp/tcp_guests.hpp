@@ -25,7 +25,8 @@ struct GuestConfig {
   Nanoseconds timeout_ns{std::chrono::seconds(1)};        // per operation: a poll, a HELLO, a READING
   Nanoseconds join_timeout_ns{std::chrono::seconds(60)};  // all clients must have joined by then
   PingPongPolicy pingpong;
-  bool quiet = false;  // no "client joined" lines
+  bool quiet = false;            // no "client joined" lines
+  std::optional<SharedKey> key;  // set: the clients must join keyed (BERKELEY/2, docs/security.md)
 };
 
 class TcpGuests final : public GuestGroup {
