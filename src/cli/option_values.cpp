@@ -1,7 +1,6 @@
 #include "cli/option_values.hpp"
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <charconv>
 #include <optional>
@@ -83,7 +82,11 @@ std::string ip_address_value(const std::string& option, const std::string& text)
 bool is_loopback_address(const std::string& address) {
   unsigned char bytes[16];
   if (inet_pton(AF_INET, address.c_str(), bytes) == 1) return bytes[0] == 127;
-  return inet_pton(AF_INET6, address.c_str(), bytes) == 1 && IN6_IS_ADDR_LOOPBACK(reinterpret_cast<in6_addr*>(bytes));
+  if (inet_pton(AF_INET6, address.c_str(), bytes) != 1) return false;
+  for (int i = 0; i < 15; ++i) {
+    if (bytes[i] != 0) return false;
+  }
+  return bytes[15] == 1;  // ::1
 }
 
 void require_key_or_insecure(const char* option, const std::string& address, bool keyed, bool insecure) {
