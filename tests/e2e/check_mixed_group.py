@@ -240,6 +240,17 @@ def check_drift(opts):
                                f"+{report['later_ns'][-1] // 10**9} s" for r in clients))
 
 
+def expect_refusal(job, code, expected_code, needle, what):
+    """A job that had to fail: exit `expected_code` on every rank and exactly one message holding `needle`;
+    returns that message."""
+    if code != expected_code:
+        fail(f"{what}: exit code {code}, expected {expected_code}\n{job.dump()}")
+    messages = [line for line in job.err if needle in line]
+    if len(messages) != 1:
+        fail(f"{what}: expected one message holding {needle!r}\n{job.dump()}")
+    return messages[0]
+
+
 def check_keyed(opts):
     """--key-file: the clients join keyed (BERKELEY/2) and the group is the same; a key file others can read
     is refused on every rank with exit 2 and one message naming it."""
@@ -259,12 +270,8 @@ def check_keyed(opts):
             code = shared.finish(opts.launch_timeout)
         finally:
             shared.stop()
-    if code != 2:
-        fail(f"a key file of mode 0644: exit {code}, expected 2\n{shared.dump()}")
-    said = [line for line in shared.err if "(mode 0644): chmod 600 it" in line]
-    if len(said) != 1:
-        fail(f"expected one message naming the key file's mode\n{shared.dump()}")
-    print(f"PASS: keyed group held every claim; {said[0]}")
+    said = expect_refusal(shared, code, 2, "(mode 0644): chmod 600 it", "a key file of mode 0644")
+    print(f"PASS: keyed group held every claim; {said}")
 
 
 def hand_client(port, behaviour):
@@ -321,12 +328,8 @@ def check_too_few(opts):
             client.communicate(timeout=15)
         finally:
             job.stop()
-    if code != 5:
-        fail(f"exit code {code}, expected 5 (fewer clients than --serve-tcp)\n{job.dump()}")
-    messages = [line for line in job.err if "only 1 of 2 TCP clients joined within 1" in line]
-    if len(messages) != 1:
-        fail(f"expected one message naming the shortfall\n{job.dump()}")
-    print(f"PASS: {messages[0]}")
+    print("PASS: " + expect_refusal(job, code, 5, "only 1 of 2 TCP clients joined within 1",
+                                    "fewer clients than --serve-tcp"))
 
 
 def main():
