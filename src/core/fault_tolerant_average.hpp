@@ -21,6 +21,10 @@ struct BerkeleyStep {
   // per clock: left out of the average (|offset − median| > tolerance). Excluded clocks are still corrected.
   std::vector<bool> excluded;
   std::size_t clocks_averaged = 0;
+  // How far any one averaged clock moved the agreed time from the mean of the other averaged clocks:
+  // (largest − smallest averaged offset) / clocks averaged (0 when fewer than two are averaged). A
+  // participant that lies, but stays inside its tolerance, moved this round by at most this much.
+  Nanoseconds one_clock_influence_ns{0};
 };
 
 // offsets_ns[i] = clock i − master clock; the master is one of them (its offset is 0 when it measures
@@ -33,5 +37,11 @@ struct BerkeleyStep {
 // round allocates nothing here once the buffers have grown.
 void berkeley_step(std::span<const Nanoseconds> offsets_ns, Nanoseconds tolerance_ns, BerkeleyStep& out,
                    std::vector<Nanoseconds>& scratch);
+
+// The same with a tolerance per clock (tolerances_ns[i] for offsets_ns[i], each ≥ 0): a clock further than
+// its own tolerance from the median is left out. sync/synchronized_tolerance narrows the tolerance of a
+// clock that was synchronized in the round before to what its measurements and drift allow.
+void berkeley_step(std::span<const Nanoseconds> offsets_ns, std::span<const Nanoseconds> tolerances_ns,
+                   BerkeleyStep& out, std::vector<Nanoseconds>& scratch);
 
 }  // namespace berkeley

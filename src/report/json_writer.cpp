@@ -111,6 +111,7 @@ void write_json(std::ostream& out, const RunReport& report) {
                       {"max_uncertainty_ns", r.max_uncertainty_ns.count()},
                       {"clocks_averaged", r.clocks_averaged},
                       {"clocks_excluded", r.clocks_excluded},
+                      {"one_clock_influence_ns", r.one_clock_influence_ns.count()},
                       {"duration_ns", r.duration_ns.count()},
                       {"clocks_remeasured", r.clocks_remeasured},
                       {"clocks_out_of_patience", r.clocks_out_of_patience}});

@@ -1,5 +1,7 @@
 #include "sync/measure.hpp"
 
+#include <stdexcept>
+
 namespace berkeley {
 
 GroupEstimates measure_collective(RequestAllChannel& channel) {
@@ -102,26 +104,39 @@ GroupStep berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolera
 
 void berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_ns, GroupStep& out,
                         StepWorkspace& workspace) {
+  workspace.member_tolerances.assign(estimates.size(), tolerance_ns);
+  berkeley_step_over(estimates, workspace.member_tolerances, out, workspace);
+}
+
+void berkeley_step_over(const GroupEstimates& estimates, const std::vector<Nanoseconds>& tolerances_ns, GroupStep& out,
+                        StepWorkspace& workspace) {
+  if (tolerances_ns.size() != estimates.size()) {
+    throw std::invalid_argument("berkeley_step_over: one tolerance per member is needed");
+  }
   std::vector<Nanoseconds>& offsets = workspace.offsets;
+  std::vector<Nanoseconds>& tolerances = workspace.tolerances;
   std::vector<std::size_t>& member_of = workspace.member_of;
   offsets.clear();
+  tolerances.clear();
   member_of.clear();
   out.answered.assign(estimates.size(), false);
   for (std::size_t m = 0; m < estimates.size(); ++m) {
     out.answered[m] = estimates[m].has_value();
     if (!estimates[m]) continue;
     offsets.push_back(estimates[m]->best.offset_ns);
+    tolerances.push_back(tolerances_ns[m]);
     member_of.push_back(m);
   }
   if (member_of.size() == estimates.size()) {  // everyone answered (always, over MPI): the step is the group's
-    berkeley_step(offsets, tolerance_ns, out.step, workspace.scratch);
+    berkeley_step(offsets, tolerances, out.step, workspace.scratch);
     return;
   }
-  berkeley_step(offsets, tolerance_ns, workspace.answered, workspace.scratch);
+  berkeley_step(offsets, tolerances, workspace.answered, workspace.scratch);
   const BerkeleyStep& answered_step = workspace.answered;
   out.step.median_offset_ns = answered_step.median_offset_ns;
   out.step.average_offset_ns = answered_step.average_offset_ns;
   out.step.clocks_averaged = answered_step.clocks_averaged;
+  out.step.one_clock_influence_ns = answered_step.one_clock_influence_ns;
   out.step.corrections_ns.assign(estimates.size(), Nanoseconds{0});
   out.step.excluded.assign(estimates.size(), true);
   for (std::size_t i = 0; i < member_of.size(); ++i) {

@@ -40,10 +40,15 @@ struct StepWorkspace {
   std::vector<Nanoseconds> offsets;
   std::vector<std::size_t> member_of;
   std::vector<Nanoseconds> scratch;
+  std::vector<Nanoseconds> tolerances;         // of the members that answered
+  std::vector<Nanoseconds> member_tolerances;  // one τ for every member
   BerkeleyStep answered;
 };
 // berkeley_step_over into `out`, reusing its buffers and the workspace's
 void berkeley_step_over(const GroupEstimates& estimates, Nanoseconds tolerance_ns, GroupStep& out,
+                        StepWorkspace& workspace);
+// the same with a tolerance per member (same indexing as the estimates; sync/synchronized_tolerance)
+void berkeley_step_over(const GroupEstimates& estimates, const std::vector<Nanoseconds>& tolerances_ns, GroupStep& out,
                         StepWorkspace& workspace);
 
 }  // namespace berkeley

@@ -6,8 +6,10 @@ Nanoseconds run_round(RoundTransport& transport, Nanoseconds tolerance_ns, Round
   const auto started = record != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   const GroupEstimates& estimates = transport.measure();
   const bool master = !estimates.empty();
-  if (master) berkeley_step_over(estimates, tolerance_ns, work.step, work.workspace);
+  if (master)
+    berkeley_step_over(estimates, work.tolerance.tolerances(estimates, tolerance_ns), work.step, work.workspace);
   const Nanoseconds mine = transport.deliver(master ? work.step : GroupStep{});
+  if (master) work.tolerance.remember(estimates, work.step);
   if (master && record != nullptr) record_round(estimates, work.step, started, *record);
   return mine;
 }

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "sync/measure.hpp"
+#include "sync/synchronized_tolerance.hpp"
 
 namespace berkeley {
 
@@ -35,13 +36,18 @@ class RoundTransport {
 
 // Buffers the master reuses from round to round, so that once they have grown it allocates nothing between
 // gathering the clocks and sending the corrections.
+// They also remember each member from the round before: from the second round on, a member that was
+// synchronized is held to the narrower tolerance of sync/synchronized_tolerance, so that a participant that
+// lies cannot pull the group by τ / n again and again.
 struct RoundWork {
   GroupStep step;
   StepWorkspace workspace;
+  SynchronizedTolerance tolerance;
 };
 
-// measure → berkeley_step_over → deliver. The master fills `record` (when given) once the corrections are
-// out. Returns this participant's correction (the caller applies it to its clock).
+// measure → berkeley_step_over (each member's tolerance from work.tolerance: τ in the first round) → deliver. The
+// master fills `record` (when given) once the corrections are out. Returns this participant's correction (the caller
+// applies it to its clock).
 [[nodiscard]] Nanoseconds run_round(RoundTransport& transport, Nanoseconds tolerance_ns, RoundWork& work,
                                     RoundRecord* record = nullptr);
 

@@ -12,6 +12,7 @@ RoundSummary summarize_round(int round, std::span<const std::optional<PeerEstima
   report.median_offset_ns = step.median_offset_ns;
   report.clocks_averaged = step.clocks_averaged;
   report.clocks_excluded = estimates.size() - step.clocks_averaged;
+  report.one_clock_influence_ns = step.one_clock_influence_ns;
   for (const Nanoseconds c : step.corrections_ns) {
     report.max_abs_correction_ns = std::max(report.max_abs_correction_ns, std::chrono::abs(c));
   }

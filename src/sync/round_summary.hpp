@@ -21,6 +21,9 @@ struct RoundSummary {
   Nanoseconds max_uncertainty_ns{0};  // largest half round trip of the round's estimates
   std::size_t clocks_averaged = 0;
   std::size_t clocks_excluded = 0;
+  // how far any one averaged clock moved the average (BerkeleyStep::one_clock_influence_ns): what a
+  // participant that lies inside its tolerance could have pulled the group this round
+  Nanoseconds one_clock_influence_ns{0};
   Nanoseconds duration_ns{0};  // master's wall time for the round
   // pingpong/tree with patience: members measured again while the machine was busy, and those whose
   // budget ran out before a quiet exchange appeared (their bound is the best the budget reached)

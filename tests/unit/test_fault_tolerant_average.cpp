@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "core/fault_tolerant_average.hpp"
@@ -111,6 +113,53 @@ TEST(BerkeleyStep, NoClockWithinToleranceFallsBackToTheMedian) {
 TEST(BerkeleyStep, RejectsNoClocksAndNegativeTolerance) {
   EXPECT_THROW((void)berkeley_step({}, Nanoseconds{1}), std::invalid_argument);
   EXPECT_THROW((void)berkeley_step(ns({0}), Nanoseconds{-1}), std::invalid_argument);
+}
+
+TEST(BerkeleyStep, EachClockIsJudgedAgainstItsOwnTolerance) {
+  // median 15 (midpoint of 10 and 20); clock 3 (+300) is 285 away: kept at 300, left out at 284
+  const std::vector<Nanoseconds> offsets = ns({0, 10, 20, 300});
+  BerkeleyStep step;
+  std::vector<Nanoseconds> scratch;
+  berkeley_step(offsets, ns({1000, 1000, 1000, 285}), step, scratch);
+  EXPECT_EQ(step.clocks_averaged, 4U);
+  EXPECT_EQ(step.average_offset_ns, Nanoseconds{82});  // 15 + (−15 −5 +5 +285) / 4 = 82.5, truncated
+  berkeley_step(offsets, ns({1000, 1000, 1000, 284}), step, scratch);
+  EXPECT_EQ(step.clocks_averaged, 3U);
+  EXPECT_TRUE(step.excluded[3]);
+  EXPECT_FALSE(step.excluded[0]);
+  EXPECT_EQ(step.average_offset_ns, Nanoseconds{10});
+  EXPECT_EQ(step.corrections_ns[3], Nanoseconds{-290});  // still corrected
+  // one tolerance for all gives the same step as the same tolerance per clock
+  const BerkeleyStep one = berkeley_step(offsets, Nanoseconds{284});
+  EXPECT_EQ(one.corrections_ns, step.corrections_ns);
+  EXPECT_EQ(one.excluded, step.excluded);
+}
+
+TEST(BerkeleyStep, RefusesPerClockTolerancesThatDoNotFit) {
+  BerkeleyStep step;
+  std::vector<Nanoseconds> scratch;
+  EXPECT_THROW(berkeley_step(ns({0, 1}), ns({5}), step, scratch), std::invalid_argument);
+  EXPECT_THROW(berkeley_step(ns({0, 1}), ns({5, -1}), step, scratch), std::invalid_argument);
+}
+
+TEST(BerkeleyStep, OneClockInfluenceBoundsWhatAnyAveragedClockMovedTheAverage) {
+  // 3 honest clocks at 0, 10, 20 and one at +400 inside the tolerance: the average moves from 10 (the others')
+  // to 107 (430 / 4, truncated): 97, within (400 − 0) / 4 = 100
+  const BerkeleyStep step = berkeley_step(ns({0, 10, 20, 400}), Nanoseconds{1000});
+  ASSERT_EQ(step.clocks_averaged, 4U);
+  EXPECT_EQ(step.one_clock_influence_ns, Nanoseconds{100});
+  const std::vector<Nanoseconds> offsets = ns({0, 10, 20, 400});
+  for (std::size_t leaving = 0; leaving < offsets.size(); ++leaving) {
+    std::int64_t others = 0;
+    for (std::size_t i = 0; i < offsets.size(); ++i) others += i == leaving ? 0 : offsets[i].count();
+    const double without = static_cast<double>(others) / 3.0;
+    EXPECT_LE(std::abs(static_cast<double>(step.average_offset_ns.count()) - without),
+              static_cast<double>(step.one_clock_influence_ns.count()) + 1.0)
+        << "clock " << leaving;
+  }
+  // rounded up; nothing to move with one clock averaged
+  EXPECT_EQ(berkeley_step(ns({0, 1, 2}), Nanoseconds{1000}).one_clock_influence_ns, Nanoseconds{1});
+  EXPECT_EQ(berkeley_step(ns({0, 5000}), Nanoseconds{1}).one_clock_influence_ns, Nanoseconds{0});
 }
 
 }  // namespace
