@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """End-to-end scenarios of the TCP transport, one per ctest: the real berkeley_master on port 0 (loopback),
 real berkeley_client processes, scripts/launch_clients.py, and hand-played clients (foreign_client.py) for
-every fault of issue 4. Every wait is bounded; every process started here is stopped here.
+every fault of issue 4, and the harsher faults of issue 15 (keyless, and keyed with --keyed). Every wait is
+bounded; every process started here is stopped here.
 
-  tcp_scenarios.py SCENARIO --master PATH --client PATH --launcher PATH
+  tcp_scenarios.py SCENARIO --master PATH --client PATH --launcher PATH [--keyed] [--rss-cap-mib M]
 """
 
 import argparse
+import base64
+import collections
 import json
 import os
 import re
+import resource
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -21,8 +26,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from foreign_client import HandClient, play_session  # noqa: E402  (test code, not project code)
+from foreign_client import HandClient, MasterError, play_session  # noqa: E402  (test code, not project code)
+from keyed_hand_client import KeyedHandClient  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+from report_claims import stated_bound_problems  # noqa: E402
 from script_checks import TIME_NAMESPACE_BEHIND, time_namespace_unavailable  # noqa: E402
 
 SKIP = 77
@@ -47,31 +54,38 @@ class Process:
         self.popen = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True, errors="replace", env=env)
         self.out, self.err = [], []
+        self.arrived = {"out": [], "err": []}  # time.monotonic() when each line was read, line by line
         self.changed = threading.Condition()
-        self.readers = [threading.Thread(target=self._pump, args=(s, l), daemon=True)
-                        for s, l in ((self.popen.stdout, self.out), (self.popen.stderr, self.err))]
+        self.readers = [threading.Thread(target=self._pump, args=(s, l, self.arrived[n]), daemon=True)
+                        for s, l, n in ((self.popen.stdout, self.out, "out"), (self.popen.stderr, self.err, "err"))]
         for reader in self.readers:
             reader.start()
         PROCESSES.append(self)
 
-    def _pump(self, stream, lines):
+    def _pump(self, stream, lines, arrived):
         for line in iter(stream.readline, ""):
             with self.changed:
                 lines.append(line.rstrip("\n"))
+                arrived.append(time.monotonic())
                 self.changed.notify_all()
         stream.close()
 
     def wait_for(self, pattern, timeout, stream="out"):
         """The first line matching pattern, waiting at most timeout seconds."""
+        return self.wait_for_line(pattern, timeout, stream)[0]
+
+    def wait_for_line(self, pattern, timeout, stream="out"):
+        """(match, time.monotonic() when that line was read) for the first line matching pattern, waiting at most
+        timeout seconds."""
         regex = re.compile(pattern)
         lines = self.out if stream == "out" else self.err
         deadline = time.monotonic() + timeout
         with self.changed:
             while True:
-                for line in lines:
+                for i, line in enumerate(lines):
                     match = regex.search(line)
                     if match:
-                        return match
+                        return match, self.arrived[stream][i]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise Failure(f"{Path(self.argv[0]).name}: no line matching {pattern!r} within {timeout} s\n"
@@ -619,12 +633,479 @@ def launcher_tmux():
             check(any(line.startswith(f"[client {i}] session over") for line in launcher.out), launcher.dump())
 
 
+# ---------------------------------------------------------------------------------------------------------
+# harsher faults (issue 15), each bounded: the master serves the others throughout, each round ends within
+# its bound (one --timeout for each member that fails in it, plus the healthy members' exchanges), every clock
+# in its table ends within its stated bound, and its memory stays bounded (its peak RSS, read from /proc
+# while it runs). Each runs keyless and keyed (BERKELEY/2, --key-file): the same faults from authenticated peers.
+
+# the healthy members' share of a round (a few ms here; coarse: a loaded machine, a sanitized build)
+ROUND_SLACK_S = 1.5
+# how late a timer-driven drop may come, beyond its timeout, on a loaded machine
+DROP_SLACK_S = 1.0
+STORM_CONNECTIONS = 200
+
+
+class MasterWatch:
+    """Reads a running master's /proc/<pid>/status (VmHWM: its peak resident set) and counts its open
+    descriptors every 10 ms until it exits: `peak_rss_kib` is the last VmHWM read (it only grows), `fds` the
+    (time.monotonic(), count) samples."""
+
+    def __init__(self, process):
+        self.process = process
+        self.peak_rss_kib = 0
+        self.fds = []
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _poll(self):
+        pid = self.process.popen.pid
+        while self.process.popen.poll() is None:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                count = len(os.listdir(f"/proc/{pid}/fd"))
+            except OSError:
+                break  # gone
+            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+            if match is None:
+                break  # a zombie: no memory any more
+            self.peak_rss_kib = int(match.group(1))
+            self.fds.append((time.monotonic(), count))
+            time.sleep(0.01)
+
+    def expect_bounded(self, cap_mib):
+        """After the master ended: its peak RSS was read, and is below cap_mib."""
+        self.thread.join(timeout=5)
+        peak_mib = self.peak_rss_kib / 1024
+        check(self.peak_rss_kib > 0, "the master's VmHWM was never read\n" + self.process.dump())
+        check(peak_mib < cap_mib, f"the master's peak RSS (VmHWM) {peak_mib:.1f} MiB, above the cap {cap_mib} MiB")
+        print(f"master peak RSS (VmHWM): {peak_mib:.1f} MiB (cap {cap_mib} MiB)")
+        return peak_mib
+
+
+def write_key_file(directory):
+    """A key file as docs/security.md makes one: 32 random bytes in base64, mode 0600."""
+    path = Path(directory) / "group.key"
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+        file.write(base64.b64encode(os.urandom(32)) + b"\n")
+    return path
+
+
+class FaultRun:
+    """One run of a harsher fault: the master watched from its first line, keyless or keyed, a JSON report."""
+
+    def __init__(self, tmp, keyed, clients, *options):
+        self.keyed = keyed
+        self.key = write_key_file(tmp) if keyed else None
+        self.key_options = ("--key-file", self.key) if keyed else ()
+        self.report_path = Path(tmp) / "report.json"
+        self.master, self.port = start_master(clients, "--json", self.report_path, *options, *self.key_options)
+        self.watch = MasterWatch(self.master)
+
+    def client(self, client_id):
+        return start_client(self.port, client_id, *self.key_options, timeout="10s")
+
+    def hand(self):
+        """A hand-played connection speaking this run's protocol (keyed: it seals and opens every line)."""
+        if self.keyed:
+            return KeyedHandClient(self.port, self.key.read_bytes())
+        return HandClient(self.port)
+
+    def hello_line(self, client_id):
+        nonce = f" {os.urandom(16).hex()}" if self.keyed else ""
+        return f"HELLO BERKELEY/{2 if self.keyed else 1} {client_id}{nonce}"
+
+    def finish(self, members, timeout_s, failing_per_round, averaged_unread=()):
+        """The master exited 0; `members` (ids) are its table, every clock within its stated bound, and its verdict
+        says so (judged from the master where the clients in `averaged_unread`, averaged in round 1, left before
+        the shared instant); each round within its bound. Returns the report."""
+        expect_exit(self.master, 0, 30, "berkeley_master")
+        if averaged_unread:
+            clients = ", ".join(f"client {i}" for i in averaged_unread)
+            self.master.wait_for(rf"not measured: the group's average took the clock of {clients} in round 1, .* "
+                                 r"every clock within .* of the master: ok$", 1)
+        else:
+            expect_bound_ok(self.master)
+        report = json.loads(self.report_path.read_text())
+        ids = sorted(r["rank"] for r in report["ranks"])
+        check(ids == sorted([0, *members]), f"table {ids}, expected the master and {members}\n" + self.master.dump())
+        problems = stated_bound_problems(report)
+        check(not problems, "; ".join(problems) + "\n" + self.master.dump())
+        durations = [r["duration_ns"] / 1e9 for r in report["rounds"]]
+        check(len(durations) == len(failing_per_round), f"{len(durations)} rounds in the report")
+        for number, (took, failing) in enumerate(zip(durations, failing_per_round), 1):
+            cap = failing * timeout_s + ROUND_SLACK_S
+            check(took <= cap, f"round {number} took {took:.3f} s, beyond {failing} x --timeout {timeout_s} s "
+                  f"+ {ROUND_SLACK_S} s\n" + self.master.dump())
+        farthest = max(abs(r["offset_after_ns"]) for r in report["ranks"])
+        widest = max(r["offset_after_bound_ns"] for r in report["ranks"])
+        took = ", ".join(f"{d * 1000:.1f} ms" for d in durations)
+        print(f"{'keyed' if self.keyed else 'keyless'}: rounds took {took} (--timeout {timeout_s} s); table {ids}; "
+              f"clocks up to {farthest} ns from the master, stated bounds up to {widest} ns: held")
+        self.watch.expect_bounded(TOOLS.rss_cap_mib)
+        return report
+
+
+def unread_bytes(local_port, remote_port):
+    """Bytes waiting unread in the receive queue of the loopback TCP socket local_port → remote_port
+    (/proc/net/tcp), None where there is no such established socket."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, state = fields[1], fields[2], fields[3]
+        if state == "01" and (int(local.split(":")[1], 16), int(remote.split(":")[1], 16)) == (local_port, remote_port):
+            return int(fields[4].split(":")[1], 16)
+    return None
+
+
+def sigkill_mid_exchange(keyed=False):
+    """berkeley_client 2 (of real clients 1, 2, 3) is stopped once it applied round 1, and SIGKILLed the moment
+    round 2's POLL lies unread in its socket: the master is then waiting for its TIME, mid-exchange. The kernel
+    resets the connection. The master must see it at once (not at its 5 s --timeout), leave client 2 out of
+    rounds 2 and 3 with that reason, measure client 3 after it in the same round, and exit 0 with every clock
+    of its table within its stated bound."""
+    timeout_s = 5
+    with tempfile.TemporaryDirectory() as tmp:
+        run = FaultRun(tmp, keyed, 3, "--rounds", 3, "--interval", "1s", "--timeout", f"{timeout_s}s")
+        clients = {i: run.client(i) for i in (1, 2, 3)}
+        victim = clients[2]
+        victim_port = int(run.master.wait_for(r"client 2 joined from 127\.0\.0\.1:(\d+)", 10).group(1))
+        victim.wait_for(r"round 1: clock before", 15)
+        victim.popen.send_signal(signal.SIGSTOP)
+        deadline = time.monotonic() + 10
+        while not unread_bytes(victim_port, run.port):  # the POLL of round 2, unread
+            check(time.monotonic() < deadline, "round 2's POLL never reached the stopped client 2\n"
+                  + run.master.dump())
+            time.sleep(0.002)
+        killed_at = time.monotonic()
+        victim.popen.send_signal(signal.SIGKILL)
+        check(victim.finish(5) == -signal.SIGKILL, "client 2 was not killed by SIGKILL")
+        _, noticed_at = run.master.wait_for_line(r"client 2 \(127\.0\.0\.1:\d+\): disconnected", 10, "err")
+        for i in (1, 3):
+            expect_exit(clients[i], 0, 20, f"client {i}")
+        report = run.finish([1, 3], timeout_s, [0, 1, 1], averaged_unread=[2])
+        check(not re.search(r"round 1: client 2 left out", run.master.text()), "client 2 answered round 1")
+        for number in (2, 3):
+            run.master.wait_for(rf"round {number}: client 2 left out of this round: disconnected", 1)
+        check(any(line.startswith("client 2:") for line in report["left_out"]), f"left out: {report['left_out']}")
+        check("no answer within" not in run.master.text(), "the master waited for its timeout\n" + run.master.dump())
+        noticed = noticed_at - killed_at
+        check(noticed < timeout_s, f"the kill was noticed after {noticed:.2f} s: by the timeout, not the reset")
+        print(f"SIGKILL mid-exchange: noticed {noticed * 1000:.1f} ms after the kill (as the master's log reached "
+              f"this script); round 2 took {report['rounds'][1]['duration_ns'] / 1e6:.1f} ms; "
+              f"left out: {report['left_out']}")
+
+
+class Trickle:
+    """A connection that sends `prelude` at once, then `data` one byte a second (never all of it within the
+    test), reading whatever the master says meanwhile. `ended_at`: when the master's ERROR or hang-up arrived
+    (None while it holds on), `heard` what it sent (`received`: what was read before, if the socket was in use);
+    `connected_at`: when the connection was opened (`since`, if it was opened before)."""
+
+    def __init__(self, sock, data, prelude=b"", received=b"", period_s=1.0, since=None):
+        self.sock = sock
+        self.connected_at = since if since is not None else time.monotonic()
+        self.data, self.prelude, self.period_s = data, prelude, period_s
+        self.received = received
+        self.ended_at = None
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            self.sock.sendall(self.prelude)
+            next_byte_at = time.monotonic()
+            for byte in self.data:
+                while not self.stop.is_set():
+                    remaining = next_byte_at - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    ready, _, _ = select.select([self.sock], [], [], remaining)
+                    if ready and not self._take():
+                        return
+                if self.stop.is_set():
+                    return
+                self.sock.sendall(bytes([byte]))
+                next_byte_at += self.period_s
+        except OSError:
+            self.ended_at = self.ended_at or time.monotonic()
+
+    def _take(self):
+        """Reads what is there; False once the master hung up."""
+        try:
+            chunk = self.sock.recv(4096)
+        except OSError:
+            chunk = b""
+        self.received += chunk
+        if (not chunk or b"ERROR " in self.received) and self.ended_at is None:
+            self.ended_at = time.monotonic()
+        return bool(chunk)
+
+    @property
+    def heard(self):
+        return self.received.decode("ascii", "replace").splitlines()
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+def slowloris_unjoined(keyed=False):
+    """Connections that trickle one byte a second and never finish: keyless its HELLO; keyed its HELLO, and
+    another its JOIN after a prompt HELLO (answered with a CHALLENGE). However many bytes come, each is dropped
+    --timeout after it came ("no HELLO/JOIN within"), told so, while clients 1 and 2 synchronize: the session
+    (4 rounds, 1 s apart) outlasts that timeout, so the drops fall in the middle of it."""
+    timeout_s = 2
+    with tempfile.TemporaryDirectory() as tmp:
+        run = FaultRun(tmp, keyed, 2, "--rounds", 4, "--interval", "1s", "--timeout", f"{timeout_s}s")
+        since = time.monotonic()  # before connecting: the master's deadline runs from its accept, after this
+        slow = {"HELLO": Trickle(connect(run.port), (run.hello_line(5) + " ").encode() * 4, since=since)}
+        if keyed:
+            since = time.monotonic()
+            slow["JOIN"] = Trickle(connect(run.port), b"JOIN 0 " + b"0" * 200,
+                                   prelude=(run.hello_line(6) + "\n").encode(), since=since)
+        try:
+            clients = [run.client(i) for i in (1, 2)]
+            for client in clients:
+                expect_exit(client, 0, 20, "a client beside the slow connections")
+            _, last_round_at = run.master.wait_for_line(r"round 4/4", 1)
+            run.finish([1, 2], timeout_s, [0, 0, 0, 0])
+            for what, trickle in slow.items():
+                check(trickle.ended_at is not None, f"the connection trickling its {what} was never dropped: "
+                      f"{trickle.heard}\n" + run.master.dump())
+                after = trickle.ended_at - trickle.connected_at
+                check(timeout_s <= after <= timeout_s + DROP_SLACK_S,
+                      f"the connection trickling its {what} was dropped {after:.2f} s after it came, --timeout "
+                      f"{timeout_s} s (+ {DROP_SLACK_S} s)")
+                check(trickle.ended_at < last_round_at, f"dropped only after the last round ({what})")
+                told = [line for line in trickle.heard if line.startswith("ERROR ")]
+                check(told and told[0].startswith(f"ERROR no {what} within {timeout_s}.0"),
+                      f"the {what} trickler was told {trickle.heard}")
+                run.master.wait_for(rf"dropped: no {what} within {timeout_s}\.0+ s", 1, "err")
+                print(f"trickling its {what} ({len(trickle.data)} bytes at 1 B/s, never finished): dropped "
+                      f"{after:.3f} s after it connected, told {told[0]!r}")
+        finally:
+            for trickle in slow.values():
+                trickle.close()
+
+
+def slowloris_joined(keyed=False):
+    """Client 2 joins promptly, then answers its first POLL one byte a second (its TIME line would take 21 s,
+    sealed 88 s: longer than the session). Each exchange has its --timeout (2 s): the master leaves it out of
+    every round and of the reading at the end ("no answer within"), polls it once per pass (not again within
+    one), and measures client 3 after it in the same round; every round within one timeout (+ slack)."""
+    timeout_s = 2
+    rounds = 3
+    with tempfile.TemporaryDirectory() as tmp:
+        run = FaultRun(tmp, keyed, 3, "--rounds", rounds, "--interval", "500ms", "--timeout", f"{timeout_s}s")
+        hand = run.hand()
+        welcome = hand.join(2)
+        check(welcome is not None and welcome.startswith("WELCOME "), f"client 2 not admitted: {welcome!r}")
+        clients = [run.client(i) for i in (1, 3)]
+        poll = hand.recv_line(20)
+        check(poll is not None and poll.startswith("POLL "), f"expected a POLL, got {poll!r}")
+        answer = f"TIME {poll.split()[1]} {time.monotonic_ns()}"
+        line = (hand.seal(answer) if keyed else answer) + "\n"
+        trickle = Trickle(hand.sock, line.encode(), received=hand.buffer)  # from here on one byte a second
+        try:
+            for client in clients:
+                expect_exit(client, 0, 30, "a client beside the slow one")
+            report = run.finish([1, 3], timeout_s, [1] * rounds)
+        finally:
+            trickle.close()
+        for number in range(1, rounds + 1):
+            run.master.wait_for(rf"round {number}: client 2 left out of this round: no answer within "
+                                rf"{timeout_s}\.0+ s", 1)
+        # the POLL of round 1 was read before the trickle began; since then one in each later round and the audit
+        polls = [text for text in trickle.heard if text.startswith("POLL ")]
+        check(len(polls) == rounds, f"client 2 was polled {len(polls) + 1} times in {rounds} rounds and the audit, "
+              f"expected once in each: {trickle.heard}")
+        check(any(text.startswith("BYE ") for text in trickle.heard), f"no BYE to the slow client: {trickle.heard}")
+        check(any(text.startswith("client 2:") for text in report["left_out"]), f"left out {report['left_out']}")
+        durations = [r["duration_ns"] / 1e9 for r in report["rounds"]]
+        print(f"a joined client answering 1 B/s ({len(line)} bytes to send): left out of every round after "
+              f"--timeout {timeout_s} s; rounds took {', '.join(f'{d:.3f} s' for d in durations)}")
+
+
+def connect(port):
+    return socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
+def open_storm(port, count, keyed):
+    """`count` connections to the master at once, in four kinds: silent, a partial HELLO, silent then reset,
+    a whole HELLO then reset (a full group refuses it; a keyed master first sends its CHALLENGE)."""
+    storm = []
+    for i in range(count):
+        sock = connect(port)
+        if i % 4 == 1:
+            sock.sendall(b"HEL")
+        elif i % 4 == 3:
+            nonce = f" {os.urandom(16).hex()}" if keyed else ""
+            sock.sendall(f"HELLO BERKELEY/{2 if keyed else 1} {1000 + i}{nonce}\n".encode())
+        storm.append(sock)
+    return storm
+
+
+def drop_storm(storm):
+    for i, sock in enumerate(storm):
+        if i % 4 >= 2:  # reset, not closed: SO_LINGER on, 0 s
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+
+
+def connection_storm(keyed=False):
+    """Client 1 (hand-played, polled first) answers its first POLL of round 2 only after opening 200
+    connections to the master, then drops them all at once (half closed, half reset) while the master goes on
+    with clients 2 and 3 in the same round. Round 2 completes for all three within its bound, and the master's
+    open descriptors come back to what they were before the storm."""
+    timeout_s = 2
+    need = STORM_CONNECTIONS + 64
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need:
+        if hard != resource.RLIM_INFINITY and hard < need:
+            print(f"the descriptor limit ({hard}) is below the {need} this test needs: skipped")
+            sys.exit(SKIP)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
+    with tempfile.TemporaryDirectory() as tmp:
+        run = FaultRun(tmp, keyed, 3, "--rounds", 3, "--interval", "1s", "--timeout", f"{timeout_s}s")
+        storm_at = {}
+
+        def storm_in_round_2(moment):
+            if moment.event != "poll" or moment.round != 2 or storm_at:
+                return False
+            storm_at["baseline"] = len(os.listdir(f"/proc/{run.master.popen.pid}/fd"))
+            storm_at["opened"] = time.monotonic()
+            storm = open_storm(run.port, STORM_CONNECTIONS, keyed)
+            storm_at["answered"] = time.monotonic()
+            moment.client.send(moment.answer)
+            drop_storm(storm)
+            storm_at["dropped"] = time.monotonic()
+            return True
+
+        hand = run.hand()
+        clients = [run.client(i) for i in (2, 3)]
+        try:
+            adjustments = play_session(hand, 1, 0, timeout=20, fault=storm_in_round_2)
+        finally:
+            hand.close()
+        check(len(adjustments) == 3 and storm_at, f"client 1: adjustments {adjustments}, storm {storm_at}")
+        for client in clients:
+            expect_exit(client, 0, 20, "a client during the storm")
+        report = run.finish([1, 2, 3], timeout_s, [0, 0, 0])
+        check("left out" not in run.master.text(), "a member was left out\n" + run.master.dump())
+        baseline = storm_at["baseline"]
+        after = [(t, n) for t, n in run.watch.fds if t >= storm_at["dropped"]]
+        peak = max((n for t, n in run.watch.fds if t >= storm_at["opened"]), default=0)
+        _, round_3_at = run.master.wait_for_line(r"round 3/3", 1)
+        recovered = next((t for t, n in after if n <= baseline), None)
+        check(recovered is not None and recovered < round_3_at, f"the master's descriptors were not back to "
+              f"{baseline} before round 3, a second after the storm: {after[:5]} ... {after[-5:]}")
+        said = collections.Counter(re.sub(r"\d+", "N", match.group(1)) for line in run.master.err
+                                   if (match := re.match(r"connection from [^:]+(?::\d+)?(?: \(client \d+\))?: (.*)",
+                                                         line)))
+        print(f"{STORM_CONNECTIONS} connections opened in {(storm_at['answered'] - storm_at['opened']) * 1000:.0f} ms "
+              f"and dropped in round 2 (took {report['rounds'][1]['duration_ns'] / 1e6:.1f} ms, round 1 "
+              f"{report['rounds'][0]['duration_ns'] / 1e6:.1f} ms); master descriptors {baseline} before, up to "
+              f"{peak} during, back to {baseline} {(recovered - storm_at['dropped']) * 1000:.0f} ms after the drop; "
+              f"its log on them: {dict(said)}")
+
+
+def out_of_order_line(keyed=False):
+    """Members that send a valid line (keyed: sealed and authentic) at the wrong moment, beside real clients
+    1 and 2 (polled first):
+      5  TIME 1000000 right after WELCOME, a reply before its POLL       → dropped at its first poll
+      6  every TIME twice, and its first TIME again after each ADJUST    → the stale copies ignored; synchronized
+      7  HELLO (as client 77) again after round 1                         → dropped at once, no client 77
+      8  READING instead of TIME for round 2's POLL                      → dropped at once
+      9  JOIN again after round 1                                         → dropped at once
+    Nothing of a dropped one is averaged; the rounds take no timeout; the others are within their bounds."""
+    timeout_s = 2
+    rounds = 3
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        run = FaultRun(tmp, keyed, 7, "--rounds", rounds, "--interval", "200ms", "--timeout", f"{timeout_s}s")
+        # id: (when, the line, the reason the master gives)
+        faults = {
+            5: ("welcome", lambda: f"TIME 1000000 {time.monotonic_ns()}",
+                "TIME 1000000 before POLL 1000000 was sent"),
+            7: ("adjust", lambda: run.hello_line(77), "HELLO again after joining"),
+            8: ("poll2", lambda: f"READING {time.monotonic_ns()} 1 1 0", "READING when TIME \\d+ was expected"),
+            9: ("adjust", lambda: "JOIN", "JOIN again after joining"),
+        }
+
+        def play(client_id, hand):
+            first_time = []
+            sent_at = []
+
+            def fault(moment):
+                if client_id == 6:
+                    if moment.event == "poll":
+                        first_time[:] = first_time or [moment.answer]
+                        moment.client.send(moment.answer)
+                        moment.client.send(moment.answer)  # the same answer twice
+                        return True
+                    if moment.event in ("adjust", "probe") and first_time:
+                        moment.client.send(first_time[0])  # an answer from round 1, again
+                    return False
+                when, line, _ = faults[client_id]
+                due = {"welcome": moment.event == "welcome", "adjust": moment.event == "adjust" and moment.round == 1,
+                       "poll2": moment.event == "poll" and moment.round == 2}[when]
+                if not due or sent_at:
+                    return False
+                sent_at.append(time.monotonic())
+                moment.client.send(line())
+                return True
+
+            try:
+                results[client_id] = ("bye", play_session(hand, client_id, 0, timeout=20, fault=fault), None)
+            except MasterError as error:
+                results[client_id] = ("error", str(error), time.monotonic() - sent_at[0] if sent_at else None)
+            except Exception as error:  # noqa: BLE001  (reported below, as this member's outcome)
+                results[client_id] = ("failed", repr(error), None)
+            finally:
+                hand.close()
+
+        hands = {i: run.hand() for i in (5, 6, 7, 8, 9)}
+        threads = [threading.Thread(target=play, args=(i, h), daemon=True) for i, h in hands.items()]
+        for thread in threads:
+            thread.start()
+        clients = [run.client(i) for i in (1, 2)]
+        for client in clients:
+            expect_exit(client, 0, 30, "an honest client")
+        for thread in threads:
+            thread.join(timeout=30)
+        check(all(not t.is_alive() for t in threads), "a hand-played member still running")
+        report = run.finish([1, 2, 6], timeout_s, [0] * rounds, averaged_unread=[7, 8, 9])
+        kind, adjustments, _ = results[6]
+        check(kind == "bye" and len(adjustments) == rounds, f"client 6 (stale copies): {results[6]}")
+        for client_id, (when, _, reason) in faults.items():
+            kind, said, took = results[client_id]
+            check(kind == "error" and re.search(reason, said), f"client {client_id}: {results[client_id]}, expected "
+                  f"ERROR {reason}")
+            run.master.wait_for(rf"client {client_id} \(127\.0\.0\.1:\d+\): dropped: {reason}", 1, "err")
+            first_missed = 1 if when == "welcome" else 2
+            run.master.wait_for(rf"round {first_missed}: client {client_id} left out of this round: dropped: "
+                                rf"{reason}", 1)
+            check(took is not None and took < timeout_s, f"client {client_id} was dropped {took} s after its line")
+            print(f"client {client_id}: {said!r}, {took * 1000:.1f} ms after its line"
+                  + (" (at its first poll)" if when == "welcome" else ""))
+        check("client 77" not in run.master.text(), "a HELLO mid-session admitted someone\n" + run.master.dump())
+        check("no answer within" not in run.master.text(), "a round waited for a timeout\n" + run.master.dump())
+        print("client 6 (every TIME twice, a round-1 TIME after each ADJUST and before its READING): "
+              "synchronized, in the table")
+
+
 SCENARIOS = {f.__name__: f for f in (
     sync_three_with_launcher, foreign_client, nc_plays_a_client, client_on_another_clock, silent_client_excluded, disconnect_mid_round, malformed_line,
     unknown_command, wrong_version, megabyte_line, binary_garbage, number_out_of_range, time_far_from_master,
     bad_input_before_hello, slow_client_does_not_delay_others, too_many_clients_refused, duplicate_id_refused,
     master_gone_mid_session, no_master, port_in_use, bad_port, too_few_clients_join_timeout,
     launcher_reports_failure, launcher_tmux)}
+# the harsher faults of issue 15, each also keyed (--keyed)
+FAULTS = {f.__name__: f for f in (
+    sigkill_mid_exchange, slowloris_unjoined, slowloris_joined, connection_storm, out_of_order_line)}
+SCENARIOS.update(FAULTS)
 
 
 def main():
@@ -634,9 +1115,17 @@ def main():
     parser.add_argument("--master", required=True)
     parser.add_argument("--client", required=True)
     parser.add_argument("--launcher", required=True)
+    parser.add_argument("--keyed", action="store_true", help="a harsher fault in a keyed session (BERKELEY/2)")
+    parser.add_argument("--rss-cap-mib", type=float, default=64,
+                        help="the harsher faults' cap on the master's peak RSS (a sanitized build needs more)")
     TOOLS = parser.parse_args()
+    if TOOLS.keyed and TOOLS.scenario not in FAULTS:
+        parser.error(f"--keyed: {TOOLS.scenario} runs keyless only")
     try:
-        SCENARIOS[TOOLS.scenario]()
+        if TOOLS.scenario in FAULTS:
+            FAULTS[TOOLS.scenario](keyed=TOOLS.keyed)
+        else:
+            SCENARIOS[TOOLS.scenario]()
     except Failure as failure:
         print(f"FAILED {TOOLS.scenario}: {failure}", file=sys.stderr)
         return 1

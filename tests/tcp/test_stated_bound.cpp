@@ -61,5 +61,29 @@ TEST(StatedBound, TheNoteSaysOkExceededOrNotChecked) {
       "bound: not checked (clocks on 2 host(s) reading 2 different CLOCK_MONOTONIC: no shared reference clock)\n");
 }
 
+// A client averaged in round 1 that left before the shared instant: the residuals are against the others'
+// average, not the group's, so a large one breaks no claim; each clock's bound from the master decides.
+TEST(StatedBound, WithAnAveragedClockUnreadTheBoundsFromTheMasterDecide) {
+  RunReport report = measured(30'000'000);  // the others' average is 30 ms from the group's
+  report.bounds_held = true;
+  EXPECT_FALSE(within_bound(report, Nanoseconds{400'000}));
+  EXPECT_TRUE(within_bound(report, Nanoseconds{400'000}, {"client 2"}));
+  std::ostringstream note;
+  write_bound_note(note, report, Nanoseconds{400'000}, {"client 2", "client 5"});
+  EXPECT_NE(note.str().find("not measured: the group's average took the clock of client 2, client 5 in round 1, not "
+                            "read at the shared instant"),
+            std::string::npos)
+      << note.str();
+  EXPECT_NE(note.str().find("every clock within 800.000 µs of the master: ok"), std::string::npos) << note.str();
+
+  report.bounds_held = false;  // a clock outside its bound from the master breaks the claim all the same
+  EXPECT_FALSE(within_bound(report, Nanoseconds{400'000}, {"client 2"}));
+  std::ostringstream exceeded;
+  write_bound_note(exceeded, report, Nanoseconds{400'000}, {"client 2"});
+  EXPECT_NE(exceeded.str().find("of the master: EXCEEDED"), std::string::npos) << exceeded.str();
+  report.bounds_held.reset();  // nothing judged is nothing held
+  EXPECT_FALSE(within_bound(report, Nanoseconds{400'000}, {"client 2"}));
+}
+
 }  // namespace
 }  // namespace berkeley::tcp
