@@ -1,5 +1,16 @@
-# berkeley_warnings(target): the project's warning set, and the sanitizers when BERKELEY_SANITIZE is on.
-# Every library and executable of the project calls it, so that all of the project's code is sanitized.
+# berkeley_warnings(target): the project's warning set, and the sanitizers when BERKELEY_SANITIZE is on (or
+# BERKELEY_FUZZ: the sanitizers and libFuzzer's coverage). Every library and executable of the project calls it,
+# so that all of the project's code is sanitized.
+
+if(BERKELEY_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "BERKELEY_FUZZ needs clang (-fsanitize=fuzzer): configure with CXX=clang++-14 "
+                        "(Debian: clang-14 libclang-rt-14-dev), or run scripts/fuzz.sh")
+  endif()
+  if(BERKELEY_SANITIZE)
+    message(FATAL_ERROR "BERKELEY_FUZZ already builds with ASan + UBSan: leave BERKELEY_SANITIZE off")
+  endif()
+endif()
 
 if(BERKELEY_SANITIZE)
   # the sanitizers' runtime options, compiled into each executable (see the file for what they do and why)
@@ -12,7 +23,13 @@ endif()
 
 function(berkeley_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion)
-  if(BERKELEY_SANITIZE)
+  if(BERKELEY_FUZZ)
+    # fuzzer-no-link: the coverage libFuzzer steers by, in every library; the fuzz targets link the fuzzer
+    # itself (tests/fuzz/CMakeLists.txt). Undefined behaviour stops the run: the fuzzer reports it as a crash.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+                                             -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  elseif(BERKELEY_SANITIZE)
     # -fno-sanitize-recover=all: undefined behaviour stops the program (exit code != 0) instead of a warning
     # the tests could pass over. Runtime options: tests/sanitizers/sanitizer_options.cpp.in, added to executables.
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize-recover=all

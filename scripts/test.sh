@@ -2,6 +2,9 @@
 # Quick start, step 2: install what is missing, build from scratch, and run the whole test suite.
 #   scripts/test.sh            all tests
 #   scripts/test.sh -L unit    extra arguments go to ctest (e.g. -L mpi, -L tcp, -R name)
+#                              The whole suite (no ctest arguments, not --sanitize) is followed by the libFuzzer
+#                              targets, each for $BERKELEY_FUZZ_SECONDS (30; 0: none) seconds: scripts/fuzz.sh.
+#                              The script fails when either fails.
 #   scripts/test.sh --sanitize [ctest args]
 #                              AddressSanitizer + UndefinedBehaviorSanitizer (-DBERKELEY_SANITIZE=ON) in
 #                              build-sanitize/ ($BERKELEY_BUILD_DIR if set), the labels unit|mpi|tcp|sim (or
@@ -29,6 +32,18 @@ else
   # Stopped at the end only if this script started it.
   start_local_slurm
 fi
+fuzz=
+[[ -z $sanitize && $# -eq 0 && ${BERKELEY_FUZZ_SECONDS:-30} != 0 ]] && fuzz=1
 cd "$BERKELEY_BUILD_DIR"
 # -j2: two cores; tests declare PROCESSORS, so a 7-rank test runs alone
-ctest --output-on-failure -j 2 --timeout 600 "$@"
+suite=0
+ctest --output-on-failure -j 2 --timeout 600 "$@" || suite=$?
+if [[ -z $fuzz ]]; then
+  exit "$suite"
+fi
+# the fuzzers have a build of their own (clang), build-fuzz/; they run after the suite, one at a time
+fuzzed=0
+SECONDS=0
+"$BERKELEY_ROOT/scripts/fuzz.sh" --seconds "${BERKELEY_FUZZ_SECONDS:-30}" || fuzzed=$?
+log "ctest: exit $suite; scripts/fuzz.sh: exit $fuzzed (${SECONDS} s)"
+((suite == 0 && fuzzed == 0))

@@ -73,16 +73,24 @@ double drift_value(const std::string& option, const std::string& text) {
                       "is not a drift in ppm between 0 and 500 (real clocks keep within 500 ppm)");
 }
 
+namespace {
+// inet_pton of the whole text: it reads a C string, so a text with a NUL inside is no address (it would read
+// only the part before the NUL)
+bool address_bytes(int family, const std::string& text, unsigned char* bytes) {
+  return text.find('\0') == std::string::npos && inet_pton(family, text.c_str(), bytes) == 1;
+}
+}  // namespace
+
 std::string ip_address_value(const std::string& option, const std::string& text) {
   unsigned char bytes[16];
-  if (inet_pton(AF_INET, text.c_str(), bytes) == 1 || inet_pton(AF_INET6, text.c_str(), bytes) == 1) return text;
+  if (address_bytes(AF_INET, text, bytes) || address_bytes(AF_INET6, text, bytes)) return text;
   throw BadValue{bad_value(option, text, "is not an IP address (examples: 127.0.0.1, ::1)")};
 }
 
 bool is_loopback_address(const std::string& address) {
   unsigned char bytes[16];
-  if (inet_pton(AF_INET, address.c_str(), bytes) == 1) return bytes[0] == 127;
-  if (inet_pton(AF_INET6, address.c_str(), bytes) != 1) return false;
+  if (address_bytes(AF_INET, address, bytes)) return bytes[0] == 127;
+  if (!address_bytes(AF_INET6, address, bytes)) return false;
   for (int i = 0; i < 15; ++i) {
     if (bytes[i] != 0) return false;
   }

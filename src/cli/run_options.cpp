@@ -30,6 +30,12 @@ constexpr const char* kExample =
 constexpr std::int64_t kMaxTcpClients = 10'000;
 constexpr Nanoseconds kMaxTcpTimeout{std::chrono::hours(1)};
 constexpr Nanoseconds kMaxJoinTimeout{std::chrono::hours(24)};
+// The simulated offsets, the pause between rounds and the patience (berkeley_master bounds its --max-offset and
+// --interval alike): each is added to a clock reading (a reading ± the offset, now + the pause, a round's start +
+// the patience), which must stay far from int64's end. fuzz_command_line: --max-offset 9223372036s overflowed
+// 2 × max-offset, the default tolerance.
+constexpr Nanoseconds kMaxOffset{std::chrono::hours(1)};
+constexpr Nanoseconds kMaxPause{std::chrono::hours(1)};
 
 using cli::BadValue;
 
@@ -54,7 +60,7 @@ po::options_description describe_options() {
       ("help,h", "show this help and exit")
       ("rounds", po::value<std::string>()->default_value("1"), "synchronization rounds (>= 1); one line of progress per round")
       ("seed", po::value<std::string>()->default_value("1"), "seed of the simulated clocks: same seed, same clocks, at any rank count")
-      ("max-offset", po::value<std::string>()->default_value("1s"), "simulated clock offsets are uniform in +-this")
+      ("max-offset", po::value<std::string>()->default_value("1s"), "simulated clock offsets are uniform in +-this (<= 1 h)")
       ("drift-ppm", po::value<std::string>()->default_value("0"), "simulated clock drift is uniform in +-this many ppm")
       ("tolerance", po::value<std::string>(), "clocks further than this from the median are left out of the average "
                                               "(still corrected); default 2 x max-offset for sim, 1s otherwise")
@@ -77,11 +83,11 @@ po::options_description describe_options() {
       ("patience", po::value<std::string>()->default_value("100ms"),
        "pingpong/tree: per round, how long to keep measuring a rank whose best round trip is more than twice "
        "the quiet round trip of its node (a busy machine), pausing between tries, until a quiet exchange "
-       "appears; the report says where it ran out. 0: take the best of the first tries")
+       "appears; the report says where it ran out (<= 1 h). 0: take the best of the first tries")
       ("node-size", po::value<std::string>()->default_value("0"),
        "tree: group ranks into virtual nodes of this many consecutive ranks (0: by real node)")
       ("interval", po::value<std::string>()->default_value("0"),
-       "pause between rounds; with --rounds >= 3 the offsets over time also give each clock's drift")
+       "pause between rounds (<= 1 h); with --rounds >= 3 the offsets over time also give each clock's drift")
       ("require-precision", po::value<std::string>(),
        "exit with code 4 (on every rank) unless the audit proves every clock within this of the master "
        "(its |residual| + uncertainty)")
@@ -127,7 +133,7 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         RunOptions options;
         options.rounds = int_value(vm, "rounds", 1);
         options.clock.seed = cli::unsigned_value("seed", text_of(vm, "seed"));
-        options.clock.max_offset_ns = cli::duration_of(vm, "max-offset", true);
+        options.clock.max_offset_ns = cli::duration_of(vm, "max-offset", true, kMaxOffset);
         options.clock.drift_ppm = cli::drift_value("drift-ppm", text_of(vm, "drift-ppm"));
         if (vm.count("tolerance") != 0) options.tolerance_ns = cli::duration_of(vm, "tolerance", true);
         options.clock.kind = clock_value(text_of(vm, "clock"));
@@ -151,10 +157,10 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         options.method = vm.count("method") != 0 ? cli::sync_method_value("method", text_of(vm, "method"))
                          : options.serve_tcp     ? SyncMethod::pingpong
                                                  : SyncMethod::collective;
-        options.interval_ns = cli::duration_of(vm, "interval", true);
+        options.interval_ns = cli::duration_of(vm, "interval", true, kMaxPause);
         options.node_size = int_value(vm, "node-size", 0);
         options.exchanges = static_cast<int>(cli::integer_value("exchanges", text_of(vm, "exchanges"), 1, 64));
-        options.patience_ns = cli::duration_of(vm, "patience", true);
+        options.patience_ns = cli::duration_of(vm, "patience", true, kMaxPause);
         const std::string wait = text_of(vm, "wait");
         if (wait == "busy" || wait == "polite") {
           options.polite_waiting = wait == "polite";

@@ -1,10 +1,9 @@
 #include "core/duration_text.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cctype>
-#include <cmath>
+#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <limits>
 
 namespace berkeley {
@@ -12,42 +11,63 @@ namespace {
 
 struct Unit {
   std::string_view suffix;
-  double nanoseconds;
+  int decimals;  // nanoseconds per unit: 10^decimals
 };
 
-constexpr std::array<Unit, 5> kUnits{{{"ns", 1.0}, {"us", 1e3}, {"\u00b5s", 1e3}, {"ms", 1e6}, {"s", 1e9}}};
+constexpr std::array<Unit, 5> kUnits{{{"ns", 0}, {"us", 3}, {"\u00b5s", 3}, {"ms", 6}, {"s", 9}}};
 
 }  // namespace
 
+// Exact decimal arithmetic: what format_duration writes (every nanosecond) reads back to the same value, at
+// any magnitude. Digits below a nanosecond round half away from zero.
 std::optional<Nanoseconds> parse_duration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::size_t number_end = 0;
-  while (number_end < text.size() &&
-         (std::isdigit(static_cast<unsigned char>(text[number_end])) != 0 || text[number_end] == '.' ||
-          (number_end == 0 && (text[0] == '-' || text[0] == '+')))) {
-    ++number_end;
-  }
-  const std::string number(text.substr(0, number_end));
-  const std::string_view suffix = text.substr(number_end);
-  if (number.empty() || number == "-" || number == "+" || number == ".") return std::nullopt;
-
-  double scale = 1e9;  // bare number: seconds
-  if (!suffix.empty()) {
-    bool known = false;
-    for (const Unit& unit : kUnits) {
-      if (suffix == unit.suffix) {
-        scale = unit.nanoseconds;
-        known = true;
-      }
+  std::size_t at = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) ++at;
+  const std::size_t number_begin = at;
+  std::size_t point = std::string_view::npos;
+  for (; at < text.size(); ++at) {
+    if (text[at] == '.' && point == std::string_view::npos) {
+      point = at;
+    } else if (text[at] < '0' || text[at] > '9') {
+      break;
     }
-    if (!known) return std::nullopt;
   }
-  char* parsed_end = nullptr;
-  const double value = std::strtod(number.c_str(), &parsed_end);
-  if (parsed_end != number.c_str() + number.size() || !std::isfinite(value)) return std::nullopt;
-  const double ns = value * scale;
-  if (std::fabs(ns) >= static_cast<double>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
-  return Nanoseconds{std::llround(ns)};
+  const std::string_view number = text.substr(number_begin, at - number_begin);
+  if (number.size() == (point == std::string_view::npos ? 0 : 1)) return std::nullopt;  // no digit
+  const std::string_view suffix = text.substr(at);
+  int decimals = 9;  // bare number: seconds
+  if (!suffix.empty()) {
+    const auto unit = std::find_if(kUnits.begin(), kUnits.end(), [&](const Unit& u) { return u.suffix == suffix; });
+    if (unit == kUnits.end()) return std::nullopt;
+    decimals = unit->decimals;
+  }
+  // the magnitude in nanoseconds: the digits before the point and `decimals` digits after it, then rounding
+  constexpr std::uint64_t kLimit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  std::uint64_t magnitude = 0;
+  int fraction_digits = -1;  // digits taken after the point; -1 before it
+  bool round_up = false;
+  for (const char c : number) {
+    if (c == '.') {
+      fraction_digits = 0;
+      continue;
+    }
+    if (fraction_digits >= decimals) {  // below a nanosecond: only the first such digit decides the rounding
+      if (fraction_digits == decimals) round_up = c >= '5';
+      ++fraction_digits;
+      continue;
+    }
+    if (magnitude > (kLimit - static_cast<std::uint64_t>(c - '0')) / 10) return std::nullopt;
+    magnitude = magnitude * 10 + static_cast<std::uint64_t>(c - '0');
+    if (fraction_digits >= 0) ++fraction_digits;
+  }
+  for (int scaled = std::max(fraction_digits, 0); scaled < decimals; ++scaled) {
+    if (magnitude > kLimit / 10) return std::nullopt;
+    magnitude *= 10;
+  }
+  if (round_up && ++magnitude > kLimit) return std::nullopt;
+  const auto ns = static_cast<std::int64_t>(magnitude);
+  return Nanoseconds{negative ? -ns : ns};
 }
 
 std::string format_duration(Nanoseconds value) {

@@ -88,6 +88,13 @@ TEST(ClientOptions, AStrayArgumentIsNamedNotIgnored) {
   expect_client_error({"--id", "2", "17117"}, "unexpected argument '17117'");
 }
 
+// fuzz_command_line (tests/fuzz/corpus/fuzz_command_line/regression_placeholder): this hung in Boost's error
+// message (cli/command_line.cpp refuses an argument holding one of its placeholders)
+TEST(ClientOptions, AnArgumentHoldingAPlaceholderOfTheParserIsRefusedNotHung) {
+  expect_client_error({"--x%canonical_option%"}, "argument '--x%canonical_option%'");
+  expect_client_error({"--id", "2", "--host", "%value%"}, "'%value%'");
+}
+
 TEST(ClientOptions, HelpSaysWhatItDoesAndTheExitCodes) {
   const ParsedClientCommandLine parsed = parse_client_options({"--id", "2", "--help"});
   EXPECT_FALSE(parsed.options.has_value());

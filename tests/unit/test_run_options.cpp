@@ -58,6 +58,20 @@ TEST(RunOptions, BadValuesAreNamed) {
   expect_usage_error({"--exchanges", "65"}, "--exchanges: '65'");
 }
 
+// Found by fuzz_command_line (tests/fuzz/corpus/fuzz_command_line/regression_max_offset): a --max-offset near
+// int64's end overflowed 2 × max-offset, the default tolerance. The offsets, the pause between rounds and the
+// patience are each added to a clock reading: all three are at most an hour, as berkeley_master's.
+TEST(RunOptions, OffsetPauseAndPatienceAreAtMostAnHour) {
+  EXPECT_EQ(parse({"--max-offset", "3600s"}).options->clock.max_offset_ns, Nanoseconds{3'600'000'000'000});
+  EXPECT_EQ(parse({"--max-offset", "3600s"}).options->effective_tolerance(), Nanoseconds{7'200'000'000'000});
+  EXPECT_EQ(parse({"--interval", "3600s"}).options->interval_ns, Nanoseconds{3'600'000'000'000});
+  EXPECT_EQ(parse({"--patience", "3600s"}).options->patience_ns, Nanoseconds{3'600'000'000'000});
+  expect_usage_error({"--max-offset", "9223372036s"}, "--max-offset: '9223372036s' is too long (at most 3600");
+  expect_usage_error({"--max-offset", "3600.000000001"}, "--max-offset: '3600.000000001' is too long");
+  expect_usage_error({"--interval", "9223372036s"}, "--interval: '9223372036s' is too long");
+  expect_usage_error({"--patience", "9223372036s"}, "--patience: '9223372036s' is too long");
+}
+
 TEST(RunOptions, PatienceIsAHundredMillisecondsUnlessTold) {
   EXPECT_EQ(parse({}).options->patience_ns, Nanoseconds{100'000'000});
   const ParsedCommandLine none = parse({"--patience", "0"});
