@@ -134,10 +134,13 @@ def check_group(report, np, clients, left_out=0):
         fail(f"ranks {[r['rank'] for r in ranks[:np]]}")
     if len(report["left_out"]) != left_out:
         fail(f"left out: {report['left_out']}, expected {left_out}")
+    # one average over ranks and clients in round 1; from round 2 on a member measured much worse than the
+    # majority may be left out (synchronized tolerance, docs/security.md: the load decides), never the majority
     for summary in report["rounds"]:
-        if summary["clocks_averaged"] != np + clients:
-            fail(f"round {summary['round']}: {summary['clocks_averaged']} clocks averaged, expected one average "
-                 f"over all {np + clients}")
+        averaged = summary["clocks_averaged"]
+        if (averaged != np + clients) if summary["round"] == 1 else not (np + clients < 2 * averaged <= 2 * (np + clients)):
+            fail(f"round {summary['round']}: {averaged} clocks averaged, expected one average over all "
+                 f"{np + clients} (from round 2: more than half)")
     problems = stated_bound_problems(report) + estimate_problems(report) + audit_problems(report)
     if np + clients >= 2:
         problems += coarse_cap_problems(report)

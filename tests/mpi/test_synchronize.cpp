@@ -215,7 +215,11 @@ TEST_P(WithGuests, OneAverageOverRanksAndGuestsAndEveryClockWithinItsStatedBound
     return;
   }
   ASSERT_EQ(outcome.rounds.size(), 2U);
-  for (const RoundSummary& round : outcome.rounds) EXPECT_EQ(round.clocks_averaged, members());
+  // one average over ranks and guests in round 1; from round 2 on a member measured much worse than the
+  // majority may be left out (sync/synchronized_tolerance: the load decides), never the majority
+  EXPECT_EQ(outcome.rounds[0].clocks_averaged, members());
+  EXPECT_LE(outcome.rounds[1].clocks_averaged, members());
+  EXPECT_GT(2 * outcome.rounds[1].clocks_averaged, members());
   EXPECT_EQ(outcome.rounds_answered, std::vector<int>(members(), 2));
   ASSERT_EQ(outcome.first_estimates.size(), members());
   ASSERT_EQ(outcome.offset_bounds_ns.size(), members());
@@ -251,7 +255,11 @@ TEST_P(WithGuests, AGuestThatDoesNotAnswerIsLeftOutAndTheOthersFinish) {
   if (world.rank() != 0) return;
   const std::size_t quiet = members() - 1;
   ASSERT_EQ(outcome.rounds.size(), 2U);
-  for (const RoundSummary& round : outcome.rounds) EXPECT_EQ(round.clocks_averaged, members() - 1);
+  // the silent guest is in no average; from round 2 on a member measured much worse than the majority may be
+  // left out too (sync/synchronized_tolerance: the load decides), never the majority
+  EXPECT_EQ(outcome.rounds[0].clocks_averaged, members() - 1);
+  EXPECT_LE(outcome.rounds[1].clocks_averaged, members() - 1);
+  EXPECT_GT(2 * outcome.rounds[1].clocks_averaged, members() - 1);
   std::vector<int> answered(members(), 2);
   answered[quiet] = 0;
   EXPECT_EQ(outcome.rounds_answered, answered);

@@ -416,9 +416,12 @@ def mixed_problems(report, addresses, drift):
     problems = []
     if report.get("left_out"):
         problems.append(f"left out: {report['left_out']}")
+    # all 6 in round 1's average; from round 2 on one measured much worse than the majority may be left out
+    # (synchronized tolerance, docs/security.md), never the majority
     for summary in report.get("rounds") or []:
-        if summary["clocks_averaged"] != 6:
-            problems.append(f"round {summary['round']}: {summary['clocks_averaged']} clocks averaged, not all 6")
+        averaged = summary["clocks_averaged"]
+        if averaged != 6 if summary["round"] == 1 else not 3 < averaged <= 6:
+            problems.append(f"round {summary['round']}: {averaged} clocks averaged, not all 6 (round 1) or a majority")
     if not report.get("truth_measured") or report.get("clock_domains") != 1:
         return problems + [f"truth_measured {report.get('truth_measured')}, clock domains "
                            f"{report.get('clock_domains')}: yet every host of the lab shares one CLOCK_MONOTONIC"]
