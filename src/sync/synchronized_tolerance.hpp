@@ -14,8 +14,9 @@
 // median is too, and an honest member is then within τ_i of it (the order statistic skips the largest S, so
 // that one slow participant cannot widen B). A participant that lies can widen its own S only by answering
 // slower, and only up to 3·B. So a liar that stays inside its tolerance moves the agreed time of a later
-// round by at most (τ_i + B + 2·kMaxRelativeRate·Δt) / averaged clocks — the same as an honest clock drifting
-// at the largest rate allowed, not the τ / n of the first round, round after round (docs/security.md).
+// round by at most (largest − smallest averaged offset) / k ≤ 2·max τ_i / k ≤ (8·B + 4·kMaxRelativeRate·Δt) / k
+// (k clocks averaged) — about what an honest clock drifting at the largest rate allowed would, not the τ / n
+// of the first round, round after round (docs/security.md, tests/sim/test_liar_rounds.cpp).
 //
 // Groups of fewer than 3 cannot outvote anyone: they keep τ. Pure: no MPI, no sockets, no I/O.
 #include <vector>
