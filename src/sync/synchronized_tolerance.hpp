@@ -35,8 +35,12 @@ class SynchronizedTolerance {
   // round's tolerances narrow for them. The master's own correction moves the clock the measurement times
   // are read on; it is taken out of the time between rounds.
   void remember(const GroupEstimates& estimates, const GroupStep& step);
-  // Forget every member (a new group).
-  void reset() { members_.clear(); }
+  // Forget every member (a new group, or a new run whose clocks read their raw offsets again): the next
+  // round judges every clock with the whole tolerance.
+  void reset() {
+    members_.clear();
+    remembered_ = false;
+  }
 
   // What the last tolerances() used (for reports and tests): B, and Δt.
   [[nodiscard]] Nanoseconds majority_bound_ns() const { return majority_bound_ns_; }

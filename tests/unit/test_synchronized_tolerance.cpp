@@ -42,6 +42,18 @@ TEST(SynchronizedTolerance, FirstRoundGivesEveryMemberTheUsersTolerance) {
   EXPECT_EQ(t, std::vector<Nanoseconds>(4, kTau));
 }
 
+TEST(SynchronizedTolerance, AfterAResetEveryMemberHasTheUsersToleranceAgain) {
+  SynchronizedTolerance tolerance;
+  const GroupEstimates first = group({10, 20, 30}, {100, 200, 300}, 1'000'000);
+  (void)tolerance.tolerances(first, kTau);
+  tolerance.remember(first, corrected_all(first));
+  const GroupEstimates second = group({1, 2, 3}, {100, 200, 300}, 2'000'000);
+  ASSERT_LT(tolerance.tolerances(second, kTau)[1], kTau);  // narrowed before the reset
+  tolerance.reset();
+  EXPECT_EQ(tolerance.tolerances(second, kTau), std::vector<Nanoseconds>(4, kTau));
+  EXPECT_EQ(tolerance.majority_bound_ns(), Nanoseconds{0});
+}
+
 TEST(SynchronizedTolerance, NarrowsToTheMeasurementsTheMajorityAndTheDrift) {
   SynchronizedTolerance tolerance;
   // round 1 at 1 ms (master clock), uncertainties 100, 200, 300 ns

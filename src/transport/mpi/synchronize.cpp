@@ -136,6 +136,9 @@ SyncOutcome Synchronizer::run(CorrectedClock& clock, const RoundObserver& on_rou
   if (master && keep) history_.resize(rounds);
   // the rounds that can be summarized as they end (the collective's estimates are finished after the last)
   const bool report_as_we_go = master && options.report && method_->estimates_final();
+  // a run starts a new group: what the last run's rounds narrowed the tolerance to does not hold for the
+  // clock this run corrects (it may be a fresh one that reads its raw offset again)
+  work_.tolerance.reset();
 
   // The master's step and the delivery reuse buffers, and nothing is summarized until the corrections have
   // gone out: the collective round's critical path allocates nothing once the buffers have grown (pingpong
