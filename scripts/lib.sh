@@ -48,7 +48,8 @@ install_packages() {
 install_build_dependencies() {
   install_packages g++ cmake make pkg-config python3 \
     openmpi-bin libopenmpi-dev libboost-mpi-dev libboost-program-options-dev libboost-system-dev \
-    nlohmann-json3-dev libgtest-dev libsodium-dev netcat-openbsd tmux clang-format-14
+    nlohmann-json3-dev libgtest-dev libsodium-dev netcat-openbsd tmux clang-format-14 \
+    python3-matplotlib python3-jsonschema
 }
 
 # Configures (if needed) and builds into $BERKELEY_BUILD_DIR; arguments go to the configure step

@@ -18,6 +18,7 @@
 #include "cli/sync_method_value.hpp"
 #include "core/duration_text.hpp"
 #include "sync/tree.hpp"
+#include "transport/mpi/library_version.hpp"
 #include "transport/mpi/progress_waiting.hpp"
 #include "transport/mpi/report_file.hpp"
 
@@ -42,7 +43,7 @@ using ParsedBenchCommandLine = cli::ParsedOptions<BenchOptions>;
 ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
   po::options_description desc("berkeley_bench options");
   // clang-format off
-  desc.add_options()("help,h", "show this help")
+  desc.add_options()("help,h", "show this help")("version", "print the version (program, git revision, MPI library) and exit")
       ("syncs", po::value<std::string>()->default_value("100"), "timed syncs per method (the median time is reported)")
       ("probes", po::value<std::string>()->default_value("10"),
        "further syncs per method whose true spread is probed just after and --later after (median reported)")
@@ -111,7 +112,7 @@ int run(const bmpi::communicator& world, int argc, char** argv) {
   const bool master = world.rank() == 0;
   // every rank parses the same arguments to the same verdict; only rank 0 speaks
   const ParsedBenchCommandLine parsed = parse(std::vector<std::string>(argv + 1, argv + argc));
-  if (!parsed.options) return cli::stop_with("berkeley_bench", parsed, master);
+  if (!parsed.options) return cli::stop_with("berkeley_bench", parsed, master, mpi::library_version());
   const BenchOptions& options = *parsed.options;
 
   ReportFile json_file(options.json_path);

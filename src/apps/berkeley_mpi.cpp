@@ -24,6 +24,7 @@
 #include "sync/guest_group.hpp"
 #include "transport/mpi/audit.hpp"
 #include "transport/mpi/instant_probe.hpp"
+#include "transport/mpi/library_version.hpp"
 #include "transport/mpi/progress_waiting.hpp"
 #include "transport/mpi/report_file.hpp"
 #include "transport/mpi/synchronize.hpp"
@@ -109,11 +110,13 @@ RunParameters describe(const RunOptions& options, int ranks) {
 int run(const bmpi::communicator& world, const RunOptions& options) {
   const bool master = world.rank() == 0;
 
-  // Open the report file before any work, and let every rank know whether it worked.
-  ReportFile json_file(options.json_path);
-  if (!berkeley::mpi::open_on_root(world, json_file)) {
-    if (master) std::cerr << cannot_open_message("berkeley_mpi", json_file) << '\n';
-    return kExitOutputError;
+  // Open the report files before any work, and let every rank know whether it worked.
+  ReportFiles files(options.json_path, options.offsets_path, options.csv_path);
+  for (ReportFile* file : files.all()) {
+    if (!berkeley::mpi::open_on_root(world, *file)) {
+      if (master) std::cerr << cannot_open_message("berkeley_mpi", *file) << '\n';
+      return kExitOutputError;
+    }
   }
 
   const MonotonicClock reference;
@@ -227,7 +230,7 @@ int run(const bmpi::communicator& world, const RunOptions& options) {
   int exit_code = kExitOk;
   if (master) {
     write_report_text(std::cout, report, options.quiet);
-    exit_code = berkeley::exit_code({save_and_judge(report, json_file, std::cerr, "berkeley_mpi")});
+    exit_code = berkeley::exit_code({save_and_judge(report, files, std::cerr, "berkeley_mpi")});
   }
   bmpi::broadcast(world, exit_code, 0);
   return exit_code;
@@ -242,7 +245,9 @@ int main(int argc, char** argv) {
   const bmpi::communicator world;
   // Every rank parses the same argv to the same verdict, so all leave together; only rank 0 speaks.
   const ParsedCommandLine parsed = parse_run_options(std::vector<std::string>(argv + 1, argv + argc));
-  if (!parsed.options) return cli::stop_with("berkeley_mpi", parsed, world.rank() == 0);
+  if (!parsed.options) {
+    return cli::stop_with("berkeley_mpi", parsed, world.rank() == 0, berkeley::mpi::library_version());
+  }
   try {
     return run(world, *parsed.options);
   } catch (const std::exception& error) {

@@ -61,6 +61,10 @@ CommandLine read_command_line(const std::vector<std::string>& args, const po::op
     read.message = help;
     return read;
   }
+  if (values.count("version") != 0) {
+    read.version = true;
+    return read;
+  }
   read.values = std::move(values);
   return read;
 }

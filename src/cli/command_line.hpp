@@ -17,11 +17,12 @@ namespace berkeley::cli {
 
 struct CommandLine {
   std::optional<boost::program_options::variables_map> values;  // set when the program should run
-  int exit_code = kExitOk;  // when values is empty: kExitOk after --help, kExitUsage after an error
+  int exit_code = kExitOk;  // when values is empty: kExitOk after --help or --version, kExitUsage after an error
   std::string message;      // the help text, or one line naming the problem
+  bool version = false;     // --version: the program prints its version (cli::stop_with)
 };
 
-// `help` is printed for --help (which `options` must define); `positional` may be null.
+// `help` is printed for --help (which `options` must define, as it must --version); `positional` may be null.
 [[nodiscard]] CommandLine read_command_line(
     const std::vector<std::string>& args, const boost::program_options::options_description& options,
     const std::string& help, const boost::program_options::positional_options_description* positional = nullptr);
@@ -65,6 +66,7 @@ template <typename Parsed, typename Fill>
   Parsed parsed;
   parsed.exit_code = read.exit_code;
   parsed.message = read.message;
+  parsed.version = read.version;
   if (!read.values) return parsed;
   try {
     fill(*read.values, parsed);

@@ -108,8 +108,13 @@ po::options_description describe_options() {
        "--serve-tcp: shared key (a file only its owner may read, >= 32 bytes): every client must join with it "
        "(BERKELEY/2, docs/security.md)")
       ("insecure", cli::kInsecureHelp)
-      ("json", po::value<std::string>(), "write a machine-readable report to this file")
-      ("quiet,q", "print only the summary line");
+      ("json", po::value<std::string>(), "write a machine-readable report to this file (docs/report-format.md)")
+      ("offsets", po::value<std::string>(),
+       "write each participant's clock mapping to the agreed time (offset, rate, their uncertainties) to this "
+       "file, to correct trace timestamps afterwards (scripts/correct_trace.py)")
+      ("csv", po::value<std::string>(), "write the per-participant table to this CSV file")
+      ("quiet,q", "print only the summary line")
+      ("version", "print the version (program, git revision, MPI library) and exit");
   // clang-format on
   return desc;
 }
@@ -171,6 +176,8 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
           options.require_precision_ns = cli::duration_of(vm, "require-precision", false);
         }
         if (vm.count("json") != 0) options.json_path = cli::file_name_of(vm, "json");
+        if (vm.count("offsets") != 0) options.offsets_path = cli::file_name_of(vm, "offsets");
+        if (vm.count("csv") != 0) options.csv_path = cli::file_name_of(vm, "csv");
         options.quiet = vm.count("quiet") != 0;
         if (options.serve_tcp && options.method == SyncMethod::collective) {
           throw BadValue{"--method collective is MPI-only: with --serve-tcp use --method pingpong or tree"};

@@ -27,6 +27,8 @@ struct RunOptions {
   std::optional<bool> polite_waiting;
   std::optional<Nanoseconds> require_precision_ns;  // exit kExitPrecisionFailed when the audit exceeds it
   std::string json_path;                            // empty: no JSON report
+  std::string offsets_path;                         // empty: no offsets file (trace correction)
+  std::string csv_path;                             // empty: no CSV table
   bool quiet = false;
   // --serve-tcp N: rank 0 also admits N TCP clients (BERKELEY/1) into the same group
   struct TcpService {

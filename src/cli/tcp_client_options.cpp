@@ -38,6 +38,7 @@ po::options_description describe() {
   // clang-format off
   desc.add_options()
       ("help,h", "show this help and exit")
+      ("version", "print the version (program, git revision) and exit")
       ("id", po::value<std::string>(), "this client's id, 1..1000000 (required; distinct per client)")
       ("host", po::value<std::string>()->default_value("127.0.0.1"), "the master's address or host name")
       ("port", po::value<std::string>()->default_value(std::to_string(tcp::kDefaultPort)), "the master's TCP port");

@@ -74,7 +74,11 @@ po::options_description describe() {
   desc.add_options()("insecure", cli::kInsecureHelp);
   desc.add_options()
       ("json", po::value<std::string>(), "write a machine-readable report (same format as berkeley_mpi) to this file")
-      ("quiet,q", "print only the listening line and the summary");
+      ("offsets", po::value<std::string>(),
+       "write each participant's clock mapping to the agreed time to this file (docs/report-format.md)")
+      ("csv", po::value<std::string>(), "write the per-participant table to this CSV file")
+      ("quiet,q", "print only the listening line and the summary")
+      ("version", "print the version (program, git revision) and exit");
   // clang-format on
   return desc;
 }
@@ -107,6 +111,8 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   c.tolerance_ns = vm.count("tolerance") != 0 ? cli::duration_of(vm, "tolerance", true, 2 * tcp::kMaxClockOffset)
                                               : default_tolerance;
   if (vm.count("json") != 0) c.json_path = cli::file_name_of(vm, "json");
+  if (vm.count("offsets") != 0) c.offsets_path = cli::file_name_of(vm, "offsets");
+  if (vm.count("csv") != 0) c.csv_path = cli::file_name_of(vm, "csv");
   c.quiet = vm.count("quiet") != 0;
   c.key = cli::key_value(vm);
   cli::require_key_or_insecure("bind", c.bind_address, c.key.has_value(), vm.count("insecure") != 0);

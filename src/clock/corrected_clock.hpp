@@ -17,6 +17,9 @@ class CorrectedClock final : public Clock {
   [[nodiscard]] ClockReading corrected(ClockReading underlying_ns) const {
     return underlying_ns + correction_at(underlying_ns);
   }
+  // the same, by the name of the mapping a trace is corrected with (clock/clock_mapping.hpp): a timestamp
+  // taken on the underlying clock, on the group's agreed time
+  [[nodiscard]] ClockReading to_global(ClockReading underlying_ns) const { return corrected(underlying_ns); }
   [[nodiscard]] Nanoseconds correction_at(ClockReading underlying_ns) const {
     if (rate_ppm_ == 0.0) return offset_ns_;  // no rate (most syncs): no floating point in every read
     return offset_ns_ + drift_over(underlying_ns - anchor_ns_, rate_ppm_);

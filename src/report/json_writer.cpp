@@ -28,11 +28,12 @@ nlohmann::json optional_ns_list(const std::vector<std::optional<Nanoseconds>>& v
 
 }  // namespace
 
-void write_json(std::ostream& out, const RunReport& report) {
+void write_json(std::ostream& out, const RunReport& report, const std::string& generated_by) {
   using nlohmann::json;
   const RunParameters& p = report.parameters;
   json doc;
-  doc["format"] = "berkeley_mpi/1";
+  doc["format"] = kReportFormat;
+  if (!generated_by.empty()) doc["generated_by"] = generated_by;
   doc["parameters"] = {{"ranks", p.ranks},
                        {"rounds", p.rounds},
                        {"seed", p.seed},

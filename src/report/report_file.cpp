@@ -19,11 +19,11 @@ bool ReportFile::write(const std::function<void(std::ostream&)>& write) {
 }
 
 std::string cannot_open_message(std::string_view program, const ReportFile& file) {
-  return std::string(program) + ": --json: cannot write '" + file.path() + "'";
+  return std::string(program) + ": " + file.option() + ": cannot write '" + file.path() + "'";
 }
 
 std::string write_failed_message(std::string_view program, const ReportFile& file) {
-  return std::string(program) + ": --json: writing '" + file.path() + "' failed";
+  return std::string(program) + ": " + file.option() + ": writing '" + file.path() + "' failed";
 }
 
 }  // namespace berkeley

@@ -8,6 +8,8 @@
 #include "cli/command_line.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
+#include "cli/parsed_options.hpp"
+#include "core/version.hpp"
 
 namespace berkeley::cli {
 namespace {
@@ -18,7 +20,8 @@ const std::string kHelp = "Usage: example [options]\n";
 
 po::options_description example_options() {
   po::options_description desc("Options");
-  desc.add_options()("help,h", "show this help")("max-offset", po::value<std::string>()->default_value("1s"), "")(
+  desc.add_options()("help,h", "show this help")("version", "print the version")(
+      "max-offset", po::value<std::string>()->default_value("1s"), "")(
       "min-exchanges", po::value<std::string>()->default_value("4"), "")(
       "max-exchanges", po::value<std::string>()->default_value("16"), "")("json", po::value<std::string>(), "")(
       "quiet,q", "");
@@ -69,6 +72,25 @@ TEST(ReadCommandLine, HelpStopsWithTheHelpTextAndExitOk) {
     EXPECT_EQ(line.exit_code, kExitOk) << flag;
     EXPECT_EQ(line.message, kHelp) << flag;
   }
+}
+
+TEST(ReadCommandLine, VersionStopsTheProgramWithExitZeroAndNoValues) {
+  const CommandLine line = read({"--max-offset", "5ms", "--version"});
+  EXPECT_TRUE(line.version);
+  EXPECT_FALSE(line.values.has_value());
+  EXPECT_EQ(line.exit_code, kExitOk);
+  EXPECT_FALSE(read({"--max-offset", "5ms"}).version);
+  // --help wins: it says what --version is
+  EXPECT_EQ(read({"--version", "--help"}).message, kHelp);
+}
+
+TEST(VersionText, NamesTheProgramTheVersionTheRevisionAndTheMpiLibrary) {
+  const std::string with_mpi = version_text("berkeley_mpi", "Open MPI v4.1.4 (MPI 3.1)");
+  EXPECT_EQ(with_mpi.rfind("berkeley_mpi " + std::string(project_version()) + " (git ", 0), 0U) << with_mpi;
+  EXPECT_NE(with_mpi.find(std::string(source_revision())), std::string::npos) << with_mpi;
+  EXPECT_NE(with_mpi.find("\nMPI: Open MPI v4.1.4 (MPI 3.1)\n"), std::string::npos) << with_mpi;
+  EXPECT_NE(version_text("berkeley_client", "").find("MPI: not used"), std::string::npos);
+  EXPECT_FALSE(source_revision().empty());
 }
 
 TEST(ReadCommandLine, UnknownOptionIsNamed) { expect_usage_error(read({"--bogus"}), "--bogus"); }
@@ -178,6 +200,7 @@ struct Parsed {
   std::optional<int> options;
   int exit_code = kExitOk;
   std::string message;
+  bool version = false;
 };
 
 TEST(ParseCommandLine, FillsTheOptionsWhenTheProgramShouldRun) {
@@ -189,6 +212,15 @@ TEST(ParseCommandLine, FillsTheOptionsWhenTheProgramShouldRun) {
   EXPECT_EQ(*parsed.options, 7);
   EXPECT_EQ(parsed.exit_code, kExitOk);
   EXPECT_TRUE(parsed.message.empty());
+}
+
+TEST(ParseCommandLine, VersionPassesThroughWithoutFilling) {
+  int fills = 0;
+  const Parsed parsed =
+      parse_command_line<Parsed>(read({"--version"}), [&fills](const po::variables_map&, Parsed&) { ++fills; });
+  EXPECT_TRUE(parsed.version);
+  EXPECT_EQ(parsed.exit_code, kExitOk);
+  EXPECT_EQ(fills, 0);
 }
 
 TEST(ParseCommandLine, HelpAndReadErrorsPassThroughWithoutFilling) {

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "core/version.hpp"
+#include "report/offsets_file.hpp"
 #include "report/report_output.hpp"
 
 namespace berkeley {
@@ -41,10 +43,10 @@ class SaveAndJudge : public ::testing::Test {
 };
 
 TEST_F(SaveAndJudge, WritesTheJsonAndIsOkWhenEveryPromiseHeld) {
-  ReportFile file(path_);
-  ASSERT_TRUE(file.open());
+  ReportFiles files(path_, "", "");
+  ASSERT_EQ(files.open_all(), nullptr);
   std::ostringstream log;
-  EXPECT_EQ(save_and_judge(audited_report(true), file, log, "prog"), RunStatus::ok);
+  EXPECT_EQ(save_and_judge(audited_report(true), files, log, "prog"), RunStatus::ok);
   EXPECT_EQ(log.str(), "");
   std::ifstream written(path_);
   const nlohmann::json json = nlohmann::json::parse(written);
@@ -52,10 +54,10 @@ TEST_F(SaveAndJudge, WritesTheJsonAndIsOkWhenEveryPromiseHeld) {
 }
 
 TEST_F(SaveAndJudge, AMissedPrecisionFailsWithOneLineNamingTheGate) {
-  ReportFile file(path_);
-  ASSERT_TRUE(file.open());
+  ReportFiles files(path_, "", "");
+  ASSERT_EQ(files.open_all(), nullptr);
   std::ostringstream log;
-  EXPECT_EQ(save_and_judge(audited_report(false), file, log, "prog"), RunStatus::precision_failed);
+  EXPECT_EQ(save_and_judge(audited_report(false), files, log, "prog"), RunStatus::precision_failed);
   const std::string said = log.str();
   EXPECT_EQ(said.rfind("prog: --require-precision", 0), 0U) << said;
   EXPECT_EQ(std::count(said.begin(), said.end(), '\n'), 1) << said;
@@ -65,12 +67,43 @@ TEST_F(SaveAndJudge, AMissedPrecisionFailsWithOneLineNamingTheGate) {
 }
 
 TEST_F(SaveAndJudge, ABrokenPromiseFailsEvenWherePrecisionWasMet) {
-  ReportFile file(path_);
-  ASSERT_TRUE(file.open());
+  ReportFiles files(path_, "", "");
+  ASSERT_EQ(files.open_all(), nullptr);
   std::ostringstream log;
-  EXPECT_EQ(save_and_judge(audited_report(true), file, log, "prog", std::string("a clock left its bound")),
+  EXPECT_EQ(save_and_judge(audited_report(true), files, log, "prog", std::string("a clock left its bound")),
             RunStatus::precision_failed);
   EXPECT_EQ(log.str(), "prog: a clock left its bound\n");
+}
+
+TEST_F(SaveAndJudge, WritesTheOffsetsAndTheCsvNamingTheProgramAndItsVersion) {
+  ReportFiles files(path_, path_ + ".offsets", path_ + ".csv");
+  ASSERT_EQ(files.open_all(), nullptr);
+  std::ostringstream log;
+  EXPECT_EQ(save_and_judge(audited_report(true), files, log, "prog"), RunStatus::ok);
+  std::ifstream report_file(path_);
+  EXPECT_EQ(nlohmann::json::parse(report_file).at("generated_by"), version_line("prog"));
+  const OffsetsRead offsets = read_offsets_file(path_ + ".offsets");
+  ASSERT_TRUE(offsets.offsets.has_value()) << offsets.error;
+  EXPECT_EQ(offsets.offsets->generated_by, version_line("prog"));
+  ASSERT_EQ(offsets.offsets->participants.size(), 1U);
+  EXPECT_EQ(offsets.offsets->participants[0].name, "rank 1");
+  std::ifstream csv(path_ + ".csv");
+  std::string header;
+  std::string row;
+  ASSERT_TRUE(std::getline(csv, header));
+  ASSERT_TRUE(std::getline(csv, row));
+  EXPECT_EQ(header.rfind("participant,rank,transport,host,", 0), 0U) << header;
+  EXPECT_EQ(row.rfind("rank 1,1,,node1,", 0), 0U) << row;
+  std::remove((path_ + ".offsets").c_str());
+  std::remove((path_ + ".csv").c_str());
+}
+
+TEST_F(SaveAndJudge, AFileThatCannotBeWrittenIsNamedByItsOption) {
+  // the first file that cannot be opened is the one reported, by its own option
+  ReportFiles unwritable("", "/nonexistent/dir/o.json", "/nonexistent/dir/t.csv");
+  ReportFile* first = unwritable.open_all();
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(cannot_open_message("prog", *first), "prog: --offsets: cannot write '/nonexistent/dir/o.json'");
 }
 
 TEST(WriteReportText, QuietGivesTheSummaryAloneAndTheTableOtherwise) {

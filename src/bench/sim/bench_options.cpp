@@ -54,6 +54,7 @@ po::options_description describe_options() {
   // clang-format off
   desc.add_options()
       ("help,h", "show this help and exit")
+      ("version", "print the version (program, git revision) and exit")
       ("sizes", po::value<std::string>()->default_value("100,1000,10000,100000"),
        "participant counts p, comma-separated (2..1000000; 1e5 is accepted)")
       ("methods", po::value<std::string>()->default_value("collective,pingpong,tree,tree-collective"),

@@ -26,7 +26,7 @@ std::string directory_of_this_program() {
 ParsedBenchCommandLine parse_bench_options(const std::vector<std::string>& args) {
   po::options_description desc("berkeley_tcp_bench options");
   // clang-format off
-  desc.add_options()("help,h", "show this help")
+  desc.add_options()("help,h", "show this help")("version", "print the version (program, git revision) and exit")
       ("clients", po::value<std::string>()->default_value("10,100,1000"), "client counts, comma-separated (1..10000 each)")
       ("rounds", po::value<std::string>()->default_value("5"), "rounds per run (1..1000)")
       ("master", po::value<std::string>(), "the berkeley_master to run (default: the one next to this program)")

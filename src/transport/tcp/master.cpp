@@ -74,7 +74,7 @@ class MasterRun {
         descriptors_(
             raise_descriptor_limit(static_cast<std::uint64_t>(config.clients) + kSpareDescriptors + kMaxPending)),
         lobby_(io_, clock_, log, LobbyConfig{config.clients, config.timeout_ns, pending_allowed(), config.key}),
-        json_(config.json_path) {}
+        files_(config.json_path, config.offsets_path, config.csv_path) {}
 
   RunOutcome run();
 
@@ -99,7 +99,7 @@ class MasterRun {
   CorrectedClock clock_;
   std::uint64_t descriptors_;
   Lobby lobby_;
-  ReportFile json_;
+  ReportFiles files_;                 // --json, --offsets, --csv
   std::vector<GroupMember> records_;  // [0] the master, then the members by id
   std::vector<Nanoseconds> sent_ns_;  // the sum of the corrections sent to each member ([0]: applied)
   std::vector<RoundSummary> rounds_;
@@ -205,12 +205,12 @@ RunOutcome MasterRun::finish(TcpGroupChannel& channel, const std::vector<Member>
   out_.flush();
   std::optional<std::string> broken;
   if (!within_bound(report, bound, averaged_unread)) broken = "a clock ended outside the stated bound";
-  return {save_and_judge(report, json_, log_, "berkeley_master", broken)};
+  return {save_and_judge(report, files_, log_, "berkeley_master", broken)};
 }
 
 RunOutcome MasterRun::run() {
-  if (!json_.open()) {
-    log_ << cannot_open_message("berkeley_master", json_) << '\n';
+  if (ReportFile* unopened = files_.open_all()) {
+    log_ << cannot_open_message("berkeley_master", *unopened) << '\n';
     return {RunStatus::output_error};
   }
   if (pending_allowed() == 0) {

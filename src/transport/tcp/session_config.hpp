@@ -36,6 +36,8 @@ struct MasterConfig {
   std::optional<Nanoseconds> require_precision_ns;  // exit 4 when the audit finds a clock further than this
   ClockChoice clock;                                // the master's own clock (member 0): simulated or realtime
   std::string json_path;                            // empty: no JSON report
+  std::string offsets_path;                         // empty: no offsets file (trace correction)
+  std::string csv_path;                             // empty: no CSV table
   bool quiet = false;                               // no join and round lines, only the summary
   std::optional<SharedKey> key;                     // set: keyed sessions only (BERKELEY/2, docs/security.md)
 };
