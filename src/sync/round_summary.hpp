@@ -18,7 +18,7 @@ struct RoundSummary {
   Nanoseconds average_offset_ns{0};
   Nanoseconds median_offset_ns{0};
   Nanoseconds max_abs_correction_ns{0};
-  Nanoseconds max_uncertainty_ns{0};  // largest half round trip of the round's estimates
+  Nanoseconds max_uncertainty_ns{0};  // largest stated uncertainty of the round's estimates
   std::size_t clocks_averaged = 0;
   std::size_t clocks_excluded = 0;
   // how far any one averaged clock moved the average (BerkeleyStep::one_clock_influence_ns): what a
