@@ -55,7 +55,10 @@ ParsedBenchCommandLine parse(const std::vector<std::string>& args) {
   // clang-format on
   std::ostringstream help;
   help << "Usage: mpirun -np N berkeley_bench [options]\n\n"
-       << desc << "\nExit codes: 0 ok, 2 bad command line, 3 --json not writable, 1 internal or MPI error.\n";
+       << desc
+       << "\nExample:\n  mpirun -np 4 ./berkeley_bench --syncs 100 --probes 10 --json bench-4.json"
+          "   # scripts/bench.sh --plot draws them\n"
+          "Exit codes: 0 ok, 2 bad command line, 3 --json not writable, 1 internal or MPI error.\n";
   return cli::parse_command_line<ParsedBenchCommandLine>(
       cli::read_command_line(args, desc, help.str()), [](const po::variables_map& vm, ParsedBenchCommandLine& parsed) {
         BenchOptions out;

@@ -38,7 +38,7 @@ ParsedBenchCommandLine parse_bench_options(const std::vector<std::string>& args)
   help << "Usage: berkeley_tcp_bench [options]\n"
           "Runs berkeley_master against that many client connections on loopback (held by this process) and\n"
           "reports the master's round time and peak RSS. Target: 1,000 clients, one round <= 100 ms, RSS <= 64 MiB.\n\n"
-       << desc
+       << desc << "\nExample:\n  ./berkeley_tcp_bench --clients 10,100,1000 --rounds 3 --keep-json /tmp/tcp-bench\n"
        << "\nExit codes: 0 all runs completed and met the target; 4 a target missed; 5 a run failed (a client\n"
           "failed, or the master did not report or exited non-zero) or too few file descriptors; 3 a report could\n"
           "not be kept (--keep-json); 2 bad command line.\n";
