@@ -52,7 +52,8 @@ ClockKind clock_value(const std::string& text) {
   if (text == "sim" || text == "simulated") return ClockKind::simulated;
   if (text == "system" || text == "wtime") return ClockKind::mpi_wtime;
   if (text == "realtime") return ClockKind::realtime;
-  throw BadValue{cli::bad_value("clock", text, "is not one of: sim, system, realtime")};
+  if (text == "monotonic") return ClockKind::monotonic;
+  throw BadValue{cli::bad_value("clock", text, "is not one of: sim, system, realtime, monotonic")};
 }
 
 po::options_description describe_options() {
@@ -68,7 +69,8 @@ po::options_description describe_options() {
       ("tolerance", po::value<std::string>(), "clocks further than this from the median are left out of the average "
                                               "(still corrected); default 2 x max-offset for sim, 1s otherwise")
       ("clock", po::value<std::string>()->default_value("sim"),
-       "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME")
+       "sim: simulated (monotonic + seeded offset); system: MPI_Wtime of each rank; realtime: CLOCK_REALTIME; "
+       "monotonic: CLOCK_MONOTONIC (what most tracers stamp with: --offsets then corrects their traces)")
       ("method", po::value<std::string>(),
        "collective (the default; MPI-only, refused with --serve-tcp): MPI_Gather of the clocks, MPI_Scatter of the "
        "corrections, each rank bounds its own estimate; "

@@ -13,7 +13,8 @@ namespace berkeley::cli {
 [[nodiscard]] inline ClockKind tcp_clock_value(const std::string& text) {
   if (text == "sim" || text == "simulated") return ClockKind::simulated;
   if (text == "system" || text == "realtime") return ClockKind::realtime;
-  throw BadValue{bad_value("clock", text, "is not one of: sim, system (or realtime)")};
+  if (text == "monotonic") return ClockKind::monotonic;
+  throw BadValue{bad_value("clock", text, "is not one of: sim, system (or realtime), monotonic")};
 }
 
 // The help texts say whose clock it is (the master's own, or this client's).

@@ -13,6 +13,8 @@ const char* clock_kind_name(ClockKind kind) {
       return "simulated";
     case ClockKind::realtime:
       return "realtime";
+    case ClockKind::monotonic:
+      return "monotonic";
     case ClockKind::mpi_wtime:
       return "mpi_wtime";
   }
@@ -28,6 +30,8 @@ std::unique_ptr<Clock> make_clock(const ClockChoice& choice, std::uint64_t id, c
     }
     case ClockKind::realtime:
       return std::make_unique<RealtimeClock>();
+    case ClockKind::monotonic:
+      return std::make_unique<MonotonicClock>();
     case ClockKind::mpi_wtime:
       if (!mpi_wtime_clock) throw std::invalid_argument("make_clock: MPI_Wtime needs the MPI transport's clock");
       return mpi_wtime_clock();

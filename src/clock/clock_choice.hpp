@@ -14,6 +14,7 @@ namespace berkeley {
 enum class ClockKind {
   simulated,  // CLOCK_MONOTONIC + an offset and drift drawn from (seed, id); the default
   realtime,   // CLOCK_REALTIME, read only (nothing here ever sets a clock)
+  monotonic,  // CLOCK_MONOTONIC: what most tracers stamp events with (one per host, shared by its processes)
   mpi_wtime,  // MPI_Wtime (Open MPI: seconds since each process's first call; differs per rank): MPI only
 };
 
@@ -24,7 +25,7 @@ struct ClockChoice {
   double drift_ppm = 0.0;
 };
 
-// "simulated", "realtime", "mpi_wtime"
+// "simulated", "realtime", "monotonic", "mpi_wtime"
 [[nodiscard]] const char* clock_kind_name(ClockKind kind);
 
 // The clock of participant `id` (0: the master). A simulated clock runs on `reference`, which must outlive

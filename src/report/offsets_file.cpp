@@ -77,7 +77,9 @@ OffsetsFile offsets_of(const RunReport& report, std::string generated_by) {
   offsets.generated_by = std::move(generated_by);
   offsets.clock = report.parameters.clock;
   for (const RankReport& row : report.ranks) {
-    const bool master = row.rank == 0 && row.transport != "tcp";
+    // rank 0 is the master in berkeley_mpi (transport "mpi") and berkeley_master (its own row, "tcp"); clients
+    // are numbered from 1
+    const bool master = row.rank == 0;
     if (master) offsets.reference_global_ns = row.clock_after_ns;
     ParticipantOffsets p;
     p.name = member_name(row);

@@ -47,7 +47,8 @@ TEST(TcpClockValue, NoMpiClockOverTcpAndNothingElse) {
       (void)tcp_clock_value(text);
       ADD_FAILURE() << "accepted '" << text << "'";
     } catch (const BadValue& error) {
-      EXPECT_EQ(error.message, "--clock: '" + std::string(text) + "' is not one of: sim, system (or realtime)");
+      EXPECT_EQ(error.message,
+                "--clock: '" + std::string(text) + "' is not one of: sim, system (or realtime), monotonic");
     }
   }
 }
@@ -71,7 +72,8 @@ TEST(MemberClockValue, EveryOption) {
 }
 
 TEST(MemberClockValue, BadValuesAreNamed) {
-  EXPECT_EQ(bad_clock_message({"--clock", "atomic"}), "--clock: 'atomic' is not one of: sim, system (or realtime)");
+  EXPECT_EQ(bad_clock_message({"--clock", "atomic"}),
+            "--clock: 'atomic' is not one of: sim, system (or realtime), monotonic");
   EXPECT_EQ(bad_clock_message({"--seed", "-1"}), "--seed: '-1' is not a whole number >= 0");
   EXPECT_EQ(bad_clock_message({"--max-offset", "-1ms"}), "--max-offset: '-1ms' must not be negative");
   EXPECT_EQ(bad_clock_message({"--max-offset", "3600.5s"}).rfind("--max-offset: '3600.5s' is too long", 0), 0U);

@@ -44,6 +44,19 @@ TEST(MakeClock, RealtimeReadsClockRealtime) {
             1'000'000'000LL);  // coarse: it is that clock, not another
 }
 
+TEST(MakeClock, MonotonicReadsClockMonotonicItself) {
+  const MonotonicClock reference;
+  const auto clock = make_clock(ClockChoice{ClockKind::monotonic}, 3, reference);
+  timespec before{};
+  timespec after{};
+  clock_gettime(CLOCK_MONOTONIC, &before);
+  const ClockReading read = clock->now();
+  clock_gettime(CLOCK_MONOTONIC, &after);
+  // between two reads of CLOCK_MONOTONIC: that clock, with no offset (a tracer's timestamps map as they are)
+  EXPECT_GE(reading_ns(read), before.tv_sec * 1'000'000'000LL + before.tv_nsec);
+  EXPECT_LE(reading_ns(read), after.tv_sec * 1'000'000'000LL + after.tv_nsec);
+}
+
 TEST(MakeClock, MpiWtimeComesFromTheTransportAndIsRefusedWithoutIt) {
   const MonotonicClock reference;
   const ClockChoice choice{ClockKind::mpi_wtime};
@@ -56,6 +69,7 @@ TEST(ClockKindName, EveryKindHasTheNameTheReportsUse) {
   EXPECT_STREQ(clock_kind_name(ClockKind::simulated), "simulated");
   EXPECT_STREQ(clock_kind_name(ClockKind::realtime), "realtime");
   EXPECT_STREQ(clock_kind_name(ClockKind::mpi_wtime), "mpi_wtime");
+  EXPECT_STREQ(clock_kind_name(ClockKind::monotonic), "monotonic");
 }
 
 }  // namespace

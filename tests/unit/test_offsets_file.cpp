@@ -110,6 +110,17 @@ TEST(OffsetsFile, EachRowBecomesItsMappingWithTheStatedBoundsAndTheirGrowth) {
   EXPECT_EQ(offsets.find("mpi", 4), nullptr);
 }
 
+TEST(OffsetsFile, TheTcpMastersOwnRowIsTheAgreedTime) {
+  RunReport report = report_with_three();
+  for (RankReport& r : report.ranks) r.transport = "tcp";  // berkeley_master: every row, its own included
+  const OffsetsFile offsets = offsets_of(report, "berkeley_master");
+  EXPECT_EQ(offsets.reference_global_ns, at_ns(1'000'000'250));
+  EXPECT_EQ(offsets.participants[0].name, "rank 0");
+  EXPECT_EQ(offsets.participants[0].mapping.offset_uncertainty_ns, Nanoseconds{0});
+  EXPECT_EQ(offsets.participants[0].mapping.rate_uncertainty_ppm, 0.0);
+  EXPECT_EQ(offsets.participants[1].name, "client 1");
+}
+
 TEST(OffsetsFile, WithoutADriftFitTheRateIsUnmeasured) {
   RunReport report = report_with_three();
   report.drift_corrected = false;
