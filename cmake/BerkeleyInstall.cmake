@@ -85,3 +85,4 @@ if(TARGET berkeley_master)
 endif()
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/correct_trace.py ${PROJECT_SOURCE_DIR}/scripts/plot_report.py
         DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT programs)
+install(FILES ${PROJECT_SOURCE_DIR}/scripts/plot_common.py DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT programs)

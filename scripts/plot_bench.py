@@ -15,46 +15,25 @@ Panels, grouped by rank count, one bar per method:
 Exit codes: 0 written, 2 an input is missing, not JSON or not a berkeley_bench report, 3 the output cannot be
 written, 1 matplotlib missing or an internal error. Needs Debian's python3-matplotlib (hence /usr/bin/python3).
 """
-import argparse
 import json
 import os
 import statistics
 import sys
 
-PROGRAM = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "plot_bench.py"
-EXIT_INPUT = 2
-EXIT_OUTPUT = 3
-DPI = 100
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot_common  # noqa: E402
+from plot_common import (DPI, EXIT_INPUT, NUMBER, InputError, argument_parser, die, duration,  # noqa: E402
+                         load_or_die, pyplot, read_json, save)
+
+PROGRAM = plot_common.name_program("plot_bench.py")
 COLOURS = {"collective": "#4c72b0", "pingpong": "#dd8452", "tree": "#55a868"}
 SPARE_COLOURS = ["#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
-NUMBER = (int, float)
 METHOD_FIELDS = {"median_sync_time_ns": NUMBER, "median_spread_after_ns": NUMBER, "sync_times_ns": list,
                  "spreads_after_ns": list}
 
 
-class InputError(Exception):
-    """An input is not a report this script can draw: exit 2."""
-
-
-def die(message, code):
-    print(f"{PROGRAM}: {message}", file=sys.stderr)
-    sys.exit(code)
-
-
 def load_bench(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file")
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a report")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read: {e}")
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path}: not JSON ({e})")
+    doc = read_json(path)
     what = f"{path}: not a berkeley_bench report"
     if not isinstance(doc, dict):
         raise InputError(f"{what} (a JSON {type(doc).__name__}, not an object)")
@@ -73,13 +52,6 @@ def load_bench(path):
             if kind is list and not all(isinstance(v, NUMBER) for v in figures[name]):
                 raise InputError(f'{what} (methods["{method}"]["{name}"] holds a value that is not a number)')
     return doc
-
-
-def duration(ns):
-    for name, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if abs(ns) >= scale:
-            return f"{ns / scale:.4g} {name}"
-    return f"{ns:.0f} ns"
 
 
 def layout(docs):
@@ -208,13 +180,7 @@ def title_of(docs):
 
 
 def draw(docs, output):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as e:
-        die(f"cannot import matplotlib under {sys.executable} ({e}): run with /usr/bin/python3 "
-            "(apt: python3-matplotlib)", 1)
+    plt = pyplot()
     nps, methods, width, x = layout(docs)
     colours = colour_of(methods)
     fig_width = max(13.0, 2.2 * len(nps) * 2 + 2)
@@ -222,34 +188,15 @@ def draw(docs, output):
     draw_sync_time(left, docs, nps, methods, width, x, colours)
     draw_spread(right, docs, nps, methods, width, x, colours)
     fig.suptitle(title_of(docs), fontsize=11)
-    try:
-        fig.savefig(output, dpi=DPI, format=image_format(output))
-    except (OSError, ValueError) as e:
-        die(f"cannot write {output}: {e}", EXIT_OUTPUT)
-    finally:
-        plt.close(fig)
-
-
-def image_format(path):
-    """By the name's ending (png, svg, pdf); PNG otherwise, written to exactly that name (matplotlib would add
-    ".png" to a name without one)."""
-    ending = os.path.splitext(path)[1].lower().lstrip(".")
-    return ending if ending in ("png", "svg", "pdf") else "png"
+    save(fig, output)
 
 
 def main():
-    parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__.split("\n\n")[0],
-                                     epilog=__doc__.split("\n\n", 2)[2],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argument_parser(__doc__)
     parser.add_argument("reports", nargs="+", help="berkeley_bench --json files, one per rank count")
     parser.add_argument("-o", "--output", required=True, help="the PNG to write")
     opts = parser.parse_args()
-    docs = []
-    try:
-        for path in opts.reports:
-            docs.append(load_bench(path))
-    except InputError as e:
-        die(str(e), EXIT_INPUT)
+    docs = [load_or_die(load_bench, path) for path in opts.reports]
     seen = {}
     for path, d in zip(opts.reports, docs):
         if d["np"] in seen:

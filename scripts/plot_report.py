@@ -19,17 +19,18 @@ Panels (each only where the report has data for it):
 Exit codes: 0 written, 2 the input is missing, not JSON or not a berkeley_mpi report, 3 the output cannot be
 written, 1 matplotlib missing or an internal error. Needs Debian's python3-matplotlib (hence /usr/bin/python3).
 """
-import argparse
 import json
 import math
 import os
 import sys
 
-PROGRAM = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "plot_report.py"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot_common  # noqa: E402
+from plot_common import (DPI, NUMBER, InputError, argument_parser, duration, load_or_die, pyplot,  # noqa: E402
+                         read_json, save, unit_for)
+
+PROGRAM = plot_common.name_program("plot_report.py")
 FORMAT = "berkeley_mpi/1"
-EXIT_INPUT = 2
-EXIT_OUTPUT = 3
-DPI = 100
 # predicted errors of a participant the fit could not plan come out as a huge count: not plotted
 ABSURD_NS = 10**15
 
@@ -43,29 +44,8 @@ C_RESIDUAL = "#55a868"
 C_UNCERTAINTY = "#8172b3"
 
 
-class InputError(Exception):
-    """The input is not a report this script can draw: exit 2."""
-
-
-def die(message, code):
-    print(f"{PROGRAM}: {message}", file=sys.stderr)
-    sys.exit(code)
-
-
 def load_report(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file")
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a report")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read: {e}")
-    try:
-        report = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path}: not JSON ({e})")
+    report = read_json(path)
     if not isinstance(report, dict):
         raise InputError(f"{path}: not a berkeley_mpi report (a JSON {type(report).__name__}, not an object)")
     if "format" not in report:
@@ -83,7 +63,6 @@ def load_report(path):
     return report
 
 
-NUMBER = (int, float)
 RANK_FIELDS = {"rank": int, "offset_before_ns": NUMBER, "offset_after_ns": NUMBER, "residual_ns": NUMBER}
 AUDIT_FIELDS = {"audit_residual_ns": NUMBER, "audit_uncertainty_ns": NUMBER}
 DRIFT_FIELDS = {"drift_ppm": NUMBER, "drift_uncertainty_ppm": NUMBER, "simulated_drift_ppm": NUMBER}
@@ -126,30 +105,7 @@ def incomplete(report):
     return None
 
 
-# --- numbers and units ---------------------------------------------------------------------------------------
-
-UNITS = [("ns", 1.0), ("µs", 1e3), ("ms", 1e6), ("s", 1e9)]
-
-
-def unit_for(values_ns):
-    """The unit that shows the largest of `values_ns` as 1..999 (ns at the least)."""
-    largest = max((abs(v) for v in values_ns if v is not None and math.isfinite(v)), default=0.0)
-    chosen = UNITS[0]
-    for name, scale in UNITS:
-        if largest >= scale:
-            chosen = (name, scale)
-    return chosen
-
-
-def duration(ns):
-    """A duration as people read it: 457.8 ms, 21.1 µs, 31 ns."""
-    if ns is None:
-        return "–"
-    name, scale = unit_for([ns])
-    if scale == 1.0:
-        return f"{ns:.0f} ns"
-    return f"{ns / scale:.4g} {name}"
-
+# --- numbers ---------------------------------------------------------------------------------------------------
 
 def finite_ns(value):
     return value is not None and isinstance(value, (int, float)) and abs(value) < ABSURD_NS
@@ -436,13 +392,7 @@ def plan_panels(report):
 
 
 def draw(report, output):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as e:
-        die(f"cannot import matplotlib under {sys.executable} ({e}): run with /usr/bin/python3 "
-            "(apt: python3-matplotlib)", 1)
+    plt = pyplot()
     rows = plan_panels(report)
     columns = max(len(row) for row in rows)
     width = 6.5 * max(2, columns)
@@ -458,34 +408,17 @@ def draw(report, output):
     left_out = report.get("left_out") or []
     if left_out:
         fig.supxlabel("left out (not in the panels): " + "; ".join(map(str, left_out)), fontsize=8)
-    try:
-        fig.savefig(output, dpi=DPI, format=image_format(output))
-    except (OSError, ValueError) as e:
-        die(f"cannot write {output}: {e}", EXIT_OUTPUT)
-    finally:
-        plt.close(fig)
+    save(fig, output)
     return drawn
 
 
-def image_format(path):
-    """By the name's ending (png, svg, pdf); PNG otherwise, written to exactly that name (matplotlib would add
-    ".png" to a name without one)."""
-    ending = os.path.splitext(path)[1].lower().lstrip(".")
-    return ending if ending in ("png", "svg", "pdf") else "png"
-
-
 def main():
-    parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__.split("\n\n")[0],
-                                     epilog=__doc__.split("\n\n", 2)[2],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argument_parser(__doc__)
     parser.add_argument("report", help="the JSON report of berkeley_mpi --json")
     parser.add_argument("-o", "--output", help="the PNG to write (default: the report's name with .png)")
     opts = parser.parse_args()
     output = opts.output or os.path.splitext(opts.report)[0] + ".png"
-    try:
-        report = load_report(opts.report)
-    except InputError as e:
-        die(str(e), EXIT_INPUT)
+    report = load_or_die(load_report, opts.report)
     drawn = draw(report, output)
     print(f"wrote {output} (panels: {', '.join(drawn)})")
 
