@@ -15,6 +15,7 @@
 Every launch is bounded by --launch-timeout; a launch that hits it fails the check (a hang).
 """
 import argparse
+import csv
 import json
 import os
 import sys
@@ -37,18 +38,52 @@ def launch(opts, np, program_args):
     return launch_bounded(command, opts.launch_timeout)
 
 
-def run_with_report(opts, np, extra=()):
+def run_with_report(opts, np, extra=(), side_files=False):
+    """The run's JSON report and stdout; with side_files also its --offsets (parsed) and --csv (rows) files."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "report.json")
-        done = launch(opts, np, ["--seed", str(SEED), "--json", path, *extra])
+        files = ["--offsets", os.path.join(tmp, "offsets.json"), "--csv", os.path.join(tmp, "table.csv")]
+        done = launch(opts, np, ["--seed", str(SEED), "--json", path, *(files if side_files else []), *extra])
         if done.returncode != 0:
             fail(f"exit code {done.returncode}")
         with open(path, encoding="utf-8") as f:
-            return json.load(f), done.stdout
+            report = json.load(f)
+        if not side_files:
+            return report, done.stdout
+        with open(os.path.join(tmp, "offsets.json"), encoding="utf-8") as f:
+            offsets = json.load(f)
+        with open(os.path.join(tmp, "table.csv"), encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        return report, done.stdout, offsets, rows
+
+
+def side_file_problems(report, offsets, rows):
+    """The offsets file and the CSV say what the report says, participant by participant."""
+    problems = []
+    ranks = report["ranks"]
+    if offsets.get("format") != "berkeley_mpi-offsets/1" or len(offsets["participants"]) != len(ranks):
+        return [f"offsets file: format {offsets.get('format')!r}, {len(offsets['participants'])} participants"]
+    if len(rows) != len(ranks):
+        return [f"CSV: {len(rows)} rows for {len(ranks)} ranks"]
+    if offsets["reference_global_ns"] != ranks[0]["clock_after_ns"]:
+        problems.append("offsets: the reference instant's agreed time is not rank 0's corrected reading")
+    for r, p, row in zip(ranks, offsets["participants"], rows):
+        name = f"rank {r['rank']}"
+        if p["name"] != name or row["participant"] != name:
+            problems.append(f"{name}: named {p['name']!r} in the offsets, {row['participant']!r} in the CSV")
+        if p["reference_local_ns"] != r["clock_before_ns"] or p["offset_ns"] != r["clock_after_ns"] - r["clock_before_ns"]:
+            problems.append(f"{name}: the offsets file does not map its reading at the instant to its corrected one")
+        if p["offset_uncertainty_ns"] != r["offset_after_bound_ns"]:
+            problems.append(f"{name}: offset uncertainty {p['offset_uncertainty_ns']} is not the stated bound "
+                            f"{r['offset_after_bound_ns']}")
+        for column in ("offset_before_ns", "correction_ns", "offset_after_ns", "residual_ns"):
+            if int(row[column]) != r[column]:
+                problems.append(f"{name}: CSV {column} {row[column]} is not the report's {r[column]}")
+    return problems
 
 
 def check_run(opts):
-    report, stdout = run_with_report(opts, opts.np)
+    report, stdout, offsets, rows = run_with_report(opts, opts.np, side_files=True)
     ranks = report["ranks"]
     if len(ranks) != opts.np:
         fail(f"{len(ranks)} ranks in the report, expected {opts.np}")
@@ -68,9 +103,11 @@ def check_run(opts):
     problems = stated_bound_problems(report) + estimate_problems(report) + audit_problems(report)
     if opts.np >= 2:
         problems += coarse_cap_problems(report)
+    problems += side_file_problems(report, offsets, rows)
     if problems:
         fail("; ".join(problems))
-    print(f"stated spread bound {report['spread_after_bound_ns']} ns: held; the audit holds the truth")
+    print(f"stated spread bound {report['spread_after_bound_ns']} ns: held; the audit holds the truth; "
+          "the offsets file and the CSV agree with the report")
     for r in ranks:
         # the columns add up: where a clock ended against the master is its offset plus the two corrections
         if r["offset_before_ns"] + r["correction_ns"] - ranks[0]["correction_ns"] != r["offset_after_ns"]:

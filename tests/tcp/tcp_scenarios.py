@@ -183,7 +183,10 @@ def sync_three_with_launcher():
     """berkeley_master 3 + scripts/launch_clients.py 3: every clock ends within the stated bound."""
     with tempfile.TemporaryDirectory() as tmp:
         report_path = Path(tmp) / "report.json"
-        master, port = start_master(3, "--rounds", "2", "--interval", "100ms", "--json", report_path)
+        offsets_path = Path(tmp) / "offsets.json"
+        csv_path = Path(tmp) / "table.csv"
+        master, port = start_master(3, "--rounds", "2", "--interval", "100ms", "--json", report_path,
+                                    "--offsets", offsets_path, "--csv", csv_path)
         launcher = Process([sys.executable, TOOLS.launcher, 3, "--port", port, "--client", TOOLS.client, "--seed", 1])
         expect_exit(launcher, 0, 30, "launch_clients.py 3")
         expect_exit(master, 0, 15, "berkeley_master 3")
@@ -199,6 +202,20 @@ def sync_three_with_launcher():
         check(report["max_abs_residual_ns"] == residual and report["truth_measured"], json.dumps(report)[:500])
         check(len(report["ranks"]) == 4 and len(report["rounds"]) == 2, "report shape")
         check_correction_signs(report, bound)
+        # the offsets file and the CSV: the master's own row is the agreed time, every client mapped as reported
+        offsets = json.loads(offsets_path.read_text())
+        names = [p["name"] for p in offsets["participants"]]
+        check(names == ["rank 0", "client 1", "client 2", "client 3"], f"offsets participants {names}")
+        master_row = offsets["participants"][0]
+        check(master_row["offset_uncertainty_ns"] == 0 and
+              master_row["reference_local_ns"] + master_row["offset_ns"] == offsets["reference_global_ns"],
+              f"the master's row is not the agreed time: {master_row}, {offsets['reference_global_ns']}")
+        for row, p in zip(report["ranks"], offsets["participants"]):
+            check(p["offset_ns"] == row["clock_after_ns"] - row["clock_before_ns"] and
+                  p["offset_uncertainty_ns"] == row["offset_after_bound_ns"], f"{p['name']}: {p} against {row}")
+        lines = csv_path.read_text().splitlines()
+        check(len(lines) == 5 and lines[0].startswith("participant,rank,transport,host,") and
+              lines[2].startswith("client 1,1,tcp,"), "CSV\n" + "\n".join(lines))
         print(f"bound {bound} ns, measured max |residual| {residual} ns, spread before "
               f"{report['spread_before_ns']} ns → after {report['spread_after_ns']} ns")
 
