@@ -118,4 +118,16 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
+void require_distinct_files(const std::vector<std::pair<std::string, std::string>>& option_paths) {
+  for (std::size_t i = 0; i < option_paths.size(); ++i) {
+    for (std::size_t j = i + 1; j < option_paths.size(); ++j) {
+      const auto& [first, path] = option_paths[i];
+      const auto& [second, other] = option_paths[j];
+      if (!path.empty() && path == other) {
+        throw BadValue{"--" + first + " and --" + second + " name the same file '" + path + "'"};
+      }
+    }
+  }
+}
+
 }  // namespace berkeley::cli

@@ -3,6 +3,7 @@
 // either returns the value or throws BadValue with one line that names both. No I/O.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/time.hpp"
@@ -45,5 +46,9 @@ inline constexpr const char* kInsecureHelp =
 // "a,b,c" → {"a", "b", "c"}; an empty list or a trailing comma gives an empty item, which the caller
 // then names as bad
 [[nodiscard]] std::vector<std::string> split_list(const std::string& text);
+
+// The files a run writes (option → path; empty paths are not wanted): two options naming one file would leave
+// only the last one written, so that is a BadValue naming both.
+void require_distinct_files(const std::vector<std::pair<std::string, std::string>>& option_paths);
 
 }  // namespace berkeley::cli

@@ -183,6 +183,8 @@ ParsedCommandLine parse_run_options(const std::vector<std::string>& args) {
         if (vm.count("json") != 0) options.json_path = cli::file_name_of(vm, "json");
         if (vm.count("offsets") != 0) options.offsets_path = cli::file_name_of(vm, "offsets");
         if (vm.count("csv") != 0) options.csv_path = cli::file_name_of(vm, "csv");
+        cli::require_distinct_files(
+            {{"json", options.json_path}, {"offsets", options.offsets_path}, {"csv", options.csv_path}});
         options.quiet = vm.count("quiet") != 0;
         if (options.serve_tcp && options.method == SyncMethod::collective) {
           throw BadValue{"--method collective is MPI-only: with --serve-tcp use --method pingpong or tree"};

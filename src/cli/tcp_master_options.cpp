@@ -113,6 +113,7 @@ tcp::MasterConfig build(const po::variables_map& vm) {
   if (vm.count("json") != 0) c.json_path = cli::file_name_of(vm, "json");
   if (vm.count("offsets") != 0) c.offsets_path = cli::file_name_of(vm, "offsets");
   if (vm.count("csv") != 0) c.csv_path = cli::file_name_of(vm, "csv");
+  cli::require_distinct_files({{"json", c.json_path}, {"offsets", c.offsets_path}, {"csv", c.csv_path}});
   c.quiet = vm.count("quiet") != 0;
   c.key = cli::key_value(vm);
   cli::require_key_or_insecure("bind", c.bind_address, c.key.has_value(), vm.count("insecure") != 0);

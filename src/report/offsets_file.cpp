@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -47,6 +48,9 @@ const nlohmann::json& field(const nlohmann::json& object, const std::string& key
 std::int64_t integer_field(const nlohmann::json& object, const std::string& key, const std::string& where) {
   const nlohmann::json& value = field(object, key, where);
   if (!value.is_number_integer()) throw FieldError{where + ": \"" + key + "\" is not an integer"};
+  if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    throw FieldError{where + ": \"" + key + "\" is beyond a signed 64-bit integer"};
+  }
   return value.get<std::int64_t>();
 }
 
@@ -54,6 +58,12 @@ std::string string_field(const nlohmann::json& object, const std::string& key, c
   const nlohmann::json& value = field(object, key, where);
   if (!value.is_string()) throw FieldError{where + ": \"" + key + "\" is not a string"};
   return value.get<std::string>();
+}
+
+// a string field that may be missing ("": missing); anything else there is named
+std::string optional_string(const nlohmann::json& object, const std::string& key, const std::string& where) {
+  if (!object.contains(key)) return "";
+  return string_field(object, key, where);
 }
 
 std::optional<double> optional_number(const nlohmann::json& object, const std::string& key, const std::string& where) {
@@ -135,8 +145,8 @@ OffsetsRead read_offsets_json(std::istream& in) {
       return read;
     }
     OffsetsFile offsets;
-    offsets.generated_by = doc.value("generated_by", "");
-    offsets.clock = doc.value("clock", "");
+    offsets.generated_by = optional_string(doc, "generated_by", "the file");
+    offsets.clock = optional_string(doc, "clock", "the file");
     offsets.reference_global_ns = at_ns(integer_field(doc, "reference_global_ns", "the file"));
     const nlohmann::json& participants = field(doc, "participants", "the file");
     if (!participants.is_array()) throw FieldError{"the file: \"participants\" is not a list"};
@@ -144,10 +154,12 @@ OffsetsRead read_offsets_json(std::istream& in) {
       const nlohmann::json& entry = participants[i];
       const std::string where = "participant " + std::to_string(i);
       ParticipantOffsets p;
-      p.id = static_cast<int>(integer_field(entry, "rank", where));
+      const std::int64_t id = integer_field(entry, "rank", where);
+      if (id < 0 || id > INT32_MAX) throw FieldError{where + ": \"rank\" " + std::to_string(id) + " is not a rank"};
+      p.id = static_cast<int>(id);
       p.transport = string_field(entry, "transport", where);
-      p.name = entry.value("name", "");
-      p.host = entry.value("host", "");
+      p.name = optional_string(entry, "name", where);
+      p.host = optional_string(entry, "host", where);
       p.mapping.reference_local_ns = at_ns(integer_field(entry, "reference_local_ns", where));
       p.mapping.offset_ns = Nanoseconds{integer_field(entry, "offset_ns", where)};
       if (const auto u = optional_number(entry, "offset_uncertainty_ns", where)) {

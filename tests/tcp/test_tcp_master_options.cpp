@@ -87,6 +87,8 @@ TEST(MasterOptions, BadValuesAreNamed) {
   expect_master_error({"3", "--audit-exchanges", "0", "--require-precision", "1ms"}, "--require-precision needs");
   expect_master_error({"3", "4"}, "too many positional options");
   expect_master_error({"3", "--bogus"}, "bogus");
+  expect_master_error({"3", "--offsets", ""}, "--offsets: '' is not a file name");
+  expect_master_error({"3", "--json", "r", "--offsets", "r"}, "--json and --offsets name the same file 'r'");
 }
 
 TEST(MasterOptions, HelpSaysWhatItDoesAndTheExitCodes) {

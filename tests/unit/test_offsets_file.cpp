@@ -172,6 +172,23 @@ TEST(OffsetsFile, BadFilesAreRefusedNamingWhatIsWrong) {
                        {"rank": 1, "transport": "mpi", "reference_local_ns": 1, "offset_ns": 2,
                         "offset_uncertainty_ns": "x", "rate_ppm": 0, "rate_uncertainty_ppm": null}]})"),
             "participant 0: \"offset_uncertainty_ns\" is not a number or null");
+  // wrong types where a string or a rank belongs are named, never thrown past the reader
+  EXPECT_EQ(error_of(R"({"format": "berkeley_mpi-offsets/1", "generated_by": 7, "reference_global_ns": 5,
+                       "participants": []})"),
+            "the file: \"generated_by\" is not a string");
+  EXPECT_EQ(error_of(R"({"format": "berkeley_mpi-offsets/1", "reference_global_ns": 5, "participants": [
+                       {"rank": 1, "transport": "mpi", "name": [], "reference_local_ns": 1, "offset_ns": 2,
+                        "offset_uncertainty_ns": null, "rate_ppm": 0, "rate_uncertainty_ppm": null}]})"),
+            "participant 0: \"name\" is not a string");
+  EXPECT_EQ(error_of(R"({"format": "berkeley_mpi-offsets/1", "reference_global_ns": 5, "participants": [
+                       {"rank": -3, "transport": "mpi", "reference_local_ns": 1, "offset_ns": 2,
+                        "offset_uncertainty_ns": null, "rate_ppm": 0, "rate_uncertainty_ppm": null}]})"),
+            "participant 0: \"rank\" -3 is not a rank");
+  EXPECT_EQ(error_of(R"({"format": "berkeley_mpi-offsets/1", "reference_global_ns": 18446744073709551615,
+                       "participants": []})"),
+            "the file: \"reference_global_ns\" is beyond a signed 64-bit integer");
+  EXPECT_EQ(error_of(R"({"format": "berkeley_mpi-offsets/1", "reference_global_ns": 5, "participants": [7]})"),
+            "participant 0: missing \"rank\"");
   const OffsetsRead missing = read_offsets_file("/nonexistent/offsets.json");
   EXPECT_EQ(missing.error, "cannot read '/nonexistent/offsets.json'");
 }

@@ -56,6 +56,25 @@ TEST(RunOptions, BadValuesAreNamed) {
   expect_usage_error({"--json", ""}, "--json: '' is not a file name");
   expect_usage_error({"--exchanges", "0"}, "--exchanges: '0'");
   expect_usage_error({"--exchanges", "65"}, "--exchanges: '65'");
+  expect_usage_error({"--offsets", ""}, "--offsets: '' is not a file name");
+  expect_usage_error({"--csv", ""}, "--csv: '' is not a file name");
+  expect_usage_error({"--clock", "boottime"}, "is not one of: sim, system, realtime, monotonic");
+  // two of the run's files in one would keep only the last written
+  expect_usage_error({"--json", "r.json", "--offsets", "r.json"}, "--json and --offsets name the same file 'r.json'");
+  expect_usage_error({"--offsets", "o", "--csv", "o"}, "--offsets and --csv name the same file 'o'");
+}
+
+TEST(RunOptions, TheRunsFilesAndTheMonotonicClock) {
+  const ParsedCommandLine parsed =
+      parse({"--json", "r.json", "--offsets", "o.json", "--csv", "t.csv", "--clock", "monotonic"});
+  ASSERT_TRUE(parsed.options.has_value()) << parsed.message;
+  EXPECT_EQ(parsed.options->json_path, "r.json");
+  EXPECT_EQ(parsed.options->offsets_path, "o.json");
+  EXPECT_EQ(parsed.options->csv_path, "t.csv");
+  EXPECT_EQ(parsed.options->clock.kind, ClockKind::monotonic);
+  const ParsedCommandLine none = parse({});
+  EXPECT_TRUE(none.options->offsets_path.empty());  // nothing written unless asked for
+  EXPECT_TRUE(none.options->csv_path.empty());
 }
 
 // Found by fuzz_command_line (tests/fuzz/corpus/fuzz_command_line/regression_max_offset): a --max-offset near
